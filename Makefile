@@ -1,0 +1,56 @@
+# lmgsweep: `make run` and `make check` install what is missing, build, and run.
+SHELL    := /bin/bash
+PETSC_PC := /usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-complex/lib/pkgconfig
+SLEPC_PC := /usr/lib/slepcdir/slepc3.18/x86_64-linux-gnu-complex/lib/pkgconfig
+PKGS     := slepc petsc hdf5-openmpi mpfr
+PKGCFG    = PKG_CONFIG_PATH=$(SLEPC_PC):$(PETSC_PC) pkg-config
+CC       := mpicc
+CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude
+NP       ?= $(shell nproc)
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex3.18-dev libhdf5-openmpi-dev \
+            libscalapack-openmpi-dev libmpfr-dev pkg-config python3-h5py python3-numpy python3-scipy \
+            python3-matplotlib python3-pytest python3-qutip
+DEPS_STAMP := bin/.deps
+
+LIB_SRC  := config grid dicke splitting spectrum doublet h5out scheduler task
+LIB_OBJ  := $(LIB_SRC:%=build/%.o)
+UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))
+HDRS     := $(wildcard include/lmg/*.h)
+
+.PHONY: all deps run check bench clean
+all: bin/lmgsweep $(UNIT)
+
+# Install missing Debian packages (idempotent, non-interactive; needs root or sudo).
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  SUDO=$$( [ $$(id -u) = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@mkdir -p bin && touch $@
+
+build/%.o: src/%.c $(HDRS) | $(DEPS_STAMP)
+	@mkdir -p build
+	$(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' $$($(PKGCFG) --cflags $(PKGS)) -c $< -o $@
+
+bin/lmgsweep: build/main.o $(LIB_OBJ)
+	$(CC) -o $@ $^ $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
+
+bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
+	$(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
+
+run: all
+	bash tests/mpirun.sh $(NP) bin/lmgsweep -options_file inputs/default.opts
+
+check: all
+	bash tests/run.sh
+
+bench: all
+	bash tests/bench/bench.sh
+
+clean:
+	rm -rf build bin/lmgsweep bin/test_* bin/lmgbench

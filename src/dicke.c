@@ -1,0 +1,110 @@
+/* Dicke basis: the two parity-sector tridiagonals of H/J, their Sturm counts, their PETSc matrices. */
+#include <math.h>
+#include "lmg/dicke.h"
+
+PetscInt LmgHalfLength(PetscInt N)
+{
+  return N % 2 ? (N + 1) / 2 : N / 2 + 1;
+}
+
+PetscReal LmgHalfM(PetscInt N, PetscInt k)
+{
+  return (PetscReal)k + (N % 2 ? 0.5 : 0.0);
+}
+
+/* <m+1|H|m>/J = -g sqrt(j(j+1) - m(m+1)); 4j(j+1) - 4m(m+1) is an exact integer in double. */
+static PetscReal Hop(PetscInt N, PetscReal g, PetscReal m)
+{
+  PetscReal twoj = (PetscReal)N;
+  return -g * 0.5 * PetscSqrtReal(twoj * (twoj + 2) - 4 * m * (m + 1));
+}
+
+PetscErrorCode LmgSectorCreate(PetscInt N, PetscReal g, PetscInt parity, LmgSector *s)
+{
+  PetscInt nh = LmgHalfLength(N), odd = N % 2;
+
+  PetscFunctionBeginUser;
+  s->N      = N;
+  s->g      = g;
+  s->parity = parity;
+  s->offset = (!odd && parity < 0) ? 1 : 0; /* the odd sector of even N has no m = 0 */
+  s->n      = nh - s->offset;
+  PetscCall(PetscMalloc3(s->n, &s->d, s->n, &s->e, s->n, &s->e2));
+  for (PetscInt i = 0; i < s->n; i++) {
+    PetscReal m = LmgHalfM(N, i + s->offset);
+    s->d[i]     = -2 * m * m / (PetscReal)N;
+    if (i < s->n - 1) s->e[i] = Hop(N, g, m);
+  }
+  if (odd) s->d[0] += parity * Hop(N, g, -0.5); /* <1/2|H|-1/2> folds onto the diagonal */
+  else if (parity > 0 && s->n > 1) s->e[0] *= PETSC_SQRT2; /* |0> couples to (|1> + |-1>)/sqrt2 */
+  s->norm = 0;
+  for (PetscInt i = 0; i < s->n; i++) {
+    PetscReal r = PetscAbsReal(s->d[i]) + (i ? PetscAbsReal(s->e[i - 1]) : 0) + (i < s->n - 1 ? PetscAbsReal(s->e[i]) : 0);
+    s->norm     = PetscMax(s->norm, r);
+    s->e2[i]    = i < s->n - 1 ? s->e[i] * s->e[i] : 0;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgSectorDestroy(LmgSector *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree3(s->d, s->e, s->e2));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscInt LmgSectorCount(const LmgSector *s, PetscReal sigma)
+{
+  const PetscReal *d = s->d, *e2 = s->e2, pivmin = PETSC_MACHINE_EPSILON * PETSC_MACHINE_EPSILON * (s->norm + 1);
+  PetscReal        q = d[0] - sigma;
+  PetscInt         c = 0;
+
+  for (PetscInt i = 0;; i++) {
+    if (PetscAbsReal(q) < pivmin) q = -pivmin;
+    c += q < 0;
+    if (i == s->n - 1) break;
+    q = d[i + 1] - sigma - e2[i] / q;
+  }
+  return c;
+}
+
+void LmgSectorBracket(const LmgSector *s, PetscInt i, PetscReal tol, PetscReal *lo, PetscReal *hi)
+{
+  PetscReal a = -s->norm * (1 + 1e-12) - 1e-300, b = s->norm * (1 + 1e-12) + 1e-300;
+  while (b - a > tol) {
+    PetscReal c = 0.5 * (a + b);
+    if (c <= a || c >= b) break;
+    if (LmgSectorCount(s, c) > i) b = c;
+    else a = c;
+  }
+  *lo = a;
+  *hi = b;
+}
+
+PetscErrorCode LmgSectorMat(MPI_Comm comm, const LmgSector *s, MatType type, Mat *A)
+{
+  PetscInt  rs, re;
+  PetscBool dense;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrcmp(type, MATAIJ, &dense));
+  dense = (PetscBool)!dense;
+  PetscCall(MatCreate(comm, A));
+  PetscCall(MatSetSizes(*A, PETSC_DECIDE, PETSC_DECIDE, s->n, s->n));
+  PetscCall(MatSetType(*A, type));
+  if (!dense) {
+    PetscCall(MatSeqAIJSetPreallocation(*A, 3, NULL));
+    PetscCall(MatMPIAIJSetPreallocation(*A, 3, NULL, 2, NULL));
+  }
+  PetscCall(MatSetUp(*A));
+  PetscCall(MatGetOwnershipRange(*A, &rs, &re));
+  for (PetscInt i = rs; i < re; i++) {
+    PetscCall(MatSetValue(*A, i, i, s->d[i], INSERT_VALUES));
+    if (i > 0) PetscCall(MatSetValue(*A, i, i - 1, s->e[i - 1], INSERT_VALUES));
+    if (i < s->n - 1) PetscCall(MatSetValue(*A, i, i + 1, s->e[i], INSERT_VALUES));
+  }
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatSetOption(*A, MAT_HERMITIAN, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

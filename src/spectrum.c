@@ -1,0 +1,223 @@
+/* Spectrum of one (N, Gamma/J): lowest eigenpairs of each parity sector with SLEPc (Krylov-Schur,
+   shift-and-invert below the Sturm-located ground level) or ScaLAPACK (EPSSCALAPACK), checked by
+   Sturm counts, refined to Rayleigh quotients with error bounds; the splitting resolved (splitting.c). */
+#include <math.h>
+#include "lmg/dicke.h"
+#include "lmg/spectrum.h"
+#include "lmg/splitting.h"
+
+typedef struct {
+  PetscInt   nw;        /* eigenpairs wanted */
+  PetscReal *lam, *err; /* [nw] eigenvalues / error bounds, units of J */
+  PetscReal *vec;       /* [nw][nh] half-chain layout */
+} SectorResult;
+
+static PetscErrorCode ConfigureEPS(EPS eps, const LmgSector *s, PetscInt nw, PetscBool dense, PetscMPIInt size)
+{
+  ST        st;
+  KSP       ksp;
+  PC        pc;
+  PetscReal lo, hi;
+
+  PetscFunctionBeginUser;
+  PetscCall(EPSSetProblemType(eps, EPS_HEP));
+  PetscCall(EPSSetOptionsPrefix(eps, "spectrum_"));
+  PetscCall(EPSSetDimensions(eps, nw, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(EPSSetTolerances(eps, 1e-13, 1000));
+  if (dense) {
+    PetscCall(EPSSetType(eps, EPSSCALAPACK));
+    PetscCall(EPSSetWhichEigenpairs(eps, EPS_SMALLEST_REAL));
+  } else {
+    LmgSectorBracket(s, 0, 1e-9 * s->norm, &lo, &hi);
+    PetscCall(EPSSetType(eps, EPSKRYLOVSCHUR));
+    PetscCall(EPSSetTarget(eps, lo - (hi - lo))); /* strictly below the lowest level */
+    PetscCall(EPSSetWhichEigenpairs(eps, EPS_TARGET_MAGNITUDE));
+    PetscCall(EPSGetST(eps, &st));
+    PetscCall(STSetType(st, STSINVERT));
+    PetscCall(STGetKSP(st, &ksp));
+    PetscCall(KSPSetType(ksp, KSPPREONLY));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetType(pc, PCLU));
+    if (size > 1) PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+    else PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL)); /* tridiagonal: no fill */
+  }
+  PetscCall(EPSSetFromOptions(eps));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Copy eigenvector x (all entries on this rank) into half-chain layout, real, phase-fixed, unit norm. */
+static int RealVector(const PetscScalar *x, const LmgSector *s, PetscReal *v, PetscInt nh)
+{
+  PetscInt    imax = 0;
+  PetscReal   nrm = 0, im = 0;
+  PetscScalar ph;
+  for (PetscInt i = 0; i < s->n; i++)
+    if (PetscAbsScalar(x[i]) > PetscAbsScalar(x[imax])) imax = i;
+  ph = PetscConj(x[imax]) / PetscAbsScalar(x[imax]);
+  for (PetscInt k = 0; k < nh; k++) v[k] = 0;
+  for (PetscInt i = 0; i < s->n; i++) {
+    v[i + s->offset] = PetscRealPart(x[i] * ph);
+    im               = PetscMax(im, PetscAbsReal(PetscImaginaryPart(x[i] * ph)));
+    nrm += v[i + s->offset] * v[i + s->offset];
+  }
+  nrm = PetscSqrtReal(nrm);
+  for (PetscInt k = 0; k < nh; k++) v[k] /= nrm;
+  return im < 1e-8;
+}
+
+/* Rayleigh quotient of unit v in sector s, and the residual norm. */
+static void Rayleigh(const LmgSector *s, const PetscReal *vh, PetscReal *lam, PetscReal *res)
+{
+  const PetscReal *v = vh + s->offset, *d = s->d, *e = s->e;
+  PetscReal        l = 0, r = 0;
+  for (PetscInt i = 0; i < s->n; i++) l += v[i] * (d[i] * v[i] + (i ? e[i - 1] * v[i - 1] : 0) + (i < s->n - 1 ? e[i] * v[i + 1] : 0));
+  for (PetscInt i = 0; i < s->n; i++) {
+    PetscReal w = d[i] * v[i] + (i ? e[i - 1] * v[i - 1] : 0) + (i < s->n - 1 ? e[i] * v[i + 1] : 0) - l * v[i];
+    r += w * w;
+  }
+  *lam = l;
+  *res = PetscSqrtReal(r);
+}
+
+/* Error bounds (Kato-Temple where the in-sector gap is known, Bauer-Fike otherwise, plus rounding),
+   then the Sturm check that these are exactly the lowest nw eigenvalues of the sector. */
+static int BoundAndCheck(const LmgSector *s, SectorResult *r, char *msg)
+{
+  PetscReal floor_ = 4 * PETSC_MACHINE_EPSILON * s->norm * PetscSqrtReal((PetscReal)s->n + 1);
+  for (PetscInt i = 0; i < r->nw; i++) {
+    PetscReal res = r->err[i], gap = PETSC_MAX_REAL;
+    if (i > 0) gap = r->lam[i] - r->lam[i - 1];
+    if (i < r->nw - 1) gap = PetscMin(gap, r->lam[i + 1] - r->lam[i]);
+    r->err[i] = floor_ + ((i < r->nw - 1 && gap > 2 * res) ? PetscMin(res, res * res / (gap - res)) : res);
+  }
+  for (PetscInt i = 0; i < r->nw; i++) {
+    PetscReal pad = 8 * PETSC_MACHINE_EPSILON * s->norm;
+    PetscInt  below = LmgSectorCount(s, r->lam[i] - r->err[i] - pad), upto = LmgSectorCount(s, r->lam[i] + r->err[i] + pad);
+    if (below != i || upto != i + 1) {
+      snprintf(msg, LMG_MSG_LEN, "%s sector: eigenvalue %" PetscInt_FMT " = %.12g fails the Sturm count (%" PetscInt_FMT ", %" PetscInt_FMT ")", s->parity > 0 ? "even" : "odd", i, (double)r->lam[i], below, upto);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool dense, PetscInt nh, SectorResult *r, char *msg)
+{
+  Mat                A;
+  EPS                eps;
+  Vec                x, xall;
+  VecScatter         sc;
+  PetscInt           nconv, its;
+  PetscMPIInt        size;
+  EPSConvergedReason reason;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(LmgSectorMat(comm, s, dense ? MATSCALAPACK : MATAIJ, &A));
+  PetscCall(EPSCreate(comm, &eps));
+  PetscCall(EPSSetOperators(eps, A, NULL));
+  PetscCall(ConfigureEPS(eps, s, r->nw, dense, size));
+  PetscCall(EPSSolve(eps));
+  PetscCall(EPSGetConverged(eps, &nconv));
+  PetscCall(EPSGetConvergedReason(eps, &reason));
+  PetscCall(EPSGetIterationNumber(eps, &its));
+  if (nconv < r->nw) snprintf(msg, LMG_MSG_LEN, "%s sector: %" PetscInt_FMT " of %" PetscInt_FMT " eigenpairs converged (%s, %" PetscInt_FMT " its)", s->parity > 0 ? "even" : "odd", nconv, r->nw, EPSConvergedReasons[reason], its);
+  PetscCall(MatCreateVecs(A, &x, NULL));
+  PetscCall(VecScatterCreateToAll(x, &sc, &xall));
+  for (PetscInt i = 0; !msg[0] && i < r->nw; i++) {
+    const PetscScalar *a;
+    PetscCall(EPSGetEigenpair(eps, i, NULL, NULL, x, NULL));
+    PetscCall(VecScatterBegin(sc, x, xall, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(sc, x, xall, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecGetArrayRead(xall, &a));
+    if (!RealVector(a, s, r->vec + i * nh, nh)) snprintf(msg, LMG_MSG_LEN, "%s sector: eigenvector %" PetscInt_FMT " is not real up to a phase", s->parity > 0 ? "even" : "odd", i);
+    PetscCall(VecRestoreArrayRead(xall, &a));
+    Rayleigh(s, r->vec + i * nh, &r->lam[i], &r->err[i]);
+  }
+  if (!msg[0]) BoundAndCheck(s, r, msg);
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(VecDestroy(&xall));
+  PetscCall(VecDestroy(&x));
+  PetscCall(EPSDestroy(&eps));
+  PetscCall(MatDestroy(&A));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SpectrumAlloc(LmgSpectrum *sp, PetscInt N, PetscReal g, PetscInt nev)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(sp, sizeof *sp));
+  sp->N   = N;
+  sp->g   = g;
+  sp->nev = PetscMin(nev, N + 1);
+  sp->nh  = LmgHalfLength(N);
+  PetscCall(PetscMalloc4(sp->nev, &sp->E, sp->nev, &sp->Eerr, sp->nev, &sp->parity, sp->nev, &sp->Jz2));
+  PetscCall(PetscMalloc1(sp->nev * sp->nh, &sp->vec));
+  sp->status = LMG_FAILED;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* dE from the doublet: in double precision where the error bounds allow 7 digits, else MPFR (rank 0, shared). */
+static PetscErrorCode Splitting(MPI_Comm comm, const LmgConfig *cfg, const LmgSector sec[2], const SectorResult res[2], LmgSpectrum *sp)
+{
+  PetscReal d = res[1].lam[0] - res[0].lam[0], err = res[0].err[0] + res[1].err[0], dE = NAN;
+  PetscInt  bits = 53;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!(d > 0 && err <= 1e-7 * d)) {
+    if (!rank) PetscCall(LmgSplittingResolve(&sec[0], &sec[1], res[0].lam[0], res[0].err[0], res[1].lam[0], res[1].err[0], cfg->dE_max_bits, &d, &bits, sp->message, LMG_MSG_LEN));
+    PetscCallMPI(MPI_Bcast(&d, 1, MPIU_REAL, 0, comm));
+    PetscCallMPI(MPI_Bcast(&bits, 1, MPIU_INT, 0, comm));
+    PetscCallMPI(MPI_Bcast(sp->message, LMG_MSG_LEN, MPI_CHAR, 0, comm));
+  }
+  if (d == d) dE = d * cfg->J;
+  sp->dE          = dE;
+  sp->dE_resolved = dE == dE;
+  sp->dE_bits     = dE == dE ? bits : 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgConfig *cfg, PetscInt N, PetscReal g, LmgSpectrum *sp)
+{
+  LmgSector    sec[2];
+  SectorResult res[2];
+
+  PetscFunctionBeginUser;
+  PetscCall(SpectrumAlloc(sp, N, g, cfg->nev));
+  for (PetscInt p = 0; p < 2; p++) {
+    PetscInt nw = p == 0 ? (sp->nev + 1) / 2 : sp->nev / 2;
+    PetscCall(LmgSectorCreate(N, g, p == 0 ? 1 : -1, &sec[p]));
+    res[p].nw = nw;
+    PetscCall(PetscMalloc3(nw, &res[p].lam, nw, &res[p].err, nw * sp->nh, &res[p].vec));
+    /* dense when asked, or when a third of the sector is wanted (Krylov subspaces would be the whole space) */
+    PetscBool dense = (PetscBool)(cfg->solver == LMG_SOLVER_SCALAPACK || 3 * nw > sec[p].n);
+    if (!sp->message[0]) PetscCall(SectorSolve(comm, &sec[p], dense, sp->nh, &res[p], sp->message));
+  }
+  if (!sp->message[0]) {
+    for (PetscInt i = 0; i < sp->nev; i++) {
+      const SectorResult *r = &res[i % 2];
+      sp->E[i]      = r->lam[i / 2] * cfg->J;
+      sp->Eerr[i]   = r->err[i / 2] * cfg->J;
+      sp->parity[i] = i % 2 ? -1 : 1;
+      PetscCall(PetscArraycpy(sp->vec + i * sp->nh, r->vec + (i / 2) * sp->nh, sp->nh));
+    }
+    PetscCall(Splitting(comm, cfg, sec, res, sp));
+    PetscCall(LmgSpectrumDerive(sp, cfg));
+    sp->status = LMG_DONE;
+  }
+  for (PetscInt p = 0; p < 2; p++) {
+    PetscCall(PetscFree3(res[p].lam, res[p].err, res[p].vec));
+    PetscCall(LmgSectorDestroy(&sec[p]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgSpectrumDestroy(LmgSpectrum *sp)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree4(sp->E, sp->Eerr, sp->parity, sp->Jz2));
+  PetscCall(PetscFree(sp->vec));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,25 @@
+/* Tiny unit-test harness: LMG_TEST(descr, cond) counts, failures reduced over ranks, one summary line. */
+#pragma once
+#include <petscsys.h>
+
+static int lmg_test_pass, lmg_test_fail;
+
+#define LMG_TEST(descr, cond) \
+  do { \
+    int ok_ = (cond) ? 1 : 0; \
+    if (ok_) lmg_test_pass++; \
+    else lmg_test_fail++; \
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s %s\n", ok_ ? "  ok  " : "  FAIL", descr)); \
+  } while (0)
+
+/* |a - b| <= rtol |b| */
+#define LMG_CLOSE(a, b, rtol) (PetscAbsReal((PetscReal)(a) - (PetscReal)(b)) <= (rtol) * PetscAbsReal((PetscReal)(b)))
+
+/* Collective: print 'N passed, N failed' (totals over ranks, counted once per test) and return the exit code. */
+static inline int LmgTestSummary(MPI_Comm comm)
+{
+  int loc[2] = {lmg_test_pass, lmg_test_fail}, tot[2];
+  MPI_Allreduce(loc, tot, 2, MPI_INT, MPI_MAX, comm);
+  PetscPrintf(comm, "%d passed, %d failed\n", tot[0], tot[1]);
+  return tot[1] > 0;
+}
