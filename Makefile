@@ -35,13 +35,13 @@ $(DEPS_STAMP):
 
 build/%.o: src/%.c $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p build
-	$(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' $$($(PKGCFG) --cflags $(PKGS)) -c $< -o $@
+	@echo "  CC $<"; $(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' $$($(PKGCFG) --cflags $(PKGS)) -c $< -o $@
 
 bin/lmgsweep: build/main.o $(LIB_OBJ)
-	$(CC) -o $@ $^ $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
+	@echo "  LD $@"; $(CC) -o $@ $^ $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
 
 bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
-	$(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
+	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
 
 run: all
 	bash tests/mpirun.sh $(NP) bin/lmgsweep -options_file inputs/default.opts

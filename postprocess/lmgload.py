@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""Loader for the single HDF5 file written by lmgsweep.
+
+    run = load("out.h5")
+    run.attrs["J"], run.coords["N"], run.spectrum["dE"].data, run.spectrum["dE"].dims
+
+Every group other than /grid (spectrum, status, timing, dynamics, threshold, ...) becomes a dict name -> Var.
+Dimension names come from the HDF5 dimension scales attached to each dataset (the basename of the /grid dataset,
+so they match the keys of run.coords); unnamed dimensions fall back to dim_0, dim_1, ...
+Float data of every record whose /status/<group> entry is not DONE is set to NaN (integer data is left as written).
+
+CLI: python3 lmgload.py FILE    prints grid sizes, records done/failed/pending and the failure messages.
+"""
+import sys
+from collections import namedtuple
+
+import h5py
+import numpy as np
+
+PENDING, DONE, FAILED = 0, 1, 2
+STATUS_NAMES = {PENDING: "pending", DONE: "done", FAILED: "failed"}
+
+Var = namedtuple("Var", "data dims units description")
+Var.__doc__ = "One dataset: data (numpy array), dims (coordinate names), units, description."
+
+
+class LmgFileError(Exception):
+    """The file is not a readable lmgsweep HDF5 file (or lacks a required group)."""
+
+
+class Run(dict):
+    """Loaded file: keys 'attrs', 'coords', 'coord_info' and one per group; also reachable as attributes."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    @property
+    def groups(self):
+        return [k for k in self if k not in ("attrs", "coords", "coord_info")]
+
+
+def _decode(v):
+    """bytes / numpy scalars / 1-element arrays -> plain Python str / numbers."""
+    if isinstance(v, np.ndarray):
+        if v.dtype.kind == "S":
+            v = np.char.decode(v, "utf-8", "replace")
+            return v.item().rstrip("\0") if v.size == 1 else v
+        return v.item() if v.size == 1 else v
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode("utf-8", "replace").rstrip("\0")
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _read(ds):
+    """Dataset contents as numpy; fixed-length strings become a str array."""
+    a = np.asarray(ds[()])
+    if a.dtype.kind == "S":
+        a = np.char.rstrip(np.char.decode(a, "utf-8", "replace"), "\0")
+    elif a.dtype.kind == "O":  # variable-length strings
+        a = np.array([_decode(x) for x in a.ravel()], dtype=str).reshape(a.shape)
+    return a
+
+
+def _dims(ds):
+    """Coordinate names of ds from its attached dimension scales."""
+    names = []
+    for i, dim in enumerate(ds.dims):
+        name = None
+        if len(dim):
+            name = dim[0].name.rsplit("/", 1)[-1] or None
+        names.append(name or _decode(dim.label) or f"dim_{i}")
+    return tuple(names)
+
+
+def _mask(var, status):
+    """NaN the float entries of var whose leading record (status entry) is not DONE."""
+    d, s = var.data, status.data
+    if d.dtype.kind not in "fc" or d.shape[: s.ndim] != s.shape or var.dims[: s.ndim] != status.dims:
+        return var
+    bad = (s != DONE).reshape(s.shape + (1,) * (d.ndim - s.ndim))
+    return var._replace(data=np.where(bad, np.nan, d))
+
+
+def open_file(path):
+    """Open path read-only, checking it is an lmgsweep file (raises LmgFileError otherwise)."""
+    try:
+        f = h5py.File(path, "r")
+    except (OSError, ValueError) as e:
+        raise LmgFileError(f"{path}: cannot open as HDF5 ({e})") from None
+    prog = _decode(f.attrs.get("program", ""))
+    if prog != "lmgsweep":
+        f.close()
+        raise LmgFileError(f"{path}: not an lmgsweep file (root attribute program={prog!r})")
+    return f
+
+
+def load(path, groups=None):
+    """Read the file into a Run (see the module docstring); groups: read only these groups (plus /grid, /status)."""
+    with open_file(path) as f:
+        run = Run(attrs={k: _decode(v) for k, v in f.attrs.items()}, coords={}, coord_info={})
+        if "grid" in f:
+            for name, ds in f["grid"].items():
+                run["coords"][name] = ds[()]
+                run["coord_info"][name] = {k: _decode(ds.attrs.get(k, "")) for k in ("units", "description")}
+        for gname, grp in f.items():
+            if gname == "grid" or not isinstance(grp, h5py.Group):
+                continue
+            if groups is not None and gname not in groups and gname != "status":
+                continue
+            run[gname] = {
+                name: Var(_read(ds), _dims(ds), _decode(ds.attrs.get("units", "")),
+                          _decode(ds.attrs.get("description", "")))
+                for name, ds in grp.items() if isinstance(ds, h5py.Dataset)
+            }
+    for gname, status in run.get("status", {}).items():
+        if gname in run and gname != "status":
+            run[gname] = {k: _mask(v, status) for k, v in run[gname].items()}
+    return run
+
+
+def load_xarray(path):
+    """The file as an xarray.Dataset: variables '<group>/<name>', grid coordinates, root attrs as attrs."""
+    try:
+        import xarray as xr
+    except ImportError:
+        raise ImportError("load_xarray() needs xarray, which is not installed; use load() instead") from None
+    run = load(path)
+    coords = {k: (k, v, run["coord_info"][k]) for k, v in run["coords"].items()}
+    data_vars = {}
+    for g in run.groups:
+        for name, v in run[g].items():
+            dims = [d if d in coords else f"{g}_{name}_{d}" for d in v.dims]
+            data_vars[f"{g}/{name}"] = (dims, v.data, {"units": v.units, "description": v.description})
+    attrs = {k: (v if isinstance(v, (str, int, float)) else str(v)) for k, v in run["attrs"].items()}
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def summary(run):
+    """Multi-line text: run identity, grid sizes, per-group record counts and failure messages."""
+    a, c = run["attrs"], run["coords"]
+    out = [f"lmgsweep {a.get('version', '?')} ({a.get('git_commit', '?')}), created {a.get('created', '?')}, "
+           f"finished {a.get('finished') or 'NO (run did not finish cleanly)'}",
+           f"J = {a.get('J', '?')} rad/s, T = {a.get('T', '?')} K, ranks = {a.get('ranks', '?')}, "
+           f"team_size = {a.get('team_size', '?')}",
+           "grid: " + ", ".join(f"{k}[{len(v)}]" for k, v in c.items())]
+    for g, st in run.get("status", {}).items():
+        if g.endswith("_message"):
+            continue
+        s = st.data
+        n = {k: int(np.sum(s == k)) for k in STATUS_NAMES}
+        other = s.size - sum(n.values())
+        out.append(f"{g}: {s.size} records: {n[DONE]} done, {n[FAILED]} failed, {n[PENDING]} pending"
+                   + (f", {other} with unknown status" if other else ""))
+        msg = run["status"].get(f"{g}_message")
+        for idx in zip(*np.nonzero(s == FAILED)):
+            where = ", ".join(f"{d}={c[d][i]}" if d in c else f"{d}={i}" for d, i in zip(st.dims, idx))
+            out.append(f"  failed at {where}: {msg.data[idx] if msg is not None else ''}")
+    return "\n".join(out)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0] in ("-h", "--help"):
+        print("usage: lmgload.py FILE.h5", file=sys.stderr)
+        return 2
+    try:
+        print(summary(load(argv[0])))
+    except LmgFileError as e:
+        print(f"lmgload: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
