@@ -134,7 +134,7 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
   why[0] = '\0';
   while (p < need) p *= 2;
   if (p > max_bits) {
-    snprintf(why, len, "dE unresolved: ~exp(-N*S_inst) = 1e%.0f J needs ~%.0f bits > -dE_max_bits %" PetscInt_FMT, -ev->N * S / log(10.0), need, max_bits);
+    snprintf(why, len, "dE unresolved: dE/J ~ exp(-N*S_inst) = 1e%.0f needs ~%.0f bits > -dE_max_bits %" PetscInt_FMT, -ev->N * S / log(10.0), need, max_bits);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   for (; p <= max_bits; p *= 2) {
