@@ -1,0 +1,185 @@
+"""End-to-end: kill -9 and -resume, graceful drain on SIGUSR1/SIGTERM, bad inputs that damage nothing."""
+import os
+import re
+import signal
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import ENV, assert_same, records, run, sha, spawn
+
+# 14 records of 0.1-0.7 s each (sparse solves at N = 1e5..4e5; their splittings are flagged, not bisected)
+LONG = ["-N", "100000:400000:7", "-gamma_over_J", "0.9,0.95", "-levels", "2", "-progress", "0.1"]
+NREC = 14
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    path = tmp_path_factory.mktemp("full") / "full.h5"
+    p = run(2, *LONG, "-output", path)
+    assert p.returncode == 0, p.stderr
+    return path
+
+
+def wait_done(proc, k):
+    """Read progress lines until at least k records are done (the sweep is then mid-way)."""
+    for line in proc.stderr:
+        m = re.search(r"(\d+)/(\d+) done", line)
+        if m and int(m.group(1)) >= k:
+            return int(m.group(1))
+    raise AssertionError("the run ended before %d records were done" % k)
+
+
+def check_killed_file(path):
+    """h5py opens it; every record marked done is complete, every other one untouched (NaN)."""
+    with h5py.File(path, "r") as f:
+        st = f["status/spectrum"][...]
+        E, J01, t = f["spectrum/E"][...], f["spectrum/J01"][...], f["timing/spectrum"][...]
+    done = st == 1
+    assert np.isfinite(E[done]).all() and np.isfinite(J01[done]).all() and np.isfinite(t[done]).all()
+    assert np.isnan(E[st == 0]).all()
+    return st
+
+
+def resume_and_compare(path, reference, pending):
+    before = records(path, "timing")
+    p = run(2, *LONG, "-output", path, "-resume")
+    assert p.returncode == 0, p.stderr
+    assert "%d to compute" % pending in p.stderr
+    assert_same(records(reference), records(path))
+    after = records(path, "timing")
+    kept = ~np.isnan(before["spectrum"])
+    np.testing.assert_array_equal(after["spectrum"][kept], before["spectrum"][kept])  # done records not recomputed
+
+
+def test_kill9_then_resume_equals_uninterrupted(tmp_path, uninterrupted):
+    path = tmp_path / "killed.h5"
+    proc = spawn(2, *LONG, "-output", path)
+    wait_done(proc, 3)
+    os.killpg(proc.pid, signal.SIGKILL)  # every rank at once, like a lost node
+    proc.wait()
+    st = check_killed_file(path)
+    assert 3 <= (st == 1).sum() < NREC
+    resume_and_compare(path, uninterrupted, int((st != 1).sum()))
+
+
+@pytest.mark.parametrize("np_,sig", [(2, signal.SIGUSR1), (0, signal.SIGTERM)])
+def test_signal_drains_then_resume(tmp_path, uninterrupted, np_, sig):
+    path = tmp_path / "drained.h5"
+    proc = spawn(np_, *LONG, "-output", path)
+    wait_done(proc, 2)
+    proc.send_signal(sig)  # mpiexec forwards SIGUSR1 to the ranks; one rank gets SIGTERM itself
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 75, err
+    assert "drained by a signal" in err
+    with h5py.File(path, "r") as f:  # closed cleanly, not stamped finished
+        assert f.attrs["finished"].strip(b"\0") == b""
+    st = check_killed_file(path)
+    assert (st == 1).sum() < NREC
+    resume_and_compare(path, uninterrupted, int((st != 1).sum()))
+    with h5py.File(path, "r") as f:
+        assert len(f.attrs["finished"].strip(b"\0")) > 0
+
+
+def test_resume_of_a_complete_file_computes_nothing(tmp_path):
+    path = tmp_path / "done.h5"
+    assert run(0, "-N", "100,200", "-output", path).returncode == 0
+    before = records(path)
+    p = run(0, "-N", "100,200", "-output", path, "-resume")
+    assert p.returncode == 0 and "0 to compute" in p.stderr
+    assert_same(before, records(path))
+
+
+def test_resume_of_a_missing_file_starts_it(tmp_path):
+    path = tmp_path / "new.h5"
+    p = run(0, "-N", "100", "-output", path, "-resume")
+    assert p.returncode == 0 and path.exists()
+
+
+BAD = [
+    (["-N", "1"], "-N"),
+    (["-N", "100,abc"], "-N"),
+    (["-N", "10.5"], "-N"),
+    (["-N", "100,100"], "-N"),
+    (["-gamma_over_J", "0"], "-gamma_over_J"),
+    (["-gamma_over_J", "-0.5"], "-gamma_over_J"),
+    (["-gamma_phi", "-0.1"], "-gamma_phi"),
+    (["-gamma_phi", "0.5:0.1:0"], "-gamma_phi"),
+    (["-gamma_phi", "log:0:1:5"], "-gamma_phi"),
+    (["-gamma_phi", "0.1,,0.2"], "-gamma_phi"),
+    (["-levels", "2,foo"], "-levels"),
+    (["-levels", "1"], "-levels"),
+    (["-nev", "3"], "-nev"),
+    (["-J", "-5"], "-J"),
+    (["-T", "abc"], "-T"),
+    (["-spectrum_solver", "lapack"], "-spectrum_solver"),
+    (["-team_size", "0"], "-team_size"),
+]
+
+
+@pytest.fixture
+def existing(tmp_path):
+    """A finished file of the default small grid, and its checksum."""
+    path = tmp_path / "keep.h5"
+    assert run(0, "-N", "100,200", "-output", path).returncode == 0
+    return path, sha(path)
+
+
+def assert_one_line_error(p, option):
+    assert p.returncode == 2, p.stderr
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and lines[0].startswith("lmgsweep: error: " + option), p.stderr
+
+
+@pytest.mark.parametrize("args,option", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_option_is_one_line_and_touches_nothing(existing, args, option):
+    path, digest = existing
+    p = run(0, "-N", "100,200", *args, "-output", path, "-resume")
+    assert_one_line_error(p, option)
+    assert sha(path) == digest
+
+
+def test_bad_mpi_layouts(existing):
+    path, digest = existing
+    p = run(4, "-N", "100,200", "-team_size", "2", "-output", path, "-resume")  # 3 workers do not split into 2s
+    assert_one_line_error(p, "-team_size")
+    p = run(4, "-N", "100", "-gamma_over_J", "0.9", "-output", path, "-resume")  # 3 teams, 1 point
+    assert_one_line_error(p, "-team_size")
+    assert sha(path) == digest
+
+
+def test_existing_file_without_resume(existing):
+    path, digest = existing
+    p = run(0, "-N", "100,200", "-output", path)
+    assert_one_line_error(p, "-output")
+    assert "exists" in p.stderr and sha(path) == digest
+
+
+def test_resume_with_another_grid(existing):
+    path, digest = existing
+    p = run(2, "-N", "100,300", "-output", path, "-resume")
+    assert_one_line_error(p, "-resume")
+    assert "-N differs" in p.stderr and sha(path) == digest
+    p = run(0, "-N", "100,200", "-J", "1000", "-output", path, "-resume")
+    assert_one_line_error(p, "-resume")
+    assert "-J differs" in p.stderr and sha(path) == digest
+
+
+def test_resume_of_a_foreign_file(tmp_path):
+    path = tmp_path / "notes.h5"
+    path.write_text("not hdf5\n")
+    digest = sha(path)
+    assert_one_line_error(run(0, "-output", path, "-resume"), "-output")
+    assert sha(path) == digest
+    with h5py.File(tmp_path / "other.h5", "w") as f:
+        f["x"] = 1
+    digest = sha(tmp_path / "other.h5")
+    p = run(0, "-output", tmp_path / "other.h5", "-resume")
+    assert_one_line_error(p, "-output")
+    assert "not an lmgsweep file" in p.stderr and sha(tmp_path / "other.h5") == digest
+
+
+def test_unwritable_path(tmp_path):
+    assert_one_line_error(run(0, "-output", tmp_path / "no" / "such" / "dir.h5"), "-output")
+    assert not (tmp_path / "no").exists()

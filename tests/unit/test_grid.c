@@ -1,0 +1,97 @@
+/* Grid: task index <-> (iN, iG) round trip over a 3x4 grid, and the cost ordering (larger N first, a permutation). */
+#include "lmg/grid.h"
+#include "lmgtest.h"
+
+/* Checks that tasks[0..n) is a permutation of 0..n-1. */
+static PetscBool IsPermutation(PetscInt n, const PetscInt *tasks)
+{
+  PetscInt seen[64] = {0};
+  if (n > 64) return PETSC_FALSE;
+  for (PetscInt i = 0; i < n; i++) {
+    if (tasks[i] < 0 || tasks[i] >= n || seen[tasks[i]]) return PETSC_FALSE;
+    seen[tasks[i]] = 1;
+  }
+  return PETSC_TRUE;
+}
+
+int main(int argc, char **argv)
+{
+  PetscInt  N[3] = {200, 1000, 100};           /* deliberately not sorted */
+  PetscReal G[4] = {0.8, 0.95, 1.2, 0.5};
+  LmgConfig cfg;
+  PetscInt  hits[3][4] = {{0}}, tasks[12], n;
+  PetscBool ok;
+
+  PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(PetscMemzero(&cfg, sizeof cfg));
+  cfg.nN = 3; cfg.N = N; cfg.nG = 4; cfg.gamma_over_J = G; cfg.dE_max_bits = 1024;
+
+  /* --- round trip --- */
+  n = LmgGridTaskCount(&cfg);
+  LMG_TEST("3x4 grid: 12 tasks", n == 12);
+  ok = PETSC_TRUE;
+  for (PetscInt t = 0; t < n && t < 12; t++) {
+    LmgTask task = LmgGridTask(&cfg, t);
+    if (task.kind != LMG_TASK_SPECTRUM || task.iN < 0 || task.iN >= 3 || task.iG < 0 || task.iG >= 4 || task.group != t) ok = PETSC_FALSE;
+    else hits[task.iN][task.iG]++;
+  }
+  LMG_TEST("every task: spectrum kind, indices in range, group == task id", ok);
+  ok = PETSC_TRUE;
+  for (PetscInt i = 0; i < 3; i++)
+    for (PetscInt k = 0; k < 4; k++) ok = (PetscBool)(ok && hits[i][k] == 1);
+  LMG_TEST("every (iN, iG) exactly once", ok);
+
+  /* --- cost ordering --- */
+  for (PetscInt t = 0; t < 12; t++) tasks[t] = t;
+  PetscCall(LmgGridOrderByCost(&cfg, 12, tasks));
+  LMG_TEST("order by cost: a permutation of 0..11", IsPermutation(12, tasks));
+  /* at each Gamma/J, the larger N comes first */
+  ok = PETSC_TRUE;
+  for (PetscInt a = 0; a < 12; a++)
+    for (PetscInt b = a + 1; b < 12; b++) {
+      LmgTask ta = LmgGridTask(&cfg, tasks[a]), tb = LmgGridTask(&cfg, tasks[b]);
+      if (ta.iG == tb.iG && N[ta.iN] < N[tb.iN]) ok = PETSC_FALSE;
+    }
+  LMG_TEST("order by cost: at fixed Gamma/J, larger N first", ok);
+  /* the largest N (1000) with the deepest doublet (g = 0.5) is the costliest of all */
+  {
+    LmgTask first = LmgGridTask(&cfg, tasks[0]);
+    LMG_TEST("order by cost: N=1000, g=0.5 first", N[first.iN] == 1000 && G[first.iG] == 0.5);
+  }
+  ok = PETSC_TRUE;
+  for (PetscInt a = 0; a + 1 < 12; a++) ok = (PetscBool)(ok && LmgGridTaskCost(&cfg, tasks[a]) >= LmgGridTaskCost(&cfg, tasks[a + 1]));
+  LMG_TEST("order by cost: cost non-increasing", ok);
+
+  /* Gamma/J >= 1 only (no tunnelling doublet): the order is by N alone, ties by task id (stable) */
+  {
+    PetscReal G2[4] = {1.0, 1.1, 1.5, 2.0};
+    PetscInt  ref[12];
+    cfg.gamma_over_J = G2;
+    for (PetscInt t = 0; t < 12; t++) tasks[t] = 11 - t;
+    PetscCall(LmgGridOrderByCost(&cfg, 12, tasks));
+    /* hand-made reference: N = 1000 (iN 1) tasks 4..7, then N = 200 (iN 0) tasks 0..3, then N = 100 (iN 2) tasks 8..11 */
+    for (PetscInt k = 0; k < 4; k++) {
+      ref[k]     = 4 + k;
+      ref[4 + k] = k;
+      ref[8 + k] = 8 + k;
+    }
+    ok = PETSC_TRUE;
+    for (PetscInt t = 0; t < 12; t++) ok = (PetscBool)(ok && tasks[t] == ref[t]);
+    LMG_TEST("Gamma/J >= 1: sorted by N descending, ties by task id", ok);
+    cfg.gamma_over_J = G;
+  }
+
+  /* a subset of the tasks (as after -resume) stays a permutation of that subset */
+  {
+    PetscInt sub[5] = {11, 2, 7, 0, 5}, cnt[12] = {0};
+    PetscCall(LmgGridOrderByCost(&cfg, 5, sub));
+    ok = PETSC_TRUE;
+    for (PetscInt i = 0; i < 5; i++) cnt[sub[i]]++;
+    ok = (PetscBool)(cnt[11] == 1 && cnt[2] == 1 && cnt[7] == 1 && cnt[0] == 1 && cnt[5] == 1);
+    LMG_TEST("subset of 5 tasks: a permutation of the subset", ok);
+  }
+
+  int rc = LmgTestSummary(PETSC_COMM_WORLD);
+  PetscCall(SlepcFinalize());
+  return rc;
+}
