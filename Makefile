@@ -7,6 +7,7 @@ PKGCFG    = PKG_CONFIG_PATH=$(SLEPC_PC):$(PETSC_PC) pkg-config
 CC       := mpicc
 CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude
 NP       ?= $(shell nproc)
+LDLIBS   := -lhdf5_hl -llapack -lblas -lm
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex3.18-dev libhdf5-openmpi-dev \
@@ -38,10 +39,13 @@ build/%.o: src/%.c $(HDRS) | $(DEPS_STAMP)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' $$($(PKGCFG) --cflags $(PKGS)) -c $< -o $@
 
 bin/lmgsweep: build/main.o $(LIB_OBJ)
-	@echo "  LD $@"; $(CC) -o $@ $^ $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
+	@echo "  LD $@"; $(CC) -o $@ $^ $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
 bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
-	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) -lhdf5_hl -lm
+	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
+
+bin/lmgbench: tests/bench/lmgbench.c $(LIB_OBJ) $(HDRS)
+	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
 run: all
 	bash tests/mpirun.sh $(NP) bin/lmgsweep -options_file inputs/default.opts
@@ -49,7 +53,7 @@ run: all
 check: all
 	bash tests/run.sh
 
-bench: all
+bench: all bin/lmgbench
 	bash tests/bench/bench.sh
 
 clean:

@@ -163,6 +163,7 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   PetscInt  nev = 0;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(cfg->output, "lmgsweep.h5", sizeof cfg->output)); /* PetscOptionsString keeps the old value when unset */
   PetscOptionsBegin(comm, NULL, "lmgsweep: LMG parameter sweep (units: hbar = 1; J, Gamma in rad/s; gamma_phi in 1/s; T in K)", NULL);
   PetscCall(PetscOptionsString("-output", "HDF5 output file (must not exist unless -resume)", NULL, "lmgsweep.h5", cfg->output, sizeof cfg->output, NULL));
   PetscCall(PetscOptionsBool("-resume", "Reopen -output, check it matches, compute only records not done", NULL, cfg->resume, &cfg->resume, NULL));
