@@ -11,7 +11,7 @@ LDLIBS   := -lhdf5_hl -llapack -lblas -lm
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex3.18-dev libhdf5-openmpi-dev \
-            libscalapack-openmpi-dev libmpfr-dev pkg-config python3-h5py python3-numpy python3-scipy \
+            libscalapack-openmpi-dev libmpfr-dev libopenblas0-serial pkg-config python3-h5py python3-numpy python3-scipy \
             python3-matplotlib python3-pytest python3-qutip
 DEPS_STAMP := bin/.deps
 

@@ -68,9 +68,24 @@ PetscInt LmgSectorCount(const LmgSector *s, PetscReal sigma)
   return c;
 }
 
+/* A start interval around the mean-field ground energy, -N(1 + g^2)/2 (g < 1) or -gN, checked by Sturm counts
+   to hold eigenvalues 0..i, widened until it does (at worst the Gershgorin interval). */
+static void StartInterval(const LmgSector *s, PetscInt i, PetscReal *a, PetscReal *b)
+{
+  PetscReal g = s->g, e = g < 1 ? -0.5 * s->N * (1 + g * g) : -g * s->N, c = 4 + 1e-3 * PetscAbsReal(e);
+  for (; c < 2 * s->norm; c *= 8) {
+    *a = e - c;
+    *b = e + c;
+    if (LmgSectorCount(s, *a) == 0 && LmgSectorCount(s, *b) > i) return;
+  }
+  *a = -s->norm * (1 + 1e-12) - 1e-300;
+  *b = s->norm * (1 + 1e-12) + 1e-300;
+}
+
 void LmgSectorBracket(const LmgSector *s, PetscInt i, PetscReal tol, PetscReal *lo, PetscReal *hi)
 {
-  PetscReal a = -s->norm * (1 + 1e-12) - 1e-300, b = s->norm * (1 + 1e-12) + 1e-300;
+  PetscReal a, b;
+  StartInterval(s, i, &a, &b);
   while (b - a > tol) {
     PetscReal c = 0.5 * (a + b);
     if (c <= a || c >= b) break;

@@ -1,5 +1,5 @@
 /* Spectrum of one (N, Gamma/J): lowest eigenpairs of each parity sector with SLEPc (Krylov-Schur,
-   shift-and-invert below the Sturm-located ground level) or ScaLAPACK (EPSSCALAPACK), checked by
+   shift-and-invert at a Sturm-located shift, LU redundant on each team rank) or ScaLAPACK (EPSSCALAPACK), checked by
    Sturm counts, refined to Rayleigh quotients with error bounds; the splitting resolved (splitting.c). */
 #include <math.h>
 #include "lmg/dicke.h"
@@ -44,8 +44,13 @@ static PetscErrorCode ConfigureEPS(EPS eps, const LmgSector *s, PetscInt nw, Pet
     PetscCall(KSPSetType(ksp, KSPPREONLY));
     PetscCall(KSPGetPC(ksp, &pc));
     PetscCall(PCSetType(pc, PCLU));
-    if (size > 1) PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
-    else PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL)); /* tridiagonal: no fill */
+    if (size > 1) { /* a tridiagonal LU gains nothing from distribution (MUMPS: ~20x slower): factor it on every rank */
+      PetscCall(PCSetType(pc, PCREDUNDANT));
+      PetscCall(PCRedundantGetKSP(pc, &ksp));
+      PetscCall(KSPGetPC(ksp, &pc));
+      PetscCall(PCSetType(pc, PCLU));
+    }
+    PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL)); /* tridiagonal: no fill */
   }
   PetscCall(EPSSetFromOptions(eps));
   PetscFunctionReturn(PETSC_SUCCESS);
