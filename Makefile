@@ -47,8 +47,11 @@ bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
 bin/lmgbench: tests/bench/lmgbench.c $(LIB_OBJ) $(HDRS)
 	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
+# The default sweep on every core: rank 0 only schedules, so nproc + 1 ranks. Safe to repeat (-resume).
 run: all
-	bash tests/mpirun.sh $(NP) bin/lmgsweep -options_file inputs/default.opts
+	@mkdir -p results
+	bash tests/mpirun.sh $$(( $(NP) + 1 )) bin/lmgsweep -options_file inputs/default.opts -output results/default.h5 -resume
+	/usr/bin/python3 postprocess/table3.py results/default.h5
 
 check: all
 	bash tests/run.sh

@@ -14,5 +14,5 @@ for N in 2000 200000 1000000; do
   printf '%-9s %12s %12s %12s %10s %10s %14s %14s  %s\n' $N $t $s4 $s2 $r4 $r2 $mem $smem "$agree"
 done
 echo "ratio = lmgsweep time / scipy time (below 1: lmgsweep faster); scipy4/scipy2: 4 or 2 lowest eigenpairs of the full matrix."
-echo "2-rank team (MUMPS LU), N = 1000000:"
+echo "2-rank team (LU redundant on both ranks), N = 1000000:"
 bash tests/mpirun.sh 2 bin/lmgbench -N 1000000 -reps 3 | awk '{print "  " $2 " s, peak " $3 " MB per rank"}'
