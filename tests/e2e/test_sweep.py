@@ -148,3 +148,16 @@ def test_help_lists_options():
     out = p.stdout + p.stderr
     for opt in ("-N <now 370", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <now 37195.4", "-T <now 1e-08", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s"):
         assert opt in out, opt
+
+
+def test_unconverged_eigenpairs_are_failed_records(tmp_path):
+    """SLEPc stopped after one iteration: each record is failed with its reason, data NaN, the sweep goes on (exit 0)."""
+    path = tmp_path / "nc.h5"
+    p = run(0, "-N", "370,1000", "-gamma_over_J", "0.95", "-output", path, "-spectrum_eps_max_it", 1, "-spectrum_eps_ncv", 4)
+    assert p.returncode == 0, p.stderr
+    assert "0 done, 2 failed" in p.stderr
+    with h5py.File(path, "r") as f:
+        assert (f["status/spectrum"][...] == 2).all()
+        for msg in f["status/spectrum_message"][...].ravel():
+            assert b"eigenpairs converged (DIVERGED_ITS" in msg
+        assert np.isnan(f["spectrum/E"][...]).all() and np.isnan(f["spectrum/dE"][...]).all()
