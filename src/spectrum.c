@@ -12,12 +12,11 @@ typedef struct {
   PetscReal *vec;       /* [nw][nh] half-chain layout */
 } SectorResult;
 
-static PetscErrorCode ConfigureEPS(EPS eps, const LmgSector *s, PetscInt nw, PetscBool dense, PetscMPIInt size)
+static PetscErrorCode ConfigureEPS(EPS eps, PetscInt nw, PetscBool dense, PetscMPIInt size)
 {
-  ST        st;
-  KSP       ksp;
-  PC        pc;
-  PetscReal lo, hi;
+  ST  st;
+  KSP ksp;
+  PC  pc;
 
   PetscFunctionBeginUser;
   PetscCall(EPSSetProblemType(eps, EPS_HEP));
@@ -28,18 +27,12 @@ static PetscErrorCode ConfigureEPS(EPS eps, const LmgSector *s, PetscInt nw, Pet
     PetscCall(EPSSetType(eps, EPSSCALAPACK));
     PetscCall(EPSSetWhichEigenpairs(eps, EPS_SMALLEST_REAL));
   } else {
-    PetscReal lo1, hi1, target;
-    LmgSectorBracket(s, 0, 1e-9 * s->norm, &lo, &hi);
-    target = lo - (hi - lo); /* strictly below the lowest level */
-    if (nw == 2) {           /* midway: lambda_0 and lambda_1 are provably the two nearest, both converge fast */
-      LmgSectorBracket(s, 1, 1e-9 * s->norm, &lo1, &hi1);
-      target = 0.5 * (hi + lo1);
-    }
     PetscCall(EPSSetType(eps, EPSKRYLOVSCHUR));
-    PetscCall(EPSSetTarget(eps, target));
+    PetscCall(EPSSetDimensions(eps, 1, 4, PETSC_DEFAULT)); /* one level per solve (SectorSolve sets its shift) */
     PetscCall(EPSSetWhichEigenpairs(eps, EPS_TARGET_MAGNITUDE));
     PetscCall(EPSGetST(eps, &st));
     PetscCall(STSetType(st, STSINVERT));
+    PetscCall(STSetMatStructure(st, SAME_NONZERO_PATTERN)); /* A - sigma I: refactor numerically only */
     PetscCall(STGetKSP(st, &ksp));
     PetscCall(KSPSetType(ksp, KSPPREONLY));
     PetscCall(KSPGetPC(ksp, &pc));
@@ -112,6 +105,19 @@ static int BoundAndCheck(const LmgSector *s, SectorResult *r, char *msg)
   return 1;
 }
 
+/* A fixed start vector, a function of the global index only (identical for any team layout). */
+static PetscErrorCode StartVector(Vec v)
+{
+  PetscInt     rs, re;
+  PetscScalar *a;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetOwnershipRange(v, &rs, &re));
+  PetscCall(VecGetArray(v, &a));
+  for (PetscInt k = rs; k < re; k++) a[k - rs] = 1 + 0.5 * PetscSinReal(12.9898 * (PetscReal)k + 78.233);
+  PetscCall(VecRestoreArray(v, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Ascending eigenvalues (a shift-and-invert solve returns them by distance to the target). */
 static void SortPairs(SectorResult *r, PetscInt nh)
 {
@@ -128,7 +134,7 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
 {
   Mat                A;
   EPS                eps;
-  Vec                x, xall;
+  Vec                x, x0, xall;
   VecScatter         sc;
   PetscInt           nconv, its;
   PetscMPIInt        size;
@@ -139,17 +145,37 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
   PetscCall(LmgSectorMat(comm, s, dense ? MATSCALAPACK : MATAIJ, &A));
   PetscCall(EPSCreate(comm, &eps));
   PetscCall(EPSSetOperators(eps, A, NULL));
-  PetscCall(ConfigureEPS(eps, s, r->nw, dense, size));
-  PetscCall(EPSSolve(eps));
-  PetscCall(EPSGetConverged(eps, &nconv));
-  PetscCall(EPSGetConvergedReason(eps, &reason));
-  PetscCall(EPSGetIterationNumber(eps, &its));
-  if (nconv < r->nw) snprintf(msg, LMG_MSG_LEN, "%s sector: %" PetscInt_FMT " of %" PetscInt_FMT " eigenpairs converged (%s, %" PetscInt_FMT " its)", s->parity > 0 ? "even" : "odd", nconv, r->nw, EPSConvergedReasons[reason], its);
-  PetscCall(MatCreateVecs(A, &x, NULL));
+  PetscCall(ConfigureEPS(eps, r->nw, dense, size));
+  PetscCall(MatCreateVecs(A, &x, &x0));
   PetscCall(VecScatterCreateToAll(x, &sc, &xall));
+  PetscCall(StartVector(x0));
+  /* ScaLAPACK: one solve for the whole sector. SLEPc: one solve per level, shifted to the middle of its Sturm
+     bracket (width 1e-10 |T|), so each converges in a few shift-and-invert steps; the LU pattern is reused. */
   for (PetscInt i = 0; !msg[0] && i < r->nw; i++) {
     const PetscScalar *a;
-    PetscCall(EPSGetEigenpair(eps, i, NULL, NULL, x, NULL));
+    PetscInt           want = dense ? r->nw : 1, k = dense ? i : 0;
+    if (!dense) {
+      PetscReal lo, hi;
+      ST        st;
+      LmgSectorBracket(s, i, 1e-10 * s->norm, &lo, &hi);
+      PetscCall(EPSSetTarget(eps, 0.5 * (lo + hi)));
+      if (i > 0) { /* after set-up: move the shift, and restart from x0, not from the last (invariant) eigenvector */
+        PetscCall(EPSGetST(eps, &st));
+        PetscCall(STSetShift(st, 0.5 * (lo + hi)));
+      }
+      PetscCall(EPSSetInitialSpace(eps, 1, &x0));
+    }
+    if (!dense || i == 0) {
+      PetscCall(EPSSolve(eps));
+      PetscCall(EPSGetConverged(eps, &nconv));
+      PetscCall(EPSGetConvergedReason(eps, &reason));
+      PetscCall(EPSGetIterationNumber(eps, &its));
+      if (nconv < want) {
+        snprintf(msg, LMG_MSG_LEN, "%s sector, level %" PetscInt_FMT ": %" PetscInt_FMT " of %" PetscInt_FMT " eigenpairs converged (%s, %" PetscInt_FMT " its)", s->parity > 0 ? "even" : "odd", i, nconv, want, EPSConvergedReasons[reason], its);
+        break;
+      }
+    }
+    PetscCall(EPSGetEigenpair(eps, k, NULL, NULL, x, NULL));
     PetscCall(VecScatterBegin(sc, x, xall, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecScatterEnd(sc, x, xall, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecGetArrayRead(xall, &a));
@@ -162,6 +188,7 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
   PetscCall(VecScatterDestroy(&sc));
   PetscCall(VecDestroy(&xall));
   PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&x0));
   PetscCall(EPSDestroy(&eps));
   PetscCall(MatDestroy(&A));
   PetscFunctionReturn(PETSC_SUCCESS);
