@@ -72,7 +72,7 @@ PetscInt LmgSectorCount(const LmgSector *s, PetscReal sigma)
    to hold eigenvalues 0..i, widened until it does (at worst the Gershgorin interval). */
 static void StartInterval(const LmgSector *s, PetscInt i, PetscReal *a, PetscReal *b)
 {
-  PetscReal g = s->g, e = g < 1 ? -0.5 * s->N * (1 + g * g) : -g * s->N, c = 4 + 1e-3 * PetscAbsReal(e);
+  PetscReal g = s->g, e = g < 1 ? -0.5 * s->N * (1 + g * g) : -g * s->N, c = 4 + 1e-5 * PetscAbsReal(e);
   for (; c < 2 * s->norm; c *= 8) {
     *a = e - c;
     *b = e + c;
@@ -122,4 +122,22 @@ PetscErrorCode LmgSectorMat(MPI_Comm comm, const LmgSector *s, MatType type, Mat
   PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatSetOption(*A, MAT_HERMITIAN, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void LmgSectorIsolate(const LmgSector *s, PetscInt k, PetscReal tol, PetscReal *lo, PetscReal *hi)
+{
+  PetscReal a, b;
+  StartInterval(s, k - 1, &a, &b);
+  for (PetscInt i = 0; i < k; i++) lo[i] = a, hi[i] = b;
+  for (PetscInt i = 0; i < k; i++)
+    while (hi[i] - lo[i] > tol) {
+      PetscReal x = 0.5 * (lo[i] + hi[i]);
+      PetscInt  c;
+      if (x <= lo[i] || x >= hi[i]) break;
+      c = LmgSectorCount(s, x); /* eigenvalue j lies below x iff j < c */
+      for (PetscInt j = 0; j < k; j++) {
+        if (j < c) hi[j] = PetscMin(hi[j], x);
+        else lo[j] = PetscMax(lo[j], x);
+      }
+    }
 }

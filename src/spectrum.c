@@ -12,7 +12,93 @@ typedef struct {
   PetscReal *vec;       /* [nw][nh] half-chain layout */
 } SectorResult;
 
-static PetscErrorCode ConfigureEPS(EPS eps, PetscInt nw, PetscBool dense, PetscMPIInt size)
+/* LAPACK's tridiagonal LU with partial pivoting (real), for the one-rank shift-and-invert. */
+extern void dgttrf_(const PetscBLASInt *, double *, double *, double *, double *, PetscBLASInt *, PetscBLASInt *);
+extern void dgttrs_(const char *, const PetscBLASInt *, const PetscBLASInt *, const double *, const double *, const double *, const double *, const PetscBLASInt *, double *, const PetscBLASInt *, PetscBLASInt *);
+
+typedef struct {
+  const LmgSector *s;
+  PetscBLASInt     n, *ipiv;
+  double          *dl, *d, *du, *du2, *rhs; /* factors of T - sigma I; rhs: [re | im] */
+} TriLU;
+
+/* PCSetUp: factor the operator T - sigma I (sigma read off its diagonal; the off-diagonals are the sector's). */
+static PetscErrorCode TriLUSetUp(PC pc)
+{
+  TriLU             *t;
+  Mat                A;
+  Vec                diag;
+  const PetscScalar *a;
+  PetscBLASInt       info;
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &t));
+  PetscCall(PCGetOperators(pc, &A, NULL));
+  PetscCall(MatCreateVecs(A, &diag, NULL));
+  PetscCall(MatGetDiagonal(A, diag));
+  PetscCall(VecGetArrayRead(diag, &a));
+  for (PetscBLASInt i = 0; i < t->n; i++) {
+    t->d[i] = PetscRealPart(a[i]);
+    if (i < t->n - 1) t->dl[i] = t->du[i] = t->s->e[i];
+  }
+  PetscCall(VecRestoreArrayRead(diag, &a));
+  PetscCall(VecDestroy(&diag));
+  dgttrf_(&t->n, t->dl, t->d, t->du, t->du2, t->ipiv, &info);
+  PetscCheck(info >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrf: argument %d", (int)-info);
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_MAT_LU_ZRPVT, "dgttrf: exact zero pivot %d: the shift is an eigenvalue", (int)info);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* PCApply: y = (T - sigma I)^{-1} x, real and imaginary parts as two right-hand sides. */
+static PetscErrorCode TriLUApply(PC pc, Vec x, Vec y)
+{
+  TriLU             *t;
+  const PetscScalar *xa;
+  PetscScalar       *ya;
+  PetscBLASInt       two = 2, info;
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &t));
+  PetscCall(VecGetArrayRead(x, &xa));
+  for (PetscBLASInt i = 0; i < t->n; i++) {
+    t->rhs[i]        = PetscRealPart(xa[i]);
+    t->rhs[t->n + i] = PetscImaginaryPart(xa[i]);
+  }
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  dgttrs_("N", &t->n, &two, t->dl, t->d, t->du, t->du2, t->ipiv, t->rhs, &t->n, &info);
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "dgttrs: argument %d", (int)-info);
+  PetscCall(VecGetArray(y, &ya));
+  for (PetscBLASInt i = 0; i < t->n; i++) ya[i] = t->rhs[i] + PETSC_i * t->rhs[t->n + i];
+  PetscCall(VecRestoreArray(y, &ya));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TriLUDestroy(PC pc)
+{
+  TriLU *t;
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &t));
+  PetscCall(PetscFree6(t->dl, t->d, t->du, t->du2, t->rhs, t->ipiv));
+  PetscCall(PetscFree(t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TriLUCreate(PC pc, const LmgSector *s)
+{
+  TriLU *t;
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&t));
+  t->s = s;
+  PetscCall(PetscBLASIntCast(s->n, &t->n));
+  PetscCall(PetscMalloc6(s->n, &t->dl, s->n, &t->d, s->n, &t->du, s->n, &t->du2, 2 * s->n, &t->rhs, s->n, &t->ipiv));
+  PetscCall(PCSetType(pc, PCSHELL));
+  PetscCall(PCShellSetContext(pc, t));
+  PetscCall(PCShellSetSetUp(pc, TriLUSetUp));
+  PetscCall(PCShellSetApply(pc, TriLUApply));
+  PetscCall(PCShellSetDestroy(pc, TriLUDestroy));
+  PetscCall(PCShellSetName(pc, "lmg tridiagonal LU (LAPACK dgttrf)"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ConfigureEPS(EPS eps, const LmgSector *s, PetscInt nw, PetscBool dense, PetscMPIInt size)
 {
   ST  st;
   KSP ksp;
@@ -32,18 +118,20 @@ static PetscErrorCode ConfigureEPS(EPS eps, PetscInt nw, PetscBool dense, PetscM
     PetscCall(EPSSetWhichEigenpairs(eps, EPS_TARGET_MAGNITUDE));
     PetscCall(EPSGetST(eps, &st));
     PetscCall(STSetType(st, STSINVERT));
-    PetscCall(STSetMatStructure(st, SAME_NONZERO_PATTERN)); /* A - sigma I: refactor numerically only */
     PetscCall(STGetKSP(st, &ksp));
     PetscCall(KSPSetType(ksp, KSPPREONLY));
     PetscCall(KSPGetPC(ksp, &pc));
-    PetscCall(PCSetType(pc, PCLU));
-    if (size > 1) { /* a tridiagonal LU gains nothing from distribution (MUMPS: ~20x slower): factor it on every rank */
+    if (size == 1) { /* A - sigma I stays implicit; a real O(n) LU of the shifted tridiagonal inverts it */
+      PetscCall(STSetMatMode(st, ST_MATMODE_SHELL));
+      PetscCall(TriLUCreate(pc, s));
+    }
+    else { /* a tridiagonal LU gains nothing from distribution (MUMPS: ~20x slower): factor it on every rank */
       PetscCall(PCSetType(pc, PCREDUNDANT));
       PetscCall(PCRedundantGetKSP(pc, &ksp));
       PetscCall(KSPGetPC(ksp, &pc));
       PetscCall(PCSetType(pc, PCLU));
+      PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL)); /* tridiagonal: no fill */
     }
-    PetscCall(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL)); /* tridiagonal: no fill */
   }
   PetscCall(EPSSetFromOptions(eps));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -135,6 +223,7 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
   Mat                A;
   EPS                eps;
   Vec                x, x0, xall;
+  PetscReal         *lo, *hi;
   VecScatter         sc;
   PetscInt           nconv, its;
   PetscMPIInt        size;
@@ -145,23 +234,23 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
   PetscCall(LmgSectorMat(comm, s, dense ? MATSCALAPACK : MATAIJ, &A));
   PetscCall(EPSCreate(comm, &eps));
   PetscCall(EPSSetOperators(eps, A, NULL));
-  PetscCall(ConfigureEPS(eps, r->nw, dense, size));
+  PetscCall(ConfigureEPS(eps, s, r->nw, dense, size));
   PetscCall(MatCreateVecs(A, &x, &x0));
   PetscCall(VecScatterCreateToAll(x, &sc, &xall));
   PetscCall(StartVector(x0));
+  PetscCall(PetscMalloc2(r->nw, &lo, r->nw, &hi));
+  if (!dense) LmgSectorIsolate(s, r->nw, 1e-10 * s->norm, lo, hi);
   /* ScaLAPACK: one solve for the whole sector. SLEPc: one solve per level, shifted to the middle of its Sturm
      bracket (width 1e-10 |T|), so each converges in a few shift-and-invert steps; the LU pattern is reused. */
   for (PetscInt i = 0; !msg[0] && i < r->nw; i++) {
     const PetscScalar *a;
     PetscInt           want = dense ? r->nw : 1, k = dense ? i : 0;
     if (!dense) {
-      PetscReal lo, hi;
-      ST        st;
-      LmgSectorBracket(s, i, 1e-10 * s->norm, &lo, &hi);
-      PetscCall(EPSSetTarget(eps, 0.5 * (lo + hi)));
+      ST st;
+      PetscCall(EPSSetTarget(eps, 0.5 * (lo[i] + hi[i])));
       if (i > 0) { /* after set-up: move the shift, and restart from x0, not from the last (invariant) eigenvector */
         PetscCall(EPSGetST(eps, &st));
-        PetscCall(STSetShift(st, 0.5 * (lo + hi)));
+        PetscCall(STSetShift(st, 0.5 * (lo[i] + hi[i])));
       }
       PetscCall(EPSSetInitialSpace(eps, 1, &x0));
     }
@@ -189,6 +278,7 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
   PetscCall(VecDestroy(&xall));
   PetscCall(VecDestroy(&x));
   PetscCall(VecDestroy(&x0));
+  PetscCall(PetscFree2(lo, hi));
   PetscCall(EPSDestroy(&eps));
   PetscCall(MatDestroy(&A));
   PetscFunctionReturn(PETSC_SUCCESS);

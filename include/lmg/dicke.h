@@ -27,5 +27,8 @@ PetscInt LmgSectorCount(const LmgSector *s, PetscReal sigma);
 /* Bisection with LmgSectorCount: an interval [lo, hi] of width <= tol holding eigenvalue i (0-based). */
 void LmgSectorBracket(const LmgSector *s, PetscInt i, PetscReal tol, PetscReal *lo, PetscReal *hi);
 
+/* Brackets [lo[i], hi[i]] (width <= tol) of eigenvalues 0..k-1, the bisections sharing their Sturm counts. */
+void LmgSectorIsolate(const LmgSector *s, PetscInt k, PetscReal tol, PetscReal *lo, PetscReal *hi);
+
 /* The sector as a PETSc matrix of the given type (MATAIJ, or a dense type such as MATSCALAPACK) on comm. Collective. */
 PetscErrorCode LmgSectorMat(MPI_Comm comm, const LmgSector *s, MatType type, Mat *A);

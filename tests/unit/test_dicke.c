@@ -121,6 +121,21 @@ static PetscErrorCode CheckOne(PetscInt N, PetscReal g)
     LMG_TEST(d, secdiff <= 1e-10 * norm);
   }
 
+  /* (b') LmgSectorIsolate: shared-count brackets of every level of each sector hold the reference eigenvalue */
+  for (PetscInt q = 0; q < 2; q++) {
+    PetscInt   r = 0, bad = 0;
+    PetscReal *lo, *hi;
+    PetscCall(PetscMalloc2(s[q].n, &lo, s[q].n, &hi));
+    LmgSectorIsolate(&s[q], s[q].n, 1e-12 * s[q].norm, lo, hi);
+    for (PetscInt i = 0; i < s[q].n; i++, r++) {
+      while (r < n && p[r] != (q ? -1 : 1)) r++;
+      if (r >= n || !(lo[i] - 1e-13 * norm <= w[r] && w[r] <= hi[i] + 1e-13 * norm) || hi[i] - lo[i] > 1e-12 * s[q].norm) bad++;
+    }
+    snprintf(d, sizeof d, "%s: LmgSectorIsolate brackets hold every %s-sector reference eigenvalue", tag, q ? "odd" : "even");
+    LMG_TEST(d, bad == 0);
+    PetscCall(PetscFree2(lo, hi));
+  }
+
   /* (c) ground state even; lowest levels alternate even/odd (Sturm oscillation), in the reference and in the sectors */
   {
     PetscInt nl = PetscMin(4, n);
