@@ -92,17 +92,26 @@ def test_high_precision_splittings(tmp_path, reference):
     assert r["dE_bits"][1, 1] > 53, "N=370, Gamma/J=0.8 is below double precision: extended precision used"
 
 
-def test_unresolved_splitting_is_flagged(tmp_path):
-    """N = 200000 at Gamma/J = 0.95: dE ~ 1e-937 J cannot be resolved: NaN, dE_resolved = 0, a message."""
+def test_large_N_and_unresolved_splitting_flagged(tmp_path):
+    """N = 2e5 and 1e6 at Gamma/J = 0.95 (sectors of 5e5): the lowest levels against scipy's eigh_tridiagonal on the
+    full matrix; dE/J ~ 1e-937 and 1e-4685 cannot be resolved: NaN, dE_resolved = 0, a message."""
+    from scipy.linalg import eigh_tridiagonal
     path = tmp_path / "big.h5"
-    p = run(0, "-N", "200000", "-gamma_over_J", "0.95", "-levels", "2", "-output", path)
+    p = run(0, "-N", "200000,1000000", "-gamma_over_J", "0.95", "-levels", "2", "-J", 1, "-output", path)
     assert p.returncode == 0, p.stderr
     r = records(path)
     with h5py.File(path, "r") as f:
-        assert f["status/spectrum"][0, 0] == 1
-        assert b"dE unresolved" in f["status/spectrum_message"][0, 0]
-    assert r["dE_resolved"][0, 0] == 0 and np.isnan(r["dE"][0, 0]) and np.isnan(r["gap_ratio"][0, 0])
-    assert np.isfinite(r["E"][0, 0]).all() and np.isfinite(r["J01"][0, 0])
+        assert (f["status/spectrum"][...] == 1).all()
+        for msg in f["status/spectrum_message"][...].ravel():
+            assert b"dE unresolved" in msg
+    assert (r["dE_resolved"] == 0).all() and np.isnan(r["dE"]).all() and np.isnan(r["gap_ratio"]).all()
+    assert np.isfinite(r["E"]).all() and np.isfinite(r["J01"]).all()
+    for i, N in enumerate((200000, 1000000)):
+        j = N / 2
+        m = np.arange(-j, j + 1)
+        w = eigh_tridiagonal(-2 * m**2 / N, -0.95 * np.sqrt(j * (j + 1) - m[:-1] * (m[:-1] + 1)), eigvals_only=True, select="i", select_range=(0, 3))
+        np.testing.assert_allclose(r["E"][i, 0], w, rtol=1e-13)
+        assert (r["E_err"][i, 0] < 1e-6 * np.abs(w)).all()
 
 
 def test_scalapack_and_mumps_teams_agree(small_runs, tmp_path):
