@@ -160,6 +160,7 @@ static PetscErrorCode OptInt(PetscOptionItems *PetscOptionsObject, const char *o
 static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
 {
   char      tN[OPT_LEN] = "370", tG[OPT_LEN] = "0.95", tP[OPT_LEN] = "0.05", tL[OPT_LEN] = "2,3,5,full", solver[32] = "slepc";
+  char      tT[OPT_LEN] = "0.05:2:40";
   PetscInt  nev = 0;
 
   PetscFunctionBeginUser;
@@ -177,6 +178,10 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   PetscCall(OptInt(PetscOptionsObject, "-team_size", "MPI ranks per worker team", 1, 1, 1 << 20, &cfg->team_size, err));
   PetscCall(PetscOptionsString("-spectrum_solver", "Eigensolver: slepc (Krylov-Schur, shift-and-invert) or scalapack (full spectrum)", NULL, solver, solver, sizeof solver, NULL));
   PetscCall(OptInt(PetscOptionsObject, "-dE_max_bits", "Largest MPFR precision (bits) used to resolve an exponentially small dE", 1024, 64, 1 << 20, &cfg->dE_max_bits, err));
+  PetscCall(PetscOptionsString("-tau_grid", "K3 tau grid in units of tau_opt = pi/(3 dE): list, a:b:n or log:a:b:n (> 0)", NULL, tT, tT, sizeof tT, NULL));
+  PetscCall(PetscStrncpy(cfg->initial, "ground", sizeof cfg->initial));
+  PetscCall(PetscOptionsString("-initial", "Initial state: ground (|E0>), pointer ((|E0>+|E1>)/sqrt2) or thermal (Gibbs at T)", NULL, cfg->initial, cfg->initial, sizeof cfg->initial, NULL));
+  PetscCall(PetscOptionsBool("-threshold", "Root-find the dephasing threshold gamma_c of each numerical level", NULL, cfg->threshold, &cfg->threshold, NULL));
   PetscCall(OptReal(PetscOptionsObject, "-progress", "Seconds between progress lines on stderr", 5.0, 0, &cfg->progress, err));
   PetscOptionsEnd();
 
@@ -184,6 +189,9 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   if (!err[0]) CheckReals("-gamma_over_J", tG, 0, PETSC_TRUE, &cfg->nG, &cfg->gamma_over_J, err);
   if (!err[0]) CheckReals("-gamma_phi", tP, 0, PETSC_FALSE, &cfg->nGphi, &cfg->gamma_phi, err);
   if (!err[0]) CheckLevels(tL, cfg, err);
+  if (!err[0]) CheckReals("-tau_grid", tT, 0, PETSC_TRUE, &cfg->ntau, &cfg->tau, err);
+  if (!err[0] && strcmp(cfg->initial, "ground") && strcmp(cfg->initial, "pointer") && strcmp(cfg->initial, "thermal"))
+    snprintf(err, LMG_ERR_LEN, "-initial %s: unknown (ground, pointer or thermal)", cfg->initial);
   if (!strcmp(solver, "slepc")) cfg->solver = LMG_SOLVER_SLEPC;
   else if (!strcmp(solver, "scalapack")) cfg->solver = LMG_SOLVER_SCALAPACK;
   else if (!err[0]) snprintf(err, LMG_ERR_LEN, "-spectrum_solver %s: unknown (slepc or scalapack)", solver);
@@ -220,6 +228,7 @@ PetscErrorCode LmgConfigDestroy(LmgConfig *cfg)
   free(cfg->gamma_over_J);
   free(cfg->gamma_phi);
   free(cfg->level);
+  free(cfg->tau);
   PetscCall(PetscMemzero(cfg, sizeof *cfg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -251,6 +260,8 @@ PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char *buf, size_t len)
   at = AppendList(buf, len, at, "gamma_over_J", cfg->nG, cfg->gamma_over_J, NULL);
   at = AppendList(buf, len, at, "gamma_phi", cfg->nGphi, cfg->gamma_phi, NULL);
   at = AppendList(buf, len, at, "levels", cfg->nLevel, NULL, cfg->level);
+  at = AppendList(buf, len, at, "tau_grid", cfg->ntau, cfg->tau, NULL);
+  at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "initial=%s;threshold=%d;", cfg->initial, (int)cfg->threshold);
   at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "nev=%" PetscInt_FMT ";J=%.17g;T=%.17g;spectrum_solver=%s;dE_max_bits=%" PetscInt_FMT ";", cfg->nev, (double)cfg->J, (double)cfg->T,
                          cfg->solver == LMG_SOLVER_SLEPC ? "slepc" : "scalapack", cfg->dE_max_bits);
   PetscCheck(at < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "signature longer than %zu bytes", len);

@@ -18,6 +18,10 @@ typedef struct {
   PetscReal     progress;     /* seconds between progress lines */
   PetscBool     resume;
   char          output[PETSC_MAX_PATH_LEN];
+  PetscInt      ntau;         /* tau grid, in units of tau_opt = pi/(3 dE) */
+  PetscReal    *tau;
+  char          initial[16];  /* ground, pointer or thermal */
+  PetscBool     threshold;    /* root-find gamma_c for the numerical levels */
 } LmgConfig;
 
 /* Parse a range list: items separated by commas, each a number, `a:b:n` (n points, linear, ends

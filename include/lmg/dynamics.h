@@ -1,0 +1,33 @@
+/* Dynamics record of one (N, Gamma/J, gamma_phi, level): K3 on the tau grid (PHYSICS.md §3). */
+#pragma once
+#include <petscts.h>
+#include "liouville.h"
+
+typedef struct {
+  TS        ts;
+  PetscBool adjoint;
+  PetscReal time;
+} LmgPropagator;
+
+/* Not collective. A TS_LINEAR integrator of d x/dt = L x (or L^dagger x) from t = 0; options prefix -dyn_. */
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal dt0, LmgPropagator *P);
+/* Advance x to time t (>= the current time). *ok is false when the integrator failed. */
+PetscErrorCode LmgPropagatorAdvance(LmgPropagator *P, Vec x, PetscReal t, PetscBool *ok);
+PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
+
+typedef struct {
+  PetscInt   ntau;
+  PetscReal *K3;                  /* [ntau] on cfg's tau grid (units of tau_opt) */
+  PetscReal  tau_opt;             /* pi/(3 dE), s */
+  PetscReal  K3_opt, K3_max, tau_at_max, secular;
+  PetscInt   steps, rejects;      /* both trajectories */
+  PetscReal  trace_err, herm_err; /* max over the forward trajectory of |Tr rho - 1| and |rho - rho^dagger| */
+  char       integrator[32];
+  PetscInt   status;
+  char       message[LMG_MSG_LEN];
+} LmgDynamics;
+
+/* Not collective. K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp.
+   A numerical failure is dyn->status = LMG_FAILED with dyn->message. */
+PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn);
+PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);

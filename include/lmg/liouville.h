@@ -1,0 +1,42 @@
+/* The Lindbladian of PHYSICS.md §3 on vec(rho) (dense n x n, column-major): one interface, two models —
+   the k-level eigenbasis truncation (liouville_trunc.c) and the full Dicke space (liouville_full.c). */
+#pragma once
+#include "spectrum.h"
+
+typedef struct _p_LmgLiouville *LmgLiouville;
+
+/* Create the model `level` (k >= 2, or 0 for full) of spectrum sp at dephasing rate gphi (1/s), energies in rad/s
+   (cfg->J). Not collective (PETSC_COMM_SELF objects). */
+PetscErrorCode LmgLiouvilleCreate(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L);
+PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
+/* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
+PetscInt LmgLiouvilleSize(LmgLiouville L);
+/* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE). */
+PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
+/* Operators of the model as n x n matrices in vec form: rho0 (initial state: "ground", "pointer", "thermal"), Q. */
+PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho);
+PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q);
+/* y = Q x (left multiplication by the model's Q). */
+PetscErrorCode LmgLiouvilleMultQ(LmgLiouville L, Vec x, Vec y);
+
+/* Implementation side */
+typedef struct {
+  PetscErrorCode (*apply)(LmgLiouville, PetscBool, Vec, Vec);
+  PetscErrorCode (*multq)(LmgLiouville, Vec, Vec);
+  PetscErrorCode (*initial)(LmgLiouville, const char *, PetscReal, Vec);
+  PetscErrorCode (*observable)(LmgLiouville, Vec);
+  PetscErrorCode (*destroy)(LmgLiouville);
+} LmgLiouvilleOps;
+
+struct _p_LmgLiouville {
+  LmgLiouvilleOps ops;
+  PetscInt        n;
+  PetscReal       gphi;
+  void           *data;
+};
+
+PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *, const LmgSpectrum *, PetscInt, LmgLiouville);
+PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *, const LmgSpectrum *, LmgLiouville);
+
+/* Helpers shared by both models: the full-space (Dicke basis, m = -j..j) amplitudes of eigenvector i of sp. */
+PetscErrorCode LmgSpectrumFullVector(const LmgSpectrum *sp, PetscInt i, PetscReal *psi);

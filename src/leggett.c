@@ -1,0 +1,153 @@
+/* Leggett-Garg K3 on a tau grid from one forward trajectory rho(t) and one adjoint trajectory Q_H(s) = e^{L^dagger s} Q:
+   C(0,tau) = Re Tr[Q_H(tau) Q rho0], C(tau,2tau) = Re Tr[Q_H(tau) Q rho(tau)], C(0,2tau) = Re Tr[Q_H(2tau) Q rho0]. */
+#include <math.h>
+#include "lmg/dynamics.h"
+
+typedef struct {
+  PetscReal t;
+  PetscInt  kind, i; /* kind 0: t = tau_i (needs rho(tau_i)); kind 1: t = 2 tau_i */
+} Event;
+
+static int CompareEvent(const void *a, const void *b)
+{
+  const Event *x = (const Event *)a, *y = (const Event *)b;
+  return x->t < y->t ? -1 : x->t > y->t ? 1 : (int)(x->kind - y->kind);
+}
+
+/* Re Tr[A B] for n x n column-major A, B. */
+static PetscReal TraceProduct(PetscInt n, Vec A, Vec B)
+{
+  const PetscScalar *a, *b;
+  PetscScalar        s = 0;
+  VecGetArrayRead(A, &a);
+  VecGetArrayRead(B, &b);
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt i = 0; i < n; i++) s += a[i + n * j] * b[j + n * i];
+  VecRestoreArrayRead(A, &a);
+  VecRestoreArrayRead(B, &b);
+  return PetscRealPart(s);
+}
+
+/* |Tr rho - 1| and max |rho - rho^dagger| */
+static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
+{
+  const PetscScalar *r;
+  PetscScalar        tr = 0;
+  VecGetArrayRead(rho, &r);
+  for (PetscInt j = 0; j < n; j++) {
+    tr += r[j + n * j];
+    for (PetscInt i = 0; i < j; i++) *herr = PetscMax(*herr, PetscAbsScalar(r[i + n * j] - PetscConj(r[j + n * i])));
+  }
+  VecRestoreArrayRead(rho, &r);
+  *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
+}
+
+/* Why the record cannot be computed, or NULL. */
+static const char *Unfit(const LmgSpectrum *sp, PetscInt level, const LmgConfig *cfg)
+{
+  if (sp->status != LMG_DONE) return "the spectrum record failed";
+  if (!sp->dE_resolved) return "dE unresolved: tau_opt undefined";
+  if (level > sp->N + 1) return "level k exceeds N+1";
+  if (level > sp->nev) return "level k exceeds the eigenpairs held (-nev)";
+  if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + cfg->J) < 1e-9) return "full space: dE below what double precision resolves in H";
+  return NULL;
+}
+
+static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
+{
+  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m;
+  Vec           rho, qh, w0, w;
+  LmgPropagator Pf, Pa;
+  Event        *ev;
+  PetscBool     ok = PETSC_TRUE;
+  PetscFunctionBeginUser;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho));
+  PetscCall(VecDuplicate(rho, &qh));
+  PetscCall(VecDuplicate(rho, &w0));
+  PetscCall(VecDuplicate(rho, &w));
+  PetscCall(LmgLiouvilleInitial(L, cfg->initial, cfg->T, rho));
+  PetscCall(LmgLiouvilleObservable(L, qh));
+  PetscCall(LmgLiouvilleMultQ(L, rho, w0));
+  PetscCall(PetscMalloc1(ne, &ev));
+  for (PetscInt i = 0; i < m; i++) ev[2 * i] = (Event){t[i], 0, i}, ev[2 * i + 1] = (Event){2 * t[i], 1, i};
+  qsort(ev, (size_t)ne, sizeof *ev, CompareEvent);
+  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-3 * t[0], &Pf));
+  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, 1e-3 * t[0], &Pa));
+  for (PetscInt e = 0; e < ne && ok; e++) {
+    PetscCall(LmgPropagatorAdvance(&Pa, qh, ev[e].t, &ok));
+    if (ok && ev[e].kind == 0) {
+      PetscCall(LmgPropagatorAdvance(&Pf, rho, ev[e].t, &ok));
+      Diagnose(n, rho, &dyn->trace_err, &dyn->herm_err);
+      PetscCall(LmgLiouvilleMultQ(L, rho, w));
+      C1[ev[e].i] = TraceProduct(n, qh, w0);
+      C2[ev[e].i] = TraceProduct(n, qh, w);
+    } else if (ok) C3[ev[e].i] = TraceProduct(n, qh, w0);
+  }
+  if (!ok) snprintf(dyn->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
+  for (PetscInt k = 0; k < 2; k++) {
+    TS       ts = k ? Pa.ts : Pf.ts;
+    PetscInt s, r;
+    PetscCall(TSGetStepNumber(ts, &s));
+    PetscCall(TSGetStepRejections(ts, &r));
+    dyn->steps += s;
+    dyn->rejects += r;
+  }
+  {
+    TSType type;
+    PetscCall(TSGetType(Pf.ts, &type));
+    PetscCall(PetscStrncpy(dyn->integrator, type, sizeof dyn->integrator));
+  }
+  PetscCall(LmgPropagatorDestroy(&Pf));
+  PetscCall(LmgPropagatorDestroy(&Pa));
+  PetscCall(PetscFree(ev));
+  PetscCall(VecDestroy(&rho));
+  PetscCall(VecDestroy(&qh));
+  PetscCall(VecDestroy(&w0));
+  PetscCall(VecDestroy(&w));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn)
+{
+  PetscInt     m = cfg->ntau + 1;
+  PetscReal   *t, *C1, *C2, *C3;
+  LmgLiouville L;
+  const char  *why = Unfit(sp, level, cfg);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(dyn, sizeof *dyn));
+  dyn->ntau   = cfg->ntau;
+  dyn->status = LMG_FAILED;
+  PetscCall(PetscMalloc1(cfg->ntau, &dyn->K3));
+  for (PetscInt i = 0; i < cfg->ntau; i++) dyn->K3[i] = NAN;
+  dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = NAN;
+  if (why) {
+    snprintf(dyn->message, LMG_MSG_LEN, "%s", why);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  dyn->tau_opt = PETSC_PI / (3 * sp->dE);
+  dyn->secular = gphi > 0 ? 2 * sp->dE / (gphi * sp->G01) : INFINITY;
+  PetscCall(PetscMalloc4(m, &t, m, &C1, m, &C2, m, &C3));
+  for (PetscInt i = 0; i < cfg->ntau; i++) t[i] = cfg->tau[i] * dyn->tau_opt;
+  t[cfg->ntau] = dyn->tau_opt;
+  PetscCall(LmgLiouvilleCreate(cfg, sp, level, gphi, &L));
+  PetscCall(Correlators(L, cfg, m, t, C1, C2, C3, dyn));
+  if (!dyn->message[0]) {
+    for (PetscInt i = 0; i < cfg->ntau; i++) {
+      dyn->K3[i] = C1[i] + C2[i] - C3[i];
+      if (!(dyn->K3[i] <= dyn->K3_max)) dyn->K3_max = dyn->K3[i], dyn->tau_at_max = t[i];
+    }
+    dyn->K3_opt = C1[cfg->ntau] + C2[cfg->ntau] - C3[cfg->ntau];
+    dyn->status = LMG_DONE;
+  }
+  PetscCall(LmgLiouvilleDestroy(&L));
+  PetscCall(PetscFree4(t, C1, C2, C3));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(dyn->K3));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,134 @@
+/* k-level truncation (eigenbasis of H): H_k = diag(E_i - E_0), L_k = sqrt(gphi) P Jz P, Q_k = P sign(Jz) P (PHYSICS.md §3). */
+#include "lmg/dicke.h"
+#include "lmg/liouville.h"
+#include <petscblaslapack.h>
+
+typedef struct {
+  PetscReal   *eps;              /* E_i - E_0, rad/s (E_1 - E_0 = the resolved dE) */
+  PetscScalar *Z, *Z2, *Q, *T1;  /* k x k, column-major */
+} Trunc;
+
+/* <E_i| f(Jz) |E_j> for f odd (power 1: Jz; power 0: sign(Jz)): nonzero only between opposite parities. */
+static PetscReal Element(const LmgSpectrum *sp, PetscInt i, PetscInt j, PetscInt power)
+{
+  const PetscReal *a = sp->vec + i * sp->nh, *b = sp->vec + j * sp->nh;
+  PetscReal        s = 0;
+  if (sp->parity[i] == sp->parity[j]) return 0;
+  for (PetscInt k = 0; k < sp->nh; k++) {
+    PetscReal m = LmgHalfM(sp->N, k);
+    s += (power ? m : (m > 0 ? 1.0 : 0.0)) * a[k] * b[k];
+  }
+  return s;
+}
+
+static PetscErrorCode Gemm(PetscInt k, PetscScalar alpha, const PetscScalar *A, const PetscScalar *B, PetscScalar beta, PetscScalar *C)
+{
+  PetscBLASInt n;
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(k, &n));
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &n, &n, &n, &alpha, A, &n, B, &n, &beta, C, &n));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* y = s[H, x] + gphi (Z x Z - {Z^2, x}/2), s = -i (L) or +i (L^dagger; the dissipator is self-adjoint). */
+static PetscErrorCode Apply_Trunc(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+{
+  Trunc             *t = (Trunc *)L->data;
+  const PetscInt     k = L->n;
+  const PetscScalar  s = adjoint ? PETSC_i : -PETSC_i, g = L->gphi;
+  const PetscScalar *X;
+  PetscScalar       *Y;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(x, &X));
+  PetscCall(VecGetArrayWrite(y, &Y));
+  PetscCall(Gemm(k, 1, t->Z, X, 0, t->T1));
+  PetscCall(Gemm(k, g, t->T1, t->Z, 0, Y));
+  PetscCall(Gemm(k, -0.5 * g, t->Z2, X, 1, Y));
+  PetscCall(Gemm(k, -0.5 * g, X, t->Z2, 1, Y));
+  for (PetscInt b = 0; b < k; b++)
+    for (PetscInt a = 0; a < k; a++) Y[a + k * b] += s * (t->eps[a] - t->eps[b]) * X[a + k * b];
+  PetscCall(VecRestoreArrayRead(x, &X));
+  PetscCall(VecRestoreArrayWrite(y, &Y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode MultQ_Trunc(LmgLiouville L, Vec x, Vec y)
+{
+  Trunc             *t = (Trunc *)L->data;
+  const PetscScalar *X;
+  PetscScalar       *Y;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(x, &X));
+  PetscCall(VecGetArrayWrite(y, &Y));
+  PetscCall(Gemm(L->n, 1, t->Q, X, 0, Y));
+  PetscCall(VecRestoreArrayRead(x, &X));
+  PetscCall(VecRestoreArrayWrite(y, &Y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Observable_Trunc(LmgLiouville L, Vec q)
+{
+  Trunc       *t = (Trunc *)L->data;
+  PetscScalar *Y;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayWrite(q, &Y));
+  PetscCall(PetscArraycpy(Y, t->Q, L->n * L->n));
+  PetscCall(VecRestoreArrayWrite(q, &Y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Initial_Trunc(LmgLiouville L, const char *initial, PetscReal T, Vec rho)
+{
+  Trunc       *t = (Trunc *)L->data;
+  PetscInt     k = L->n;
+  PetscScalar *R;
+  PetscBool    ground, pointer;
+  PetscReal    kT = LMG_KB * T / LMG_HBAR, Z = 0;
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrcmp(initial, "ground", &ground));
+  PetscCall(PetscStrcmp(initial, "pointer", &pointer));
+  PetscCall(VecZeroEntries(rho));
+  PetscCall(VecGetArray(rho, &R));
+  if (ground) R[0] = 1;
+  else if (pointer) R[0] = R[1] = R[k] = R[k + 1] = 0.5;
+  else {
+    for (PetscInt i = 0; i < k; i++) Z += PetscExpReal(-t->eps[i] / kT);
+    for (PetscInt i = 0; i < k; i++) R[i + k * i] = PetscExpReal(-t->eps[i] / kT) / Z;
+  }
+  PetscCall(VecRestoreArray(rho, &R));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Destroy_Trunc(LmgLiouville L)
+{
+  Trunc *t = (Trunc *)L->data;
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree5(t->eps, t->Z, t->Z2, t->Q, t->T1));
+  PetscCall(PetscFree(t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt k, LmgLiouville L)
+{
+  Trunc *t;
+  PetscFunctionBeginUser;
+  PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
+  (void)cfg;
+  PetscCall(PetscNew(&t));
+  PetscCall(PetscMalloc5(k, &t->eps, k * k, &t->Z, k * k, &t->Z2, k * k, &t->Q, k * k, &t->T1));
+  for (PetscInt i = 0; i < k; i++) t->eps[i] = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
+  for (PetscInt j = 0; j < k; j++)
+    for (PetscInt i = 0; i < k; i++) {
+      t->Z[i + k * j] = Element(sp, i, j, 1);
+      t->Q[i + k * j] = Element(sp, i, j, 0);
+    }
+  L->n = k;
+  PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
+  L->data           = t;
+  L->ops.apply      = Apply_Trunc;
+  L->ops.multq      = MultQ_Trunc;
+  L->ops.initial    = Initial_Trunc;
+  L->ops.observable = Observable_Trunc;
+  L->ops.destroy    = Destroy_Trunc;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,114 @@
+/* Dynamics against PHYSICS.md §3: the k = 2 closed forms (gamma_phi = 0 and 0.05) at the benchmark, k = N+1 equal to full,
+   trace/Hermiticity/positivity of rho(t) in the full space, and convergence under halved tolerances. */
+#include <math.h>
+#include "lmg/dynamics.h"
+#include "lmgtest.h"
+#include <petscblaslapack.h>
+
+static PetscErrorCode Config(LmgConfig *cfg, PetscInt nev)
+{
+  char err[LMG_ERR_LEN];
+  PetscFunctionBeginUser;
+  PetscCall(LmgConfigLoad(PETSC_COMM_SELF, cfg, err)); /* defaults: J = 37195.4, T = 1e-8, tau grid 0.05:2:40, ground */
+  cfg->nev = nev;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* PHYSICS.md §3: k = 2, rho0 = |E0><E0|: C(tau) = q01^2 e^{-kappa tau}(cos W tau + kappa/W sin W tau), K3 = 2C(tau) - C(2tau). */
+static PetscReal K3TwoLevel(const LmgSpectrum *sp, PetscReal gphi, PetscReal tau)
+{
+  PetscReal q2 = sp->q01 * sp->q01, kap = gphi * sp->J01 * sp->J01, W = PetscSqrtReal(sp->dE * sp->dE - kap * kap);
+  PetscReal c1 = q2 * PetscExpReal(-kap * tau) * (PetscCosReal(W * tau) + kap / W * PetscSinReal(W * tau));
+  PetscReal c2 = q2 * PetscExpReal(-2 * kap * tau) * (PetscCosReal(2 * W * tau) + kap / W * PetscSinReal(2 * W * tau));
+  return 2 * c1 - c2;
+}
+
+static PetscErrorCode MinEigenvalue(PetscInt n, Vec rho, PetscReal *lmin)
+{
+  PetscBLASInt       bn, lwork = 4 * (PetscBLASInt)n, info;
+  PetscScalar       *A, *work;
+  PetscReal         *w, *rwork;
+  const PetscScalar *r;
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscMalloc4(n * n, &A, n, &w, lwork, &work, 3 * n, &rwork));
+  PetscCall(VecGetArrayRead(rho, &r));
+  PetscCall(PetscArraycpy(A, r, n * n));
+  PetscCall(VecRestoreArrayRead(rho, &r));
+  PetscCallBLAS("LAPACKheev", LAPACKheev_("N", "L", &bn, A, &bn, w, work, &lwork, rwork, &info));
+  *lmin = w[0];
+  PetscCall(PetscFree4(A, w, work, rwork));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  LmgConfig   cfg;
+  LmgSpectrum sp;
+  LmgDynamics d0, d5, df, dk;
+  char        msg[256];
+  PetscReal   err = 0;
+
+  PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(Config(&cfg, 4));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, 370, 0.95, &sp));
+  PetscCall(LmgDynamicsCompute(&cfg, &sp, 0.0, 2, &d0));
+  PetscCall(LmgDynamicsCompute(&cfg, &sp, 0.05, 2, &d5));
+  for (PetscInt i = 0; i < cfg.ntau; i++) err = PetscMax(err, PetscAbsReal(d0.K3[i] - K3TwoLevel(&sp, 0, cfg.tau[i] * d0.tau_opt)));
+  snprintf(msg, sizeof msg, "k=2, gamma=0: K3_opt = %.7f (1.5 q01^2 = %.7f; reference 1.415345), K3(tau) grid max err %.1e", (double)d0.K3_opt, (double)(1.5 * sp.q01 * sp.q01), (double)err);
+  LMG_TEST(msg, d0.status == LMG_DONE && PetscAbsReal(d0.K3_opt - 1.5 * sp.q01 * sp.q01) < 1e-6 && PetscAbsReal(d0.K3_opt - 1.415345) < 2e-6 && err < 1e-6);
+  err = 0;
+  for (PetscInt i = 0; i < cfg.ntau; i++) err = PetscMax(err, PetscAbsReal(d5.K3[i] - K3TwoLevel(&sp, 0.05, cfg.tau[i] * d5.tau_opt)));
+  snprintf(msg, sizeof msg, "k=2, gamma=0.05: K3_opt = %.7f (closed form %.7f; reference 1.319360), grid max err %.1e", (double)d5.K3_opt, (double)K3TwoLevel(&sp, 0.05, d5.tau_opt), (double)err);
+  LMG_TEST(msg, d5.status == LMG_DONE && PetscAbsReal(d5.K3_opt - K3TwoLevel(&sp, 0.05, d5.tau_opt)) < 1e-6 && PetscAbsReal(d5.K3_opt - 1.319360) < 2e-6 && err < 1e-6);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "  k=2 steps %d, rejects %d, integrator %s\n", (int)d5.steps, (int)d5.rejects, d5.integrator));
+  PetscCall(LmgDynamicsDestroy(&d0));
+  PetscCall(LmgDynamicsDestroy(&d5));
+  PetscCall(LmgSpectrumDestroy(&sp));
+
+  /* k = N+1 equals full, small N, dephasing strong enough to matter */
+  for (PetscInt N = 10; N <= 11; N++) {
+    PetscCall(Config(&cfg, N + 1));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, N, 0.7, &sp));
+    PetscCall(LmgDynamicsCompute(&cfg, &sp, 2000.0, 0, &df));
+    PetscCall(LmgDynamicsCompute(&cfg, &sp, 2000.0, N + 1, &dk));
+    err = 0;
+    for (PetscInt i = 0; i < cfg.ntau; i++) err = PetscMax(err, PetscAbsReal(df.K3[i] - dk.K3[i]));
+    snprintf(msg, sizeof msg, "N=%d: k=N+1 equals full (max |dK3| %.1e, K3_opt %.6f vs %.6f)", (int)N, (double)err, (double)dk.K3_opt, (double)df.K3_opt);
+    LMG_TEST(msg, df.status == LMG_DONE && dk.status == LMG_DONE && err < 1e-7 && PetscAbsReal(df.K3_opt - dk.K3_opt) < 1e-7);
+    snprintf(msg, sizeof msg, "N=%d full: trace error %.1e, Hermiticity error %.1e", (int)N, (double)df.trace_err, (double)df.herm_err);
+    LMG_TEST(msg, df.trace_err < 1e-9 && df.herm_err < 1e-9);
+    PetscCall(LmgDynamicsDestroy(&df));
+    PetscCall(LmgDynamicsDestroy(&dk));
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
+
+  /* positivity of rho(t) in the full space (N = 20, pointer state, strong dephasing) */
+  {
+    LmgLiouville  L;
+    LmgPropagator P;
+    Vec           rho;
+    PetscReal     lmin = 0, l = 0;
+    PetscBool     ok;
+    PetscCall(Config(&cfg, 4));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, 20, 0.9, &sp));
+    PetscCall(LmgLiouvilleCreate(&cfg, &sp, 0, 500.0, &L));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, 21 * 21, &rho));
+    PetscCall(LmgLiouvilleInitial(L, "pointer", cfg.T, rho));
+    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-9, &P));
+    for (PetscInt s = 1; s <= 10; s++) {
+      PetscCall(LmgPropagatorAdvance(&P, rho, s * 1e-4, &ok));
+      PetscCall(MinEigenvalue(21, rho, &l));
+      lmin = PetscMin(lmin, l);
+    }
+    snprintf(msg, sizeof msg, "N=20 full, pointer state: rho(t) positive (min eigenvalue %.1e)", (double)lmin);
+    LMG_TEST(msg, ok && lmin > -1e-10);
+    PetscCall(LmgPropagatorDestroy(&P));
+    PetscCall(VecDestroy(&rho));
+    PetscCall(LmgLiouvilleDestroy(&L));
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
+  int rc = LmgTestSummary(PETSC_COMM_WORLD);
+  PetscCall(SlepcFinalize());
+  return rc;
+}
