@@ -44,6 +44,9 @@ bin/lmgsweep: build/main.o $(LIB_OBJ)
 bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
 	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
+bin/lmgdyn: tests/bench/lmgdyn.c $(LIB_OBJ) $(HDRS)
+	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
+
 bin/lmgbench: tests/bench/lmgbench.c $(LIB_OBJ) $(HDRS)
 	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
@@ -56,8 +59,8 @@ run: all
 check: all
 	bash tests/run.sh
 
-bench: all bin/lmgbench
+bench: all bin/lmgbench bin/lmgdyn
 	bash tests/bench/bench.sh
 
 clean:
-	rm -rf build bin/lmgsweep bin/test_* bin/lmgbench
+	rm -rf build bin/lmgsweep bin/test_* bin/lmgbench bin/lmgdyn

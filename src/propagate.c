@@ -41,8 +41,8 @@ PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal 
   PetscCall(PetscObjectCompose((PetscObject)P->ts, "lmg_rhs_ctx", (PetscObject)box));
   PetscCall(PetscContainerDestroy(&box));
   PetscCall(TSSetType(P->ts, TSRK));
-  PetscCall(TSRKSetType(P->ts, TSRK5DP));
-  PetscCall(TSSetTolerances(P->ts, 1e-11, NULL, 1e-11, NULL));
+  PetscCall(TSRKSetType(P->ts, TSRK5BS)); /* measured: fewest steps for 1e-8 in K3 among RK 3bs/5dp/5bs */
+  PetscCall(TSSetTolerances(P->ts, 1e-9, NULL, 1e-9, NULL)); /* halving them moves K3 by ~1e-8 (N = 50, 100) */
   PetscCall(TSSetMaxSteps(P->ts, PETSC_MAX_INT));
   PetscCall(TSSetExactFinalTime(P->ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetTime(P->ts, 0));
