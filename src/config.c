@@ -182,6 +182,8 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   PetscCall(PetscStrncpy(cfg->initial, "ground", sizeof cfg->initial));
   PetscCall(PetscOptionsString("-initial", "Initial state: ground (|E0>), pointer ((|E0>+|E1>)/sqrt2) or thermal (Gibbs at T)", NULL, cfg->initial, cfg->initial, sizeof cfg->initial, NULL));
   PetscCall(PetscOptionsBool("-threshold", "Root-find the dephasing threshold gamma_c of each numerical level", NULL, cfg->threshold, &cfg->threshold, NULL));
+  PetscCall(OptReal(PetscOptionsObject, "-dyn_max_gb", "Memory (GB) a full-space dynamics record may use (~224 n^2 bytes); larger ones fail with a message", 8.0, 0, &cfg->dyn_max_gb, err));
+  PetscCall(OptReal(PetscOptionsObject, "-dyn_max_steps", "Estimated time steps (4 tau_opt x frequency span / 3) beyond which a dynamics record fails with a message", 1e6, 0, &cfg->dyn_max_steps, err));
   PetscCall(OptReal(PetscOptionsObject, "-progress", "Seconds between progress lines on stderr", 5.0, 0, &cfg->progress, err));
   PetscOptionsEnd();
 
@@ -216,8 +218,13 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   if (!err[0] && size > 1 && (size - 1) % cfg->team_size)
     snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": the %d worker ranks (all but rank 0) do not split into teams of that size", cfg->team_size, size - 1);
   if (!err[0] && size == 1 && cfg->team_size != 1) snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": a one-rank run has one team of one rank", cfg->team_size);
-  if (!err[0] && size > 1 && (size - 1) / cfg->team_size > cfg->nN * cfg->nG)
-    snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": %d teams but only %" PetscInt_FMT " grid points (N x Gamma/J); use fewer ranks or larger teams", cfg->team_size, (size - 1) / (int)cfg->team_size, cfg->nN * cfg->nG);
+  if (!err[0] && size > 1 && (size - 1) / cfg->team_size > cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel))
+    snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": %d teams but only %" PetscInt_FMT " records; use fewer ranks or larger teams", cfg->team_size, (size - 1) / (int)cfg->team_size, cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel));
+  if (!err[0]) {
+    PetscInt Nmax = 0, kmax = LmgConfigMaxLevel(cfg);
+    for (PetscInt i = 0; i < cfg->nN; i++) Nmax = PetscMax(Nmax, cfg->N[i]);
+    if (kmax > Nmax + 1) snprintf(err, LMG_ERR_LEN, "-levels: k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT " for every N of the grid", kmax, Nmax + 1);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

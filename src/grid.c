@@ -2,30 +2,47 @@
 #include <math.h>
 #include "lmg/grid.h"
 
-PetscInt LmgGridTaskCount(const LmgConfig *cfg)
+PetscInt LmgGridSpectrumCount(const LmgConfig *cfg)
 {
   return cfg->nN * cfg->nG;
 }
 
+PetscInt LmgGridTaskCount(const LmgConfig *cfg)
+{
+  return cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel);
+}
+
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
 {
-  LmgTask task;
-  task.kind  = LMG_TASK_SPECTRUM;
-  task.iN    = t / cfg->nG;
-  task.iG    = t % cfg->nG;
-  task.group = t;
+  LmgTask  task;
+  PetscInt nS = LmgGridSpectrumCount(cfg), r = t < nS ? t : t - nS;
+  task.kind   = t < nS ? LMG_TASK_SPECTRUM : LMG_TASK_DYNAMICS;
+  task.record = r;
+  task.iP = task.iL = -1;
+  if (task.kind == LMG_TASK_DYNAMICS) {
+    task.iL = r % cfg->nLevel;
+    task.iP = (r / cfg->nLevel) % cfg->nGphi;
+    r /= cfg->nLevel * cfg->nGphi;
+  }
+  task.iN    = r / cfg->nG;
+  task.iG    = r % cfg->nG;
+  task.group = r;
   return task;
 }
 
-/* Spectrum: O(N) for the sparse solve, plus the extended-precision splitting, whose cost grows
-   with N times the bits needed, ~ N * (N S_inst) where the doublet is deep. */
+/* Spectrum: O(N) sparse solves, plus the extended-precision splitting where the doublet is deep (~ N bits).
+   Dynamics: full space ~ N^3 (n^2 unknowns times steps ~ N); k levels ~ k^3 per step. Calibrated on one core. */
 PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t)
 {
   LmgTask   task = LmgGridTask(cfg, t);
   PetscReal N = (PetscReal)cfg->N[task.iN], g = cfg->gamma_over_J[task.iG];
   PetscReal m = g < 1 ? PetscSqrtReal(1 - g * g) : 0, S = m > 0 ? atanh(m) - m : 0;
   PetscReal bits = PetscMin(N * S / log(2.0), (PetscReal)cfg->dE_max_bits);
-  return N * (1 + (bits > 40 ? 1e-2 * bits : 0));
+  if (task.kind == LMG_TASK_DYNAMICS) {
+    PetscInt k = cfg->level[task.iL];
+    return k ? 1e4 + 0.5 * k * k * k : 1e4 + 12.0 * N * N * N;
+  }
+  return 5 * N * (1 + (bits > 40 ? 1e-2 * bits : 0));
 }
 
 static const LmgConfig *sort_cfg;

@@ -42,15 +42,25 @@ static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
   *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
 }
 
-/* Why the record cannot be computed, or NULL. */
-static const char *Unfit(const LmgSpectrum *sp, PetscInt level, const LmgConfig *cfg)
+/* Why the record cannot be computed (into why), or an empty string. The integration must resolve the model's
+   fastest frequency over 4 tau_opt, and the full space holds ~14 vectors of n^2 complex numbers (RK stages included). */
+static void Unfit(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, const LmgConfig *cfg, char *why)
 {
-  if (sp->status != LMG_DONE) return "the spectrum record failed";
-  if (!sp->dE_resolved) return "dE unresolved: tau_opt undefined";
-  if (level > sp->N + 1) return "level k exceeds N+1";
-  if (level > sp->nev) return "level k exceeds the eigenpairs held (-nev)";
-  if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + cfg->J) < 1e-9) return "full space: dE below what double precision resolves in H";
-  return NULL;
+  PetscReal n = sp->N + 1.0, span, osc, rate, gb = 14 * 16 * n * n / 1e9;
+  why[0] = '\0';
+  if (sp->status != LMG_DONE) snprintf(why, LMG_MSG_LEN, "the spectrum record failed");
+  else if (!sp->dE_resolved) snprintf(why, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
+  else if (level > sp->N + 1) snprintf(why, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1", level);
+  else if (level > sp->nev) snprintf(why, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
+  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + cfg->J) < 1e-9) snprintf(why, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  else if (level == 0 && gb > cfg->dyn_max_gb) snprintf(why, LMG_MSG_LEN, "full space: needs ~%.0f GB > -dyn_max_gb %g", (double)gb, (double)cfg->dyn_max_gb);
+  if (why[0]) return;
+  span = level ? sp->E[level - 1] - sp->E[0] : 2 * cfg->J * sp->N * (0.5 + sp->g); /* Gershgorin bound of the spread of H */
+  rate = 0.5 * gphi * sp->N * sp->N; /* largest dephasing rate: (gphi/2)(m - m')^2, or gphi |P Jz P|^2 <= gphi max <Jz^2> */
+  for (PetscInt i = 0; level && i < level; i++) rate = i ? PetscMax(rate, 2 * gphi * sp->Jz2[i]) : 2 * gphi * sp->Jz2[0];
+  span = PetscMax(PetscMax(span, sp->dE), rate);
+  osc  = 4 * PETSC_PI / (3 * sp->dE) * span / 3; /* explicit RK: a step covers ~3 units of the stiffest rate */
+  if (osc > cfg->dyn_max_steps) snprintf(why, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the stiffest rate / 3) > -dyn_max_steps %g", (double)osc, (double)cfg->dyn_max_steps);
 }
 
 static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
@@ -112,7 +122,7 @@ PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, P
   PetscInt     m = cfg->ntau + 1;
   PetscReal   *t, *C1, *C2, *C3;
   LmgLiouville L;
-  const char  *why = Unfit(sp, level, cfg);
+  char         why[LMG_MSG_LEN];
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(dyn, sizeof *dyn));
@@ -121,8 +131,9 @@ PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, P
   PetscCall(PetscMalloc1(cfg->ntau, &dyn->K3));
   for (PetscInt i = 0; i < cfg->ntau; i++) dyn->K3[i] = NAN;
   dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = NAN;
-  if (why) {
-    snprintf(dyn->message, LMG_MSG_LEN, "%s", why);
+  Unfit(sp, level, gphi, cfg, why);
+  if (why[0]) {
+    PetscCall(PetscStrncpy(dyn->message, why, LMG_MSG_LEN));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   dyn->tau_opt = PETSC_PI / (3 * sp->dE);

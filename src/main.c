@@ -24,7 +24,7 @@ static PetscErrorCode BuildWork(const LmgConfig *cfg, const LmgH5 *h5, LmgWorkLi
   int8_t  *st;
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(n, &st));
-  PetscCall(LmgH5ReadSpectrumStatus(h5, st));
+  PetscCall(LmgH5ReadStatus(h5, st));
   PetscCall(PetscMalloc3(n, &w->order, n, &w->group, n, &w->cost));
   w->n = 0;
   for (PetscInt t = 0; t < n; t++)
@@ -50,10 +50,12 @@ static PetscErrorCode Sweep(const LmgConfig *cfg, const char *cmdline, char *err
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(LmgTeamCreate(PETSC_COMM_WORLD, cfg->team_size, &team));
   PetscCall(BuildWork(cfg, &h5, &w));
-  PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: %s %s: %" PetscInt_FMT " records (N x Gamma/J), %" PetscInt_FMT " to compute, %" PetscInt_FMT " team(s) of %" PetscInt_FMT " rank(s)\n", h5.resumed ? "resuming" : "writing", cfg->output, LmgGridTaskCount(cfg), w.n, team.count, cfg->team_size));
-  work.cfg = cfg;
-  work.h5  = &h5;
+  PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: %s %s: %" PetscInt_FMT " records (spectrum + dynamics), %" PetscInt_FMT " to compute, %" PetscInt_FMT " team(s) of %" PetscInt_FMT " rank(s)\n", h5.resumed ? "resuming" : "writing", cfg->output, LmgGridTaskCount(cfg), w.n, team.count, cfg->team_size));
+  work.cfg          = cfg;
+  work.h5           = &h5;
+  work.cached_group = -1;
   PetscCall(LmgSchedulerRun(PETSC_COMM_WORLD, &team, cfg, &w, LmgTaskRun, &work, &stats));
+  PetscCall(LmgWorkDestroy(&work));
   PetscCall(LmgH5Close(&h5, (PetscBool)(stats.left == 0)));
   PetscCall(PetscFree3(w.order, w.group, w.cost));
   PetscCall(LmgTeamDestroy(&team));

@@ -22,6 +22,8 @@ typedef struct {
   PetscReal    *tau;
   char          initial[16];  /* ground, pointer or thermal */
   PetscBool     threshold;    /* root-find gamma_c for the numerical levels */
+  PetscReal     dyn_max_gb;   /* memory a full-space dynamics record may take */
+  PetscReal     dyn_max_steps; /* estimated time steps beyond which a dynamics record is refused */
 } LmgConfig;
 
 /* Parse a range list: items separated by commas, each a number, `a:b:n` (n points, linear, ends

@@ -13,6 +13,7 @@ from conftest import ENV, assert_same, records, run, sha, spawn
 # 14 records of 0.1-0.7 s each (sparse solves at N = 1e5..4e5; their splittings are flagged, not bisected)
 LONG = ["-N", "100000:400000:7", "-gamma_over_J", "0.9,0.95", "-levels", "2", "-progress", "0.1"]
 NREC = 14
+FAST = ["-levels", "2,5", "-gamma_phi", "0.05"]  # cheap dynamics records beside the spectrum
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +55,18 @@ def check_killed_file(path):
     return st
 
 
+def pending_records(path):
+    with h5py.File(path, "r") as f:
+        return int((f["status/spectrum"][...] != 1).sum() + (f["status/dynamics"][...] != 1).sum())
+
+
 def resume_and_compare(path, reference, pending):
     before = records(path, "timing")
     p = run(2, *LONG, "-output", path, "-resume")
     assert p.returncode == 0, p.stderr
     assert "%d to compute" % pending in p.stderr
     assert_same(records(reference), records(path))
+    assert_same(records(reference, "dynamics"), records(path, "dynamics"))
     after = records(path, "timing")
     kept = ~np.isnan(before["spectrum"])
     np.testing.assert_array_equal(after["spectrum"][kept], before["spectrum"][kept])  # done records not recomputed
@@ -68,12 +75,12 @@ def resume_and_compare(path, reference, pending):
 def test_kill9_then_resume_equals_uninterrupted(tmp_path, uninterrupted):
     path = tmp_path / "killed.h5"
     proc = spawn(2, *LONG, "-output", path)
-    wait_done(proc, 3)
+    wait_done(proc, 4)  # records of both kinds: each spectrum is followed by its (quickly failing, dE unresolved) dynamics
     kill_all(path)
     proc.wait()
     st = check_killed_file(path)
-    assert 3 <= (st == 1).sum() < NREC
-    resume_and_compare(path, uninterrupted, int((st != 1).sum()))
+    assert 1 <= (st == 1).sum() < NREC
+    resume_and_compare(path, uninterrupted, pending_records(path))
 
 
 @pytest.mark.parametrize("np_,sig", [(2, signal.SIGUSR1), (0, signal.SIGTERM)])
@@ -89,23 +96,23 @@ def test_signal_drains_then_resume(tmp_path, uninterrupted, np_, sig):
         assert f.attrs["finished"].strip(b"\0") == b""
     st = check_killed_file(path)
     assert (st == 1).sum() < NREC
-    resume_and_compare(path, uninterrupted, int((st != 1).sum()))
+    resume_and_compare(path, uninterrupted, pending_records(path))
     with h5py.File(path, "r") as f:
         assert len(f.attrs["finished"].strip(b"\0")) > 0
 
 
 def test_resume_of_a_complete_file_computes_nothing(tmp_path):
     path = tmp_path / "done.h5"
-    assert run(0, "-N", "100,200", "-output", path).returncode == 0
+    assert run(0, "-N", "100,200", *FAST, "-output", path).returncode == 0
     before = records(path)
-    p = run(0, "-N", "100,200", "-output", path, "-resume")
+    p = run(0, "-N", "100,200", *FAST, "-output", path, "-resume")
     assert p.returncode == 0 and "0 to compute" in p.stderr
     assert_same(before, records(path))
 
 
 def test_resume_of_a_missing_file_starts_it(tmp_path):
     path = tmp_path / "new.h5"
-    p = run(0, "-N", "100", "-output", path, "-resume")
+    p = run(0, "-N", "100", *FAST, "-output", path, "-resume")
     assert p.returncode == 0 and path.exists()
 
 
@@ -127,6 +134,12 @@ BAD = [
     (["-T", "abc"], "-T"),
     (["-spectrum_solver", "lapack"], "-spectrum_solver"),
     (["-team_size", "0"], "-team_size"),
+    (["-tau_grid", "0:1:5"], "-tau_grid"),
+    (["-tau_grid", "abc"], "-tau_grid"),
+    (["-initial", "excited"], "-initial"),
+    (["-levels", "2,2"], "-levels"),
+    (["-levels", "2,500"], "-levels"),
+    (["-dyn_max_steps", "-1"], "-dyn_max_steps"),
 ]
 
 
@@ -134,7 +147,7 @@ BAD = [
 def existing(tmp_path):
     """A finished file of the default small grid, and its checksum."""
     path = tmp_path / "keep.h5"
-    assert run(0, "-N", "100,200", "-output", path).returncode == 0
+    assert run(0, "-N", "100,200", *FAST, "-output", path).returncode == 0
     return path, sha(path)
 
 
@@ -147,33 +160,33 @@ def assert_one_line_error(p, option):
 @pytest.mark.parametrize("args,option", BAD, ids=[" ".join(a) for a, _ in BAD])
 def test_bad_option_is_one_line_and_touches_nothing(existing, args, option):
     path, digest = existing
-    p = run(0, "-N", "100,200", *args, "-output", path, "-resume")
+    p = run(0, "-N", "100,200", *FAST, *args, "-output", path, "-resume")
     assert_one_line_error(p, option)
     assert sha(path) == digest
 
 
 def test_bad_mpi_layouts(existing):
     path, digest = existing
-    p = run(4, "-N", "100,200", "-team_size", "2", "-output", path, "-resume")  # 3 workers do not split into 2s
+    p = run(4, "-N", "100,200", *FAST, "-team_size", "2", "-output", path, "-resume")  # 3 workers do not split into 2s
     assert_one_line_error(p, "-team_size")
-    p = run(4, "-N", "100", "-gamma_over_J", "0.9", "-output", path, "-resume")  # 3 teams, 1 point
+    p = run(4, "-N", "100", "-gamma_over_J", "0.9", "-levels", "2", "-output", path, "-resume")  # 3 teams, 2 records
     assert_one_line_error(p, "-team_size")
     assert sha(path) == digest
 
 
 def test_existing_file_without_resume(existing):
     path, digest = existing
-    p = run(0, "-N", "100,200", "-output", path)
+    p = run(0, "-N", "100,200", *FAST, "-output", path)
     assert_one_line_error(p, "-output")
     assert "exists" in p.stderr and sha(path) == digest
 
 
 def test_resume_with_another_grid(existing):
     path, digest = existing
-    p = run(2, "-N", "100,300", "-output", path, "-resume")
+    p = run(2, "-N", "100,300", *FAST, "-output", path, "-resume")
     assert_one_line_error(p, "-resume")
     assert "-N differs" in p.stderr and sha(path) == digest
-    p = run(0, "-N", "100,200", "-J", "1000", "-output", path, "-resume")
+    p = run(0, "-N", "100,200", *FAST, "-J", "1000", "-output", path, "-resume")
     assert_one_line_error(p, "-resume")
     assert "-J differs" in p.stderr and sha(path) == digest
 

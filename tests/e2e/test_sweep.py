@@ -5,7 +5,7 @@ import pytest
 
 from conftest import assert_same, records, run
 
-SMALL = ["-N", "100,370,1001", "-gamma_over_J", "0.8,0.95", "-gamma_phi", "0.01,0.05", "-levels", "2,5,full"]
+SMALL = ["-N", "100,370,1001", "-gamma_over_J", "0.8,0.95", "-gamma_phi", "0.01,0.05", "-levels", "2,5"]
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,10 @@ def small_runs(tmp_path_factory):
 
 
 def test_ranks_give_identical_files(small_runs):
-    base = records(small_runs[0])
+    base, dyn = records(small_runs[0]), records(small_runs[0], "dynamics")
     for np_ in (1, 2, 3):
         assert_same(base, records(small_runs[np_]))
+        assert_same(dyn, records(small_runs[np_], "dynamics"))
     with h5py.File(small_runs[3], "r") as f:
         assert (f["status/spectrum"][...] == 1).all()
         teams = set(f["timing/spectrum_team"][...].ravel().tolist())
@@ -83,7 +84,7 @@ def test_high_precision_splittings(tmp_path, reference):
     """dE far below double precision (MPFR): the two 120-digit reference values, to 1e-9."""
     hp = reference["splittings_high_precision"]
     path = tmp_path / "hp.h5"
-    p = run(0, "-N", "50,370", "-gamma_over_J", "0.5,0.8", "-J", 1, "-output", path)
+    p = run(0, "-N", "50,370", "-gamma_over_J", "0.5,0.8", "-J", 1, "-levels", "2", "-output", path)
     assert p.returncode == 0, p.stderr
     r = records(path)
     np.testing.assert_allclose(r["dE"][1, 1], hp["N370_g0.80"], rtol=1e-9)
@@ -135,7 +136,7 @@ def test_layout(small_runs):
         assert f.attrs["program"] == b"lmgsweep" or f.attrs["program"] == "lmgsweep"
         assert len(f.attrs["finished"].strip(b"\0")) > 0
         np.testing.assert_array_equal(f["grid/N"][...], [100, 370, 1001])
-        np.testing.assert_array_equal(f["grid/level"][...], [2, 5, 0])
+        np.testing.assert_array_equal(f["grid/level"][...], [2, 5])
         assert f["grid/level"].dtype == np.int32
         np.testing.assert_allclose(f["grid/gamma_phi"][...], [0.01, 0.05])
         def visit(name, obj):
@@ -147,7 +148,12 @@ def test_layout(small_runs):
             assert d.dims[0][0].name == "/grid/N" and d.dims[1][0].name == "/grid/gamma_over_J", name
             if d.ndim == 3:
                 assert d.dims[2][0].name in ("/grid/eigen_index", "/grid/doublet"), name
-        assert f["status/spectrum"].dtype == np.int8
+        for name in f["dynamics"]:
+            d = f["dynamics"][name]
+            assert [d.dims[i][0].name for i in range(4)] == ["/grid/N", "/grid/gamma_over_J", "/grid/gamma_phi", "/grid/level"], name
+        assert f["dynamics/K3"].dims[4][0].name == "/grid/tau_over_tau_opt"
+        np.testing.assert_allclose(f["grid/tau_over_tau_opt"][...], np.linspace(0.05, 2.0, 40))
+        assert f["status/spectrum"].dtype == np.int8 and f["status/dynamics"].dtype == np.int8
         assert (f["timing/spectrum"][...] > 0).all()
 
 
@@ -155,7 +161,7 @@ def test_help_lists_options():
     p = run(0, "-help")
     assert p.returncode == 0
     out = p.stdout + p.stderr
-    for opt in ("-N <now 370", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <now 37195.4", "-T <now 1e-08", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s"):
+    for opt in ("-N <now 370", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <now 37195.4", "-T <now 1e-08", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s", "-tau_grid", "-initial", "-threshold", "-dyn_max_steps", "-dyn_max_gb"):
         assert opt in out, opt
 
 
@@ -163,9 +169,9 @@ def test_unconverged_eigenpairs_are_failed_records(tmp_path):
     """SLEPc without shift-and-invert, stopped after 2 iterations: each record is failed with its reason, data NaN,
     the sweep goes on (exit 0)."""
     path = tmp_path / "nc.h5"
-    p = run(0, "-N", "370,1000", "-gamma_over_J", "0.95", "-output", path, "-spectrum_st_type", "shift", "-spectrum_eps_max_it", 2)
+    p = run(0, "-N", "370,1000", "-gamma_over_J", "0.95", "-levels", "2", "-output", path, "-spectrum_st_type", "shift", "-spectrum_eps_max_it", 2)
     assert p.returncode == 0, p.stderr
-    assert "0 done, 2 failed" in p.stderr
+    assert "0 done, 4 failed" in p.stderr  # 2 spectrum records, and the 2 dynamics records that need them
     with h5py.File(path, "r") as f:
         assert (f["status/spectrum"][...] == 2).all()
         for msg in f["status/spectrum_message"][...].ravel():
