@@ -218,8 +218,8 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   if (!err[0] && size > 1 && (size - 1) % cfg->team_size)
     snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": the %d worker ranks (all but rank 0) do not split into teams of that size", cfg->team_size, size - 1);
   if (!err[0] && size == 1 && cfg->team_size != 1) snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": a one-rank run has one team of one rank", cfg->team_size);
-  if (!err[0] && size > 1 && (size - 1) / cfg->team_size > cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel))
-    snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": %d teams but only %" PetscInt_FMT " records; use fewer ranks or larger teams", cfg->team_size, (size - 1) / (int)cfg->team_size, cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel));
+  if (!err[0] && size > 1 && (size - 1) / cfg->team_size > cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel + cfg->nLevel))
+    snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": %d teams but only %" PetscInt_FMT " records; use fewer ranks or larger teams", cfg->team_size, (size - 1) / (int)cfg->team_size, cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel + cfg->nLevel));
   if (!err[0]) {
     PetscInt Nmax = 0, kmax = LmgConfigMaxLevel(cfg);
     for (PetscInt i = 0; i < cfg->nN; i++) Nmax = PetscMax(Nmax, cfg->N[i]);

@@ -9,20 +9,24 @@ PetscInt LmgGridSpectrumCount(const LmgConfig *cfg)
 
 PetscInt LmgGridTaskCount(const LmgConfig *cfg)
 {
-  return cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel);
+  return cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel + cfg->nLevel);
 }
 
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
 {
   LmgTask  task;
-  PetscInt nS = LmgGridSpectrumCount(cfg), r = t < nS ? t : t - nS;
-  task.kind   = t < nS ? LMG_TASK_SPECTRUM : LMG_TASK_DYNAMICS;
+  PetscInt nS = LmgGridSpectrumCount(cfg), nD = nS * cfg->nGphi * cfg->nLevel, r;
+  task.kind = t < nS ? LMG_TASK_SPECTRUM : t < nS + nD ? LMG_TASK_DYNAMICS : LMG_TASK_THRESHOLD;
+  r         = task.kind == LMG_TASK_SPECTRUM ? t : task.kind == LMG_TASK_DYNAMICS ? t - nS : t - nS - nD;
   task.record = r;
   task.iP = task.iL = -1;
-  if (task.kind == LMG_TASK_DYNAMICS) {
+  if (task.kind != LMG_TASK_SPECTRUM) {
     task.iL = r % cfg->nLevel;
-    task.iP = (r / cfg->nLevel) % cfg->nGphi;
-    r /= cfg->nLevel * cfg->nGphi;
+    r /= cfg->nLevel;
+  }
+  if (task.kind == LMG_TASK_DYNAMICS) {
+    task.iP = r % cfg->nGphi;
+    r /= cfg->nGphi;
   }
   task.iN    = r / cfg->nG;
   task.iG    = r % cfg->nG;
@@ -38,9 +42,10 @@ PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t)
   PetscReal N = (PetscReal)cfg->N[task.iN], g = cfg->gamma_over_J[task.iG];
   PetscReal m = g < 1 ? PetscSqrtReal(1 - g * g) : 0, S = m > 0 ? atanh(m) - m : 0;
   PetscReal bits = PetscMin(N * S / log(2.0), (PetscReal)cfg->dE_max_bits);
-  if (task.kind == LMG_TASK_DYNAMICS) {
-    PetscInt k = cfg->level[task.iL];
-    return k ? 1e4 + 0.5 * k * k * k : 1e4 + 12.0 * N * N * N;
+  if (task.kind != LMG_TASK_SPECTRUM) {
+    PetscInt  k = cfg->level[task.iL];
+    PetscReal c = k ? 1e4 + 0.5 * k * k * k : 1e4 + 12.0 * N * N * N;
+    return task.kind == LMG_TASK_DYNAMICS ? c : cfg->threshold ? 20 * c : 10; /* ~20 solves for a root */
   }
   return 5 * N * (1 + (bits > 40 ? 1e-2 * bits : 0));
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "lmg/h5out.h"
 
-typedef enum { SH_S, SH_NEV, SH_2, SH_D, SH_DT } Shape; /* [N,G] [N,G,nev] [N,G,2] [N,G,P,L] [N,G,P,L,tau] */
+typedef enum { SH_S, SH_NEV, SH_2, SH_D, SH_DT, SH_T } Shape; /* [N,G] [N,G,nev] [N,G,2] [N,G,P,L] [N,G,P,L,tau] [N,G,L] */
 typedef enum { F64, I8, I32, S32 } Kind;
 typedef struct {
   const char *name, *units, *desc;
@@ -55,12 +55,21 @@ static const Field dyn_fields[] = {
   {"herm_err", "1", "max over the forward trajectory of |rho - rho^dagger|", SH_D, F64, DY(herm_err), 0},
   {"integrator", "1", "PETSc TS type of the integration (default rk: RK5(4) Bogacki-Shampine, rtol = atol = 1e-9)", SH_D, S32, DY(integrator), 0},
 };
+#define TH(m) offsetof(LmgThreshold, m)
+static const Field thr_fields[] = {
+  {"gamma_c_A", "1/s", "mean-field closed form (3/pi) a* dE/G_loc, a* = -ln(sqrt(1 + 2/q01^2) - 1) (level-independent)", SH_T, F64, TH(gamma_c_A), 0},
+  {"gamma_c_B", "1/s", "secular two-level closed form (3/pi) a* dE/G01 (level-independent)", SH_T, F64, TH(gamma_c_B), 0},
+  {"gamma_c", "1/s", "numerical threshold of the level: K3_opt(gamma_c) = 1 (-threshold; NaN otherwise)", SH_T, F64, TH(gamma_c), 0},
+  {"K3_opt_at_zero", "1", "K3_opt of the level at gamma_phi = 0 (-threshold)", SH_T, F64, TH(K3_opt_at_zero), 0},
+  {"evaluations", "1", "dynamics solves spent on gamma_c", SH_T, I32, TH(evaluations), 0},
+};
 #define NSPEC ((PetscInt)(sizeof spec_fields / sizeof spec_fields[0]))
+#define NTHR  ((PetscInt)(sizeof thr_fields / sizeof thr_fields[0]))
 #define NDYN  ((PetscInt)(sizeof dyn_fields / sizeof dyn_fields[0]))
 
 static int Rank(Shape s)
 {
-  return s == SH_S ? 2 : s == SH_D ? 4 : s == SH_DT ? 5 : 3;
+  return s == SH_S ? 2 : s == SH_D ? 4 : s == SH_DT ? 5 : 3; /* SH_NEV, SH_2, SH_T: 3 */
 }
 
 static void Dims(const LmgH5 *h5, Shape s, hsize_t *d)
@@ -70,6 +79,7 @@ static void Dims(const LmgH5 *h5, Shape s, hsize_t *d)
   if (s == SH_2) d[2] = 2;
   if (s == SH_D || s == SH_DT) d[2] = (hsize_t)h5->nP, d[3] = (hsize_t)h5->nL;
   if (s == SH_DT) d[4] = (hsize_t)h5->ntau;
+  if (s == SH_T) d[2] = (hsize_t)h5->nL;
 }
 
 static hid_t Type(const LmgH5 *h5, Kind k)
@@ -92,6 +102,7 @@ static PetscErrorCode Attach(hid_t d, const hid_t sc[LMG_NSCALE], Shape s)
     LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_L], 3));
   }
   if (s == SH_DT) LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_TAU], 4));
+  if (s == SH_T) LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_L], 2));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -143,6 +154,7 @@ PetscErrorCode LmgH5RecordsCreate(LmgH5 *h5, const hid_t sc[LMG_NSCALE])
   LmgCallHDF5(H5Gclose(g));
   PetscCall(CreateGroup(h5, "spectrum", spec_fields, NSPEC, SH_S, sc, &h5->spec));
   PetscCall(CreateGroup(h5, "dynamics", dyn_fields, NDYN, SH_D, sc, &h5->dyn));
+  PetscCall(CreateGroup(h5, "threshold", thr_fields, NTHR, SH_T, sc, &h5->thr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -171,6 +183,7 @@ PetscErrorCode LmgH5RecordsOpen(LmgH5 *h5)
   PetscFunctionBeginUser;
   PetscCall(OpenGroup(h5, "spectrum", spec_fields, NSPEC, &h5->spec));
   PetscCall(OpenGroup(h5, "dynamics", dyn_fields, NDYN, &h5->dyn));
+  PetscCall(OpenGroup(h5, "threshold", thr_fields, NTHR, &h5->thr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -191,6 +204,7 @@ PetscErrorCode LmgH5RecordsClose(LmgH5 *h5)
   PetscFunctionBeginUser;
   PetscCall(CloseGroup(&h5->spec, NSPEC));
   PetscCall(CloseGroup(&h5->dyn, NDYN));
+  PetscCall(CloseGroup(&h5->thr, NTHR));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -198,7 +212,8 @@ PetscErrorCode LmgH5ReadStatus(const LmgH5 *h5, int8_t *status)
 {
   PetscFunctionBeginUser;
   LmgCallHDF5(H5Dread(h5->spec.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status));
-  if (h5->nP * h5->nL > 0) LmgCallHDF5(H5Dread(h5->dyn.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status + h5->nN * h5->nG));
+  LmgCallHDF5(H5Dread(h5->dyn.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status + h5->nN * h5->nG));
+  LmgCallHDF5(H5Dread(h5->thr.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status + h5->nN * h5->nG * (1 + h5->nP * h5->nL)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -269,5 +284,13 @@ PetscErrorCode LmgH5WriteDynamics(const LmgH5 *h5, const LmgTask *task, const Lm
   hsize_t idx[4] = {(hsize_t)task->iN, (hsize_t)task->iG, (hsize_t)task->iP, (hsize_t)task->iL};
   PetscFunctionBeginUser;
   PetscCall(WriteRecord(h5, &h5->dyn, dyn_fields, NDYN, idx, 4, dyn, dyn->ntau, dyn->status, dyn->message, seconds, team));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgH5WriteThreshold(const LmgH5 *h5, const LmgTask *task, const LmgThreshold *th, PetscReal seconds, PetscInt team)
+{
+  hsize_t idx[3] = {(hsize_t)task->iN, (hsize_t)task->iG, (hsize_t)task->iL};
+  PetscFunctionBeginUser;
+  PetscCall(WriteRecord(h5, &h5->thr, thr_fields, NTHR, idx, 3, th, 1, th->status, th->message, seconds, team));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -50,7 +50,7 @@ static PetscErrorCode Sweep(const LmgConfig *cfg, const char *cmdline, char *err
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(LmgTeamCreate(PETSC_COMM_WORLD, cfg->team_size, &team));
   PetscCall(BuildWork(cfg, &h5, &w));
-  PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: %s %s: %" PetscInt_FMT " records (spectrum + dynamics), %" PetscInt_FMT " to compute, %" PetscInt_FMT " team(s) of %" PetscInt_FMT " rank(s)\n", h5.resumed ? "resuming" : "writing", cfg->output, LmgGridTaskCount(cfg), w.n, team.count, cfg->team_size));
+  PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: %s %s: %" PetscInt_FMT " records (spectrum, dynamics, thresholds), %" PetscInt_FMT " to compute, %" PetscInt_FMT " team(s) of %" PetscInt_FMT " rank(s)\n", h5.resumed ? "resuming" : "writing", cfg->output, LmgGridTaskCount(cfg), w.n, team.count, cfg->team_size));
   work.cfg          = cfg;
   work.h5           = &h5;
   work.cached_group = -1;

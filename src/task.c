@@ -45,12 +45,27 @@ static PetscErrorCode Dynamics(LmgWork *w, const LmgTask *task, LmgDynamics *dyn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode Threshold(LmgWork *w, const LmgTask *task, LmgThreshold *th)
+{
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = LmgThresholdCompute(w->cfg, &w->cache, w->cfg->level[task->iL], th);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) {
+    th->status = LMG_FAILED;
+    PetscCall(Failure(ierr, "threshold root-finding", th->message));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, PetscInt *status)
 {
   LmgWork    *w    = (LmgWork *)ctx;
   LmgTask     task = LmgGridTask(w->cfg, t);
-  LmgDynamics dyn;
-  double      t0 = MPI_Wtime();
+  LmgDynamics  dyn;
+  LmgThreshold th;
+  double       t0 = MPI_Wtime();
 
   PetscFunctionBeginUser;
   PetscCall(Spectrum(w, team, &task));
@@ -58,11 +73,15 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, PetscInt *
     if (team->leader) PetscCall(LmgH5WriteSpectrum(w->h5, &task, &w->cache, MPI_Wtime() - t0, team->id));
     *status = w->cache.status;
   } else {
-    if (team->leader) { /* the dynamics runs on the leader (sequential PETSc objects) */
+    if (team->leader && task.kind == LMG_TASK_DYNAMICS) { /* dynamics and thresholds run on the leader (sequential objects) */
       PetscCall(Dynamics(w, &task, &dyn));
       PetscCall(LmgH5WriteDynamics(w->h5, &task, &dyn, MPI_Wtime() - t0, team->id));
       *status = dyn.status;
       PetscCall(LmgDynamicsDestroy(&dyn));
+    } else if (team->leader) {
+      PetscCall(Threshold(w, &task, &th));
+      PetscCall(LmgH5WriteThreshold(w->h5, &task, &th, MPI_Wtime() - t0, team->id));
+      *status = th.status;
     }
     PetscCallMPI(MPI_Bcast(status, 1, MPIU_INT, 0, team->comm));
   }

@@ -1,13 +1,14 @@
 /* The sweep grid: pure maps between flat task indices and grid coordinates, and a cost model.
-   Tasks 0 .. nN*nG-1 are spectrum records (iN, iG); then one dynamics record per (iN, iG, iP, iL), in C order. */
+   Tasks 0 .. nN*nG-1 are spectrum records (iN, iG); then one dynamics record per (iN, iG, iP, iL), in C order;
+   then one threshold record per (iN, iG, iL). */
 #pragma once
 #include "config.h"
 
-typedef enum { LMG_TASK_SPECTRUM = 0, LMG_TASK_DYNAMICS = 1 } LmgTaskKind;
+typedef enum { LMG_TASK_SPECTRUM = 0, LMG_TASK_DYNAMICS = 1, LMG_TASK_THRESHOLD = 2 } LmgTaskKind;
 
 typedef struct {
   LmgTaskKind kind;
-  PetscInt    iN, iG, iP, iL; /* indices into cfg->N, gamma_over_J, gamma_phi, level (iP, iL: -1 for spectrum) */
+  PetscInt    iN, iG, iP, iL; /* indices into cfg->N, gamma_over_J, gamma_phi, level (-1 where the kind has none) */
   PetscInt    group;          /* tasks of one group share a spectrum: iN * nG + iG */
   PetscInt    record;         /* flat index of the record within its kind's datasets */
 } LmgTask;

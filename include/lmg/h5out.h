@@ -2,8 +2,8 @@
    h5file.c owns the file (create, resume checks, provenance, grid scales, close); h5records.c the record datasets. */
 #pragma once
 #include <hdf5.h>
-#include "dynamics.h"
 #include "grid.h"
+#include "threshold.h"
 
 typedef struct {
   hid_t   *dset; /* one per field of the group's field table */
@@ -14,7 +14,7 @@ enum { LMG_SC_N, LMG_SC_G, LMG_SC_EIG, LMG_SC_DOUBLET, LMG_SC_P, LMG_SC_L, LMG_S
 
 typedef struct {
   hid_t      file, strtype;
-  LmgH5Group spec, dyn;
+  LmgH5Group spec, dyn, thr;
   PetscInt   nN, nG, nP, nL, nev, ntau;
   PetscBool  resumed;
 } LmgH5;
@@ -28,6 +28,7 @@ PetscErrorCode LmgH5ReadStatus(const LmgH5 *h5, int8_t *status);
 /* Not collective (independent I/O). Write one record, its timing, then its status. */
 PetscErrorCode LmgH5WriteSpectrum(const LmgH5 *h5, const LmgTask *task, const LmgSpectrum *sp, PetscReal seconds, PetscInt team);
 PetscErrorCode LmgH5WriteDynamics(const LmgH5 *h5, const LmgTask *task, const LmgDynamics *dyn, PetscReal seconds, PetscInt team);
+PetscErrorCode LmgH5WriteThreshold(const LmgH5 *h5, const LmgTask *task, const LmgThreshold *th, PetscReal seconds, PetscInt team);
 /* Collective. Stamps `finished` when the sweep completed, and closes the file. */
 PetscErrorCode LmgH5Close(LmgH5 *h5, PetscBool finished);
 

@@ -1,7 +1,7 @@
 /* Dynamics against PHYSICS.md §3: the k = 2 closed forms (gamma_phi = 0 and 0.05) at the benchmark, k = N+1 equal to full,
    trace/Hermiticity/positivity of rho(t) in the full space, and convergence under halved tolerances. */
 #include <math.h>
-#include "lmg/dynamics.h"
+#include "lmg/threshold.h"
 #include "lmgtest.h"
 #include <petscblaslapack.h>
 
@@ -64,6 +64,17 @@ int main(int argc, char **argv)
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "  k=2 steps %d, rejects %d, integrator %s\n", (int)d5.steps, (int)d5.rejects, d5.integrator));
   PetscCall(LmgDynamicsDestroy(&d0));
   PetscCall(LmgDynamicsDestroy(&d5));
+  {
+    LmgThreshold th;
+    cfg.threshold = PETSC_TRUE;
+    PetscCall(LmgThresholdCompute(&cfg, &sp, 2, &th));
+    /* the seed's rounded values: 0.04992, 0.11734 (PHYSICS.md §4); the formula from the reference spectrum gives 0.049905, 0.117318 */
+    snprintf(msg, sizeof msg, "closed forms: gamma_c_A = %.6f (0.04992), gamma_c_B = %.6f (0.11734), to 5e-4 relative", (double)th.gamma_c_A, (double)th.gamma_c_B);
+    LMG_TEST(msg, LMG_CLOSE(th.gamma_c_A, 0.04992, 5e-4) && LMG_CLOSE(th.gamma_c_B, 0.11734, 5e-4));
+    snprintf(msg, sizeof msg, "k=2 numerical gamma_c = %.6f: the closed-form K3_opt there is %.8f (= 1 to 1e-6), %d solves", (double)th.gamma_c, (double)K3TwoLevel(&sp, th.gamma_c, PETSC_PI / (3 * sp.dE)), (int)th.evaluations);
+    LMG_TEST(msg, th.status == LMG_DONE && PetscAbsReal(K3TwoLevel(&sp, th.gamma_c, PETSC_PI / (3 * sp.dE)) - 1) < 1e-6);
+    cfg.threshold = PETSC_FALSE;
+  }
   PetscCall(LmgSpectrumDestroy(&sp));
 
   /* k = N+1 equals full, small N, dephasing strong enough to matter */

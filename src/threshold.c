@@ -1,0 +1,83 @@
+/* Thresholds: gamma_c = (3/pi) a* dE/G in closed form (G = G_loc: A, G = G01: B), and the numerical gamma_c of a
+   level from K3_opt(gamma_phi) = 1, by bracketing and Illinois regula falsi on dynamics solves at tau_opt only. */
+#include <math.h>
+#include "lmg/threshold.h"
+
+/* K3_opt(gamma) - 1 of the level; *ok false (and why) when the dynamics failed. */
+static PetscErrorCode Excess(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, PetscReal gamma, LmgThreshold *th, PetscReal *f, PetscBool *ok)
+{
+  LmgConfig   one = *cfg;
+  LmgDynamics d;
+  PetscFunctionBeginUser;
+  one.ntau = 0; /* tau_opt only: trajectories up to 2 tau_opt */
+  PetscCall(LmgDynamicsCompute(&one, sp, gamma, level, &d));
+  th->evaluations++;
+  *ok = (PetscBool)(d.status == LMG_DONE);
+  *f  = d.K3_opt - 1;
+  if (!*ok) snprintf(th->message, LMG_MSG_LEN, "dynamics at gamma_phi = %g: %.100s", (double)gamma, d.message);
+  PetscCall(LmgDynamicsDestroy(&d));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Root(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th)
+{
+  PetscReal a = 0, b = 2 * PetscMax(th->gamma_c_A, th->gamma_c_B), fa, fb, c, fc;
+  PetscBool ok;
+  PetscFunctionBeginUser;
+  PetscCall(Excess(cfg, sp, level, 0, th, &fa, &ok));
+  th->K3_opt_at_zero = fa + 1;
+  if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
+  if (fa <= 0) {
+    snprintf(th->message, LMG_MSG_LEN, "no violation at gamma_phi = 0 (K3_opt = %.6f): no threshold", (double)(fa + 1));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  for (int k = 0;; k++) { /* bracket: the first b with K3_opt(b) < 1 */
+    PetscCall(Excess(cfg, sp, level, b, th, &fb, &ok));
+    if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
+    if (fb < 0) break;
+    if (k == 12) {
+      snprintf(th->message, LMG_MSG_LEN, "no root bracketed: K3_opt > 1 up to gamma_phi = %g", (double)b);
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    a = b, fa = fb, b *= 4;
+  }
+  for (int it = 0; it < 80; it++) { /* Illinois: regula falsi halving the stale end's value */
+    c = (a * fb - b * fa) / (fb - fa);
+    PetscCall(Excess(cfg, sp, level, c, th, &fc, &ok));
+    if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
+    if (fc * fb < 0) a = b, fa = fb; /* the root lies between b and c */
+    else fa /= 2;                     /* a kept again: halve its value */
+    b = c, fb = fc;
+    if (PetscAbsReal(b - a) <= 1e-6 * PetscAbsReal(c) || PetscAbsReal(fc) < 1e-12) {
+      th->gamma_c = c;
+      th->status  = LMG_DONE;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
+  snprintf(th->message, LMG_MSG_LEN, "root-finding did not reach 1e-6 in 80 steps");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgThresholdCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(th, sizeof *th));
+  th->gamma_c = th->gamma_c_A = th->gamma_c_B = th->K3_opt_at_zero = NAN;
+  th->status = LMG_FAILED;
+  if (sp->status != LMG_DONE || !sp->dE_resolved) {
+    snprintf(th->message, LMG_MSG_LEN, "%s", sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  {
+    PetscReal q2 = sp->q01 * sp->q01, astar = -PetscLogReal(PetscSqrtReal(1 + 2 / q2) - 1);
+    th->gamma_c_A = 3 / PETSC_PI * astar * sp->dE / sp->G_loc;
+    th->gamma_c_B = 3 / PETSC_PI * astar * sp->dE / sp->G01;
+  }
+  if (!cfg->threshold) {
+    th->status = LMG_DONE;
+    snprintf(th->message, LMG_MSG_LEN, "closed forms only (numerical gamma_c with -threshold)");
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(Root(cfg, sp, level, th));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
