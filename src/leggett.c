@@ -59,10 +59,11 @@ static void Unfit(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, const L
   rate = 0.5 * gphi * sp->N * sp->N; /* largest dephasing rate: (gphi/2)(m - m')^2, or gphi |P Jz P|^2 <= gphi max <Jz^2> */
   for (PetscInt i = 0; level && i < level; i++) rate = i ? PetscMax(rate, 2 * gphi * sp->Jz2[i]) : 2 * gphi * sp->Jz2[0];
   span = PetscMax(PetscMax(span, sp->dE), rate);
-  osc  = 4 * PETSC_PI / (3 * sp->dE) * span / 3; /* explicit RK: a step covers ~3 units of the stiffest rate */
-  if (osc > cfg->dyn_max_steps) snprintf(why, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the stiffest rate / 3) > -dyn_max_steps %g", (double)osc, (double)cfg->dyn_max_steps);
+  osc  = 4 * PETSC_PI / (3 * sp->dE) * span; /* measured: RK5(4) at 1e-9 takes ~1 step per radian of the stiffest rate */
+  if (osc > cfg->dyn_max_steps) snprintf(why, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the stiffest rate) > -dyn_max_steps %g", (double)osc, (double)cfg->dyn_max_steps);
 }
 
+/* t: the m tau values in units of tau_opt (the integration's time unit). */
 static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
 {
   PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m;
@@ -81,8 +82,8 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt
   PetscCall(PetscMalloc1(ne, &ev));
   for (PetscInt i = 0; i < m; i++) ev[2 * i] = (Event){t[i], 0, i}, ev[2 * i + 1] = (Event){2 * t[i], 1, i};
   qsort(ev, (size_t)ne, sizeof *ev, CompareEvent);
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-3 * t[0], &Pf));
-  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, 1e-3 * t[0], &Pa));
+  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, dyn->tau_opt, 1e-4, &Pf));
+  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, dyn->tau_opt, 1e-4, &Pa));
   for (PetscInt e = 0; e < ne && ok; e++) {
     PetscCall(LmgPropagatorAdvance(&Pa, qh, ev[e].t, &ok));
     if (ok && ev[e].kind == 0) {
@@ -139,14 +140,14 @@ PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, P
   dyn->tau_opt = PETSC_PI / (3 * sp->dE);
   dyn->secular = gphi > 0 ? 2 * sp->dE / (gphi * sp->G01) : INFINITY;
   PetscCall(PetscMalloc4(m, &t, m, &C1, m, &C2, m, &C3));
-  for (PetscInt i = 0; i < cfg->ntau; i++) t[i] = cfg->tau[i] * dyn->tau_opt;
-  t[cfg->ntau] = dyn->tau_opt;
+  for (PetscInt i = 0; i < cfg->ntau; i++) t[i] = cfg->tau[i];
+  t[cfg->ntau] = 1;
   PetscCall(LmgLiouvilleCreate(cfg, sp, level, gphi, &L));
   PetscCall(Correlators(L, cfg, m, t, C1, C2, C3, dyn));
   if (!dyn->message[0]) {
     for (PetscInt i = 0; i < cfg->ntau; i++) {
       dyn->K3[i] = C1[i] + C2[i] - C3[i];
-      if (!(dyn->K3[i] <= dyn->K3_max)) dyn->K3_max = dyn->K3[i], dyn->tau_at_max = t[i];
+      if (!(dyn->K3[i] <= dyn->K3_max)) dyn->K3_max = dyn->K3[i], dyn->tau_at_max = t[i] * dyn->tau_opt;
     }
     dyn->K3_opt = C1[cfg->ntau] + C2[cfg->ntau] - C3[cfg->ntau];
     dyn->status = LMG_DONE;

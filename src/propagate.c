@@ -4,6 +4,7 @@
 typedef struct {
   LmgLiouville L;
   PetscBool    adjoint;
+  PetscReal    scale; /* time unit, s: the ODE is dx/ds = scale L x */
 } RHSCtx;
 
 static PetscErrorCode RHS(TS ts, PetscReal t, Vec x, Vec f, void *ctx)
@@ -12,6 +13,7 @@ static PetscErrorCode RHS(TS ts, PetscReal t, Vec x, Vec f, void *ctx)
   PetscFunctionBeginUser;
   (void)ts, (void)t;
   PetscCall(LmgLiouvilleApply(c->L, c->adjoint, x, f));
+  PetscCall(VecScale(f, c->scale));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -22,7 +24,7 @@ static PetscErrorCode CtxDestroy(void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal dt0, LmgPropagator *P)
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, LmgPropagator *P)
 {
   RHSCtx        *c;
   PetscContainer box;
@@ -30,6 +32,7 @@ PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal 
   PetscCall(PetscNew(&c));
   c->L       = L;
   c->adjoint = adjoint;
+  c->scale   = scale;
   P->adjoint = adjoint;
   P->time    = 0;
   PetscCall(TSCreate(PETSC_COMM_SELF, &P->ts));

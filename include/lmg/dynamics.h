@@ -9,9 +9,10 @@ typedef struct {
   PetscReal time;
 } LmgPropagator;
 
-/* Not collective. A TS_LINEAR integrator of d x/dt = L x (or L^dagger x) from t = 0; options prefix -dyn_. */
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal dt0, LmgPropagator *P);
-/* Advance x to time t (>= the current time). *ok is false when the integrator failed. */
+/* Not collective. A TS_LINEAR integrator of dx/ds = scale L x (or L^dagger x), s = t/scale, from s = 0 (times in units
+   of `scale` seconds keep every record's time span O(1)); dt0 in those units; options prefix -dyn_. */
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, LmgPropagator *P);
+/* Advance x to time t (>= the current time, in units of scale). *ok is false when the integrator failed. */
 PetscErrorCode LmgPropagatorAdvance(LmgPropagator *P, Vec x, PetscReal t, PetscBool *ok);
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
 

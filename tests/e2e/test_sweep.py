@@ -171,7 +171,7 @@ def test_unconverged_eigenpairs_are_failed_records(tmp_path):
     path = tmp_path / "nc.h5"
     p = run(0, "-N", "370,1000", "-gamma_over_J", "0.95", "-levels", "2", "-output", path, "-spectrum_st_type", "shift", "-spectrum_eps_max_it", 2)
     assert p.returncode == 0, p.stderr
-    assert "0 done, 4 failed" in p.stderr  # 2 spectrum records, and the 2 dynamics records that need them
+    assert "0 done, 6 failed" in p.stderr  # 2 spectrum records, and the 2 dynamics and 2 threshold records that need them
     with h5py.File(path, "r") as f:
         assert (f["status/spectrum"][...] == 2).all()
         for msg in f["status/spectrum_message"][...].ravel():

@@ -125,9 +125,9 @@ int main(int argc, char **argv)
     PetscCall(LmgLiouvilleCreate(&cfg, &sp, 0, 500.0, &L));
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, 21 * 21, &rho));
     PetscCall(LmgLiouvilleInitial(L, "pointer", cfg.T, rho));
-    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-9, &P));
+    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-4, 1e-5, &P)); /* time unit 1e-4 s */
     for (PetscInt s = 1; s <= 10; s++) {
-      PetscCall(LmgPropagatorAdvance(&P, rho, s * 1e-4, &ok));
+      PetscCall(LmgPropagatorAdvance(&P, rho, (PetscReal)s, &ok));
       PetscCall(MinEigenvalue(21, rho, &l));
       lmin = PetscMin(lmin, l);
     }
