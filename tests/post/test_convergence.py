@@ -5,6 +5,7 @@ The files follow the engine's layout (README, PHYSICS.md §3-4): /dynamics [N, G
 /threshold [N, G, level], /status/dynamics, /status/threshold. Every value is a known function of the coordinates
 (below), records that are not done hold garbage (99), and the expected cells are recomputed here from those functions.
 """
+import functools
 import os
 import subprocess
 import sys
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import convergence  # noqa: E402
 import k3  # noqa: E402
 import lmgload  # noqa: E402
-from test_postprocess import BENCH, fixed  # noqa: E402
+from test_postprocess import BENCH, fixed, make_dataset  # noqa: E402
 
 N, G, P, L = [50, 370], [0.8, 0.95], [0.0, 0.05, 0.1], [5, 0, 2, 3, 10]  # levels deliberately unsorted (0 = full)
 TAU = np.linspace(0.25, 2.0, 8)
@@ -72,14 +73,7 @@ def make_dyn_file(path, dynamics=True, threshold=True):
             ds.attrs["units"] = fixed("1/s" if name == "gamma_phi" else "1")
             ds.make_scale(name)
 
-        def make(name, dims, dtype="f8", units="1"):
-            shape = [len(f[f"grid/{d}"]) for d in dims]
-            fill = np.nan if dtype == "f8" else (b"" if dtype.startswith("S") else 0)
-            ds = f.create_dataset(name, shape=shape, dtype=dtype, fillvalue=fill)
-            ds.attrs["units"], ds.attrs["description"] = fixed(units), fixed(f"the {name}")
-            for i, d in enumerate(dims):
-                ds.dims[i].attach_scale(f[f"grid/{d}"])
-            return ds
+        make = functools.partial(make_dataset, f)
 
         NG = ("N", "gamma_over_J")
         for name, v in dict(q01=Q01, dE=BENCH["dE"], G01=BENCH["G01"], G_loc=BENCH["G_loc"]).items():

@@ -3,6 +3,7 @@
 Run: cd /work/main && /usr/bin/python3 -m pytest -q tests/post
 The last test runs the engine (bin/lmgsweep) for a real file, or reads LMG_SAMPLE_H5 when set.
 """
+import functools
 import os
 import subprocess
 import sys
@@ -31,6 +32,17 @@ def fixed(s):
     return np.array(s.encode(), dtype=f"S{max(len(s), 1)}")
 
 
+
+def make_dataset(f, name, dims, dtype="f8", units="1"):
+    """A NaN/0-filled dataset with units, description and the /grid scales of `dims` attached."""
+    shape = [len(f[f"grid/{d}"]) for d in dims]
+    fill = np.nan if dtype == "f8" else (b"" if dtype.startswith("S") else 0)
+    ds = f.create_dataset(name, shape=shape, dtype=dtype, fillvalue=fill)
+    ds.attrs["units"], ds.attrs["description"] = fixed(units), fixed(f"the {name}")
+    for i, d in enumerate(dims):
+        ds.dims[i].attach_scale(f[f"grid/{d}"])
+    return ds
+
 def make_file(path, program="lmgsweep", spectrum=True):
     """Synthetic file following the engine's layout. Records (iN, iG): (1,1) done with benchmark values,
     (0,0) done with an unresolved dE, (1,0) failed, (0,1) pending; the last two hold garbage numbers."""
@@ -51,14 +63,7 @@ def make_file(path, program="lmgsweep", spectrum=True):
             ds.attrs["units"], ds.attrs["description"] = fixed(u), fixed(f"coordinate {name}")
             ds.make_scale(name)
 
-        def make(name, dims, dtype="f8", units="1"):
-            shape = [len(f[f"grid/{d}"]) for d in dims]
-            fill = np.nan if dtype == "f8" else (b"" if dtype.startswith("S") else 0)
-            ds = f.create_dataset(name, shape=shape, dtype=dtype, fillvalue=fill)
-            ds.attrs["units"], ds.attrs["description"] = fixed(units), fixed(f"the {name}")
-            for i, d in enumerate(dims):
-                ds.dims[i].attach_scale(f[f"grid/{d}"])
-            return ds
+        make = functools.partial(make_dataset, f)
 
         if spectrum:
             make("spectrum/E", ("N", "gamma_over_J", "eigen_index"), units="rad/s")[...] = -1.0
