@@ -94,6 +94,23 @@ int main(int argc, char **argv)
     PetscCall(LmgSpectrumDestroy(&sp));
   }
 
+  /* the pointer and thermal initial states: k = N+1 (Gibbs over the model's levels) equals full (Gibbs from the full H) */
+  for (PetscInt s = 0; s < 2; s++) {
+    PetscCall(Config(&cfg, 13));
+    PetscCall(PetscStrncpy(cfg.initial, s ? "thermal" : "pointer", sizeof cfg.initial));
+    cfg.T = 2e-7; /* kT comparable to the gaps of N = 12 */
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, 12, 0.8, &sp));
+    PetscCall(LmgDynamicsCompute(&cfg, &sp, 300.0, 0, &df));
+    PetscCall(LmgDynamicsCompute(&cfg, &sp, 300.0, 13, &dk));
+    err = PetscAbsReal(df.K3_opt - dk.K3_opt);
+    for (PetscInt i = 0; i < cfg.ntau; i++) err = PetscMax(err, PetscAbsReal(df.K3[i] - dk.K3[i]));
+    snprintf(msg, sizeof msg, "N=12, -initial %s: k=N+1 equals full (max |dK3| %.1e, K3_opt %.6f)", cfg.initial, (double)err, (double)df.K3_opt);
+    LMG_TEST(msg, df.status == LMG_DONE && dk.status == LMG_DONE && err < 1e-7);
+    PetscCall(LmgDynamicsDestroy(&df));
+    PetscCall(LmgDynamicsDestroy(&dk));
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
+
   /* converged: halving the time-integration tolerances changes K3 by less than 1e-6 (full space, N = 30) */
   {
     PetscCall(Config(&cfg, 4));
