@@ -82,20 +82,6 @@ static void StartInterval(const LmgSector *s, PetscInt i, PetscReal *a, PetscRea
   *b = s->norm * (1 + 1e-12) + 1e-300;
 }
 
-void LmgSectorBracket(const LmgSector *s, PetscInt i, PetscReal tol, PetscReal *lo, PetscReal *hi)
-{
-  PetscReal a, b;
-  StartInterval(s, i, &a, &b);
-  while (b - a > tol) {
-    PetscReal c = 0.5 * (a + b);
-    if (c <= a || c >= b) break;
-    if (LmgSectorCount(s, c) > i) b = c;
-    else a = c;
-  }
-  *lo = a;
-  *hi = b;
-}
-
 PetscErrorCode LmgSectorMat(MPI_Comm comm, const LmgSector *s, MatType type, Mat *A)
 {
   PetscInt  rs, re;

@@ -206,18 +206,6 @@ static PetscErrorCode StartVector(Vec v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Ascending eigenvalues (a shift-and-invert solve returns them by distance to the target). */
-static void SortPairs(SectorResult *r, PetscInt nh)
-{
-  for (PetscInt i = 1; i < r->nw; i++)
-    for (PetscInt k = i; k > 0 && r->lam[k] < r->lam[k - 1]; k--) {
-      PetscReal t = r->lam[k];
-      r->lam[k] = r->lam[k - 1], r->lam[k - 1] = t;
-      t = r->err[k], r->err[k] = r->err[k - 1], r->err[k - 1] = t;
-      for (PetscInt j = 0; j < nh; j++) t = r->vec[k * nh + j], r->vec[k * nh + j] = r->vec[(k - 1) * nh + j], r->vec[(k - 1) * nh + j] = t;
-    }
-}
-
 static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool dense, PetscInt nh, SectorResult *r, char *msg)
 {
   Mat                A;
@@ -272,7 +260,6 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
     PetscCall(VecRestoreArrayRead(xall, &a));
     Rayleigh(s, r->vec + i * nh, &r->lam[i], &r->err[i]);
   }
-  if (!msg[0]) SortPairs(r, nh);
   if (!msg[0]) BoundAndCheck(s, r, msg);
   PetscCall(VecScatterDestroy(&sc));
   PetscCall(VecDestroy(&xall));

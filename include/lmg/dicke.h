@@ -24,8 +24,6 @@ PetscErrorCode LmgSectorDestroy(LmgSector *s);
 
 /* Number of eigenvalues of the sector below sigma (Sturm sequence count, LAPACK dlaebz style). */
 PetscInt LmgSectorCount(const LmgSector *s, PetscReal sigma);
-/* Bisection with LmgSectorCount: an interval [lo, hi] of width <= tol holding eigenvalue i (0-based). */
-void LmgSectorBracket(const LmgSector *s, PetscInt i, PetscReal tol, PetscReal *lo, PetscReal *hi);
 
 /* Brackets [lo[i], hi[i]] (width <= tol) of eigenvalues 0..k-1, the bisections sharing their Sturm counts. */
 void LmgSectorIsolate(const LmgSector *s, PetscInt k, PetscReal tol, PetscReal *lo, PetscReal *hi);

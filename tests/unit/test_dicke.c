@@ -102,16 +102,18 @@ static PetscErrorCode CheckOne(PetscInt N, PetscReal g)
   {
     PetscInt k = 0;
     for (PetscInt q = 0; q < 2; q++) {
-      PetscInt r = 0;
+      PetscInt   r = 0;
+      PetscReal *lo, *hi;
+      PetscCall(PetscMalloc2(s[q].n, &lo, s[q].n, &hi));
+      LmgSectorIsolate(&s[q], s[q].n, 1e-13 * s[q].norm, lo, hi);
       for (PetscInt i = 0; i < s[q].n && k < n; i++, k++) {
-        PetscReal lo, hi;
-        LmgSectorBracket(&s[q], i, 1e-13 * s[q].norm, &lo, &hi);
-        u[k]   = 0.5 * (lo + hi);
+        u[k]   = 0.5 * (lo[i] + hi[i]);
         lab[k] = q ? -1 : 1;
         while (r < n && p[r] != lab[k]) r++; /* the i-th reference eigenvalue of this parity */
         secdiff = PetscMax(secdiff, r < n ? PetscAbsReal(u[k] - w[r]) : PETSC_MAX_REAL);
         r++;
       }
+      PetscCall(PetscFree2(lo, hi));
     }
     PetscCall(PetscSortRealWithArrayInt(k, u, lab));
     for (PetscInt i = 0; i < n; i++) maxdiff = PetscMax(maxdiff, i < k ? PetscAbsReal(u[i] - w[i]) : PETSC_MAX_REAL);
