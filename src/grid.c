@@ -50,18 +50,29 @@ PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t)
   return 5 * N * (1 + (bits > 40 ? 1e-2 * bits : 0));
 }
 
+/* Order: the costliest (N, Gamma/J) group first, and within a group the spectrum record first, then its costliest
+   records — with the scheduler's group affinity a team computes each spectrum once and reuses it. */
 static const LmgConfig *sort_cfg;
-static int CompareCost(const void *a, const void *b)
+static PetscReal       *sort_group_cost;
+static int CompareTask(const void *a, const void *b)
 {
   PetscInt  ta = *(const PetscInt *)a, tb = *(const PetscInt *)b;
-  PetscReal ca = LmgGridTaskCost(sort_cfg, ta), cb = LmgGridTaskCost(sort_cfg, tb);
+  LmgTask   xa = LmgGridTask(sort_cfg, ta), xb = LmgGridTask(sort_cfg, tb);
+  PetscReal ga = sort_group_cost[xa.group], gb = sort_group_cost[xb.group], ca, cb;
+  if (xa.group != xb.group) return ga > gb ? -1 : ga < gb ? 1 : (xa.group > xb.group) - (xa.group < xb.group);
+  if (xa.kind != xb.kind && (xa.kind == LMG_TASK_SPECTRUM || xb.kind == LMG_TASK_SPECTRUM)) return xa.kind == LMG_TASK_SPECTRUM ? -1 : 1;
+  ca = LmgGridTaskCost(sort_cfg, ta), cb = LmgGridTaskCost(sort_cfg, tb);
   return ca > cb ? -1 : ca < cb ? 1 : (ta > tb) - (ta < tb);
 }
 
 PetscErrorCode LmgGridOrderByCost(const LmgConfig *cfg, PetscInt n, PetscInt *tasks)
 {
+  PetscInt nt = LmgGridTaskCount(cfg);
   PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(LmgGridSpectrumCount(cfg), &sort_group_cost));
+  for (PetscInt t = 0; t < nt; t++) sort_group_cost[LmgGridTask(cfg, t).group] += LmgGridTaskCost(cfg, t);
   sort_cfg = cfg;
-  qsort(tasks, (size_t)n, sizeof *tasks, CompareCost);
+  qsort(tasks, (size_t)n, sizeof *tasks, CompareTask);
+  PetscCall(PetscFree(sort_group_cost));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -20,5 +20,6 @@ PetscInt LmgGridSpectrumCount(const LmgConfig *cfg);
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t);
 /* Relative cost of task t (~ microseconds on one core; only ratios matter). */
 PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t);
-/* Sort the n task indices in `tasks` by decreasing cost (stable). */
+/* Sort the n task indices in `tasks`: costliest (N, Gamma/J) group first (its total cost), within a group the
+   spectrum record first, then by decreasing cost. Deterministic. */
 PetscErrorCode LmgGridOrderByCost(const LmgConfig *cfg, PetscInt n, PetscInt *tasks);

@@ -27,7 +27,7 @@ def test_ranks_give_identical_files(small_runs):
         assert_same(dyn, records(small_runs[np_], "dynamics"))
     with h5py.File(small_runs[3], "r") as f:
         assert (f["status/spectrum"][...] == 1).all()
-        teams = set(f["timing/spectrum_team"][...].ravel().tolist())
+        teams = set(f["timing/spectrum_team"][...].ravel().tolist()) | set(f["timing/dynamics_team"][...].ravel().tolist())
         assert teams == {0, 1}, "3 ranks: two worker teams share the work"
         assert f.attrs["ranks"] == 3
 

@@ -91,6 +91,35 @@ int main(int argc, char **argv)
     LMG_TEST("subset of 5 tasks: a permutation of the subset", ok);
   }
 
+  /* with dynamics and threshold records: round trip over all kinds; groups contiguous, each led by its spectrum */
+  {
+    PetscReal P[2]  = {0.0, 0.05};
+    PetscInt  L[3]  = {2, 5, 0}, all[3 * 4 * (1 + 2 * 3 + 3)], seen[3 * 4] = {0}, count[3][3][4] = {{{0}}};
+    PetscBool contiguous = PETSC_TRUE, lead = PETSC_TRUE, kinds = PETSC_TRUE;
+    cfg.gamma_over_J = G;
+    cfg.nGphi = 2, cfg.gamma_phi = P, cfg.nLevel = 3, cfg.level = L;
+    n = LmgGridTaskCount(&cfg);
+    for (PetscInt t = 0; t < n; t++) {
+      LmgTask x = LmgGridTask(&cfg, t);
+      all[t]    = t;
+      count[x.kind][x.iN][x.iG]++;
+      kinds = (PetscBool)(kinds && x.group == x.iN * 4 + x.iG && (x.kind == LMG_TASK_SPECTRUM) == (x.iL < 0) && (x.kind == LMG_TASK_DYNAMICS) == (x.iP >= 0));
+    }
+    for (PetscInt i = 0; i < 3; i++)
+      for (PetscInt g = 0; g < 4; g++) kinds = (PetscBool)(kinds && count[0][i][g] == 1 && count[1][i][g] == 6 && count[2][i][g] == 3);
+    LMG_TEST("all kinds: 120 tasks, per (N, G) 1 spectrum, 6 dynamics (2 gamma_phi x 3 levels), 3 threshold records", n == 120 && kinds);
+    PetscCall(LmgGridOrderByCost(&cfg, n, all));
+    for (PetscInt i = 0; i < n; i++) {
+      LmgTask x = LmgGridTask(&cfg, all[i]);
+      if (i == 0 || LmgGridTask(&cfg, all[i - 1]).group != x.group) {
+        contiguous = (PetscBool)(contiguous && !seen[x.group]);
+        lead       = (PetscBool)(lead && x.kind == LMG_TASK_SPECTRUM);
+        seen[x.group] = 1;
+      }
+    }
+    LMG_TEST("order: each (N, Gamma/J) group contiguous and led by its spectrum record", contiguous && lead);
+  }
+
   int rc = LmgTestSummary(PETSC_COMM_WORLD);
   PetscCall(SlepcFinalize());
   return rc;
