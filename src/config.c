@@ -159,7 +159,7 @@ static PetscErrorCode OptInt(PetscOptionItems *PetscOptionsObject, const char *o
 
 static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
 {
-  char      tN[OPT_LEN] = "370", tG[OPT_LEN] = "0.95", tP[OPT_LEN] = "0.05", tL[OPT_LEN] = "2,3,5,full", solver[32] = "slepc";
+  char      tN[OPT_LEN] = "370", tG[OPT_LEN] = "0.95", tP[OPT_LEN] = "0.05", tL[OPT_LEN] = "2,3,5,10", solver[32] = "slepc";
   char      tT[OPT_LEN] = "0.05:2:40";
   PetscInt  nev = 0;
 
@@ -171,7 +171,7 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   PetscCall(PetscOptionsString("-N", "Atom numbers: list 100,200 or range a:b:n (integers >= 2)", NULL, tN, tN, sizeof tN, NULL));
   PetscCall(PetscOptionsString("-gamma_over_J", "Gamma/J values (> 0): list, a:b:n or log:a:b:n", NULL, tG, tG, sizeof tG, NULL));
   PetscCall(PetscOptionsString("-gamma_phi", "Dephasing rates gamma_phi in 1/s (>= 0): list, a:b:n or log:a:b:n", NULL, tP, tP, sizeof tP, NULL));
-  PetscCall(PetscOptionsString("-levels", "Models: k-level truncations (k >= 2) and/or full", NULL, tL, tL, sizeof tL, NULL));
+  PetscCall(PetscOptionsString("-levels", "Models: k-level truncations (k >= 2) and/or full (the full Dicke space: exact, and costly beyond N ~ 200)", NULL, tL, tL, sizeof tL, NULL));
   PetscCall(OptInt(PetscOptionsObject, "-nev", "Lowest eigenpairs per (N, Gamma/J); 0: max(4, largest k)", 0, 0, 100000000, &nev, err));
   PetscCall(OptReal(PetscOptionsObject, "-J", "Coupling J in rad/s", 37195.4, 0, &cfg->J, err));
   PetscCall(OptReal(PetscOptionsObject, "-T", "Temperature T in K", 1e-8, 0, &cfg->T, err));

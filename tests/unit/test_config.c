@@ -112,9 +112,9 @@ int main(int argc, char **argv)
   LMG_TEST("defaults: gamma_phi = {0.05}", cfg.nGphi == 1 && cfg.gamma_phi && cfg.gamma_phi[0] == 0.05);
   LMG_TEST("defaults: J = 37195.4 rad/s", cfg.J == 37195.4);
   LMG_TEST("defaults: T = 1e-8 K", cfg.T == 1e-8);
-  LMG_TEST("defaults: levels = {2,3,5,full(0)}", cfg.nLevel == 4 && cfg.level && cfg.level[0] == 2 && cfg.level[1] == 3 && cfg.level[2] == 5 && cfg.level[3] == 0);
-  LMG_TEST("defaults: max level 5", LmgConfigMaxLevel(&cfg) == 5);
-  LMG_TEST("defaults: nev = 5 (max(4, largest level))", cfg.nev == 5);
+  LMG_TEST("defaults: levels = {2,3,5,10}", cfg.nLevel == 4 && cfg.level && cfg.level[0] == 2 && cfg.level[1] == 3 && cfg.level[2] == 5 && cfg.level[3] == 10);
+  LMG_TEST("defaults: max level 10", LmgConfigMaxLevel(&cfg) == 10);
+  LMG_TEST("defaults: nev = 10 (max(4, largest level))", cfg.nev == 10);
   LMG_TEST("defaults: solver slepc, team_size 1, resume off", cfg.solver == LMG_SOLVER_SLEPC && cfg.team_size == 1 && !cfg.resume);
   /* -output is documented with the default lmgsweep.h5; a run without -output must not fail on it */
   snprintf(sig1, sizeof sig1, "defaults: output = lmgsweep.h5 and no error (got output '%.200s', err '%.600s')", cfg.output, err);
@@ -133,9 +133,9 @@ int main(int argc, char **argv)
     PetscCall(LmgConfigDestroy(&cfg));
   }
   {
-    const char *kv[] = {"-output", "t.h5", "-nev", "7", NULL};
+    const char *kv[] = {"-output", "t.h5", "-nev", "12", NULL};
     PetscCall(Load(kv, &cfg, err));
-    LMG_TEST("-nev 7 accepted", err[0] == '\0' && cfg.nev == 7);
+    LMG_TEST("-nev 12 accepted", err[0] == '\0' && cfg.nev == 12);
     PetscCall(LmgConfigDestroy(&cfg));
   }
   /* the database really is cleared between cases: back to the defaults */
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     const char *kv[] = {"-output", "t.h5", NULL};
     PetscCall(Load(kv, &cfg, err));
   }
-  LMG_TEST("PetscOptionsClear: defaults again", err[0] == '\0' && cfg.nev == 5 && cfg.nN == 1 && cfg.N[0] == 370 && cfg.solver == LMG_SOLVER_SLEPC);
+  LMG_TEST("PetscOptionsClear: defaults again", err[0] == '\0' && cfg.nev == 10 && cfg.nN == 1 && cfg.N[0] == 370 && cfg.solver == LMG_SOLVER_SLEPC);
   PetscCall(LmgConfigDestroy(&cfg));
 
   /* --- LmgConfigLoad: bad values --- */
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
   PetscCall(ExpectBad("-levels", "1", NULL, NULL));
   PetscCall(ExpectBad("-levels", "2,2", NULL, NULL));
   PetscCall(ExpectBad("-nev", "3", "-levels", "2,3,5,full"));
-  PetscCall(ExpectBad("-nev", "4", NULL, NULL)); /* default levels need 5 */
+  PetscCall(ExpectBad("-nev", "4", NULL, NULL)); /* default levels need 10 */
   PetscCall(ExpectBad("-J", "-1", NULL, NULL));
   PetscCall(ExpectBad("-J", "0", NULL, NULL));
   PetscCall(ExpectBad("-T", "abc", NULL, NULL));
