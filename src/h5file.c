@@ -226,6 +226,8 @@ PetscErrorCode LmgH5Open(MPI_Comm comm, const LmgConfig *cfg, const char *cmdlin
   h5->resumed = exists;
   LmgCallHDF5(h5->strtype = H5Tcopy(H5T_C_S1));
   LmgCallHDF5(H5Tset_size(h5->strtype, LMG_MSG_LEN));
+  LmgCallHDF5(h5->str32 = H5Tcopy(H5T_C_S1));
+  LmgCallHDF5(H5Tset_size(h5->str32, 32));
   LmgCallHDF5(fapl = H5Pcreate(H5P_FILE_ACCESS));
   LmgCallHDF5(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
   if (exists) {
@@ -261,6 +263,7 @@ PetscErrorCode LmgH5Close(LmgH5 *h5, PetscBool finished)
   }
   PetscCall(LmgH5RecordsClose(h5));
   LmgCallHDF5(H5Tclose(h5->strtype));
+  LmgCallHDF5(H5Tclose(h5->str32));
   LmgCallHDF5(H5Fclose(h5->file));
   h5->file = 0;
   PetscFunctionReturn(PETSC_SUCCESS);

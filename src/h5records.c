@@ -84,10 +84,7 @@ static void Dims(const LmgH5 *h5, Shape s, hsize_t *d)
 
 static hid_t Type(const LmgH5 *h5, Kind k)
 {
-  static hid_t s32 = -1;
-  if (k == S32 && s32 < 0) s32 = H5Tcopy(H5T_C_S1), H5Tset_size(s32, 32);
-  (void)h5;
-  return k == F64 ? H5T_NATIVE_DOUBLE : k == I8 ? H5T_NATIVE_INT8 : k == I32 ? H5T_NATIVE_INT32 : s32;
+  return k == F64 ? H5T_NATIVE_DOUBLE : k == I8 ? H5T_NATIVE_INT8 : k == I32 ? H5T_NATIVE_INT32 : h5->str32;
 }
 
 static PetscErrorCode Attach(hid_t d, const hid_t sc[LMG_NSCALE], Shape s)

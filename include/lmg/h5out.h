@@ -13,7 +13,7 @@ typedef struct {
 enum { LMG_SC_N, LMG_SC_G, LMG_SC_EIG, LMG_SC_DOUBLET, LMG_SC_P, LMG_SC_L, LMG_SC_TAU, LMG_NSCALE };
 
 typedef struct {
-  hid_t      file, strtype;
+  hid_t      file, strtype, str32; /* string types: messages (LMG_MSG_LEN bytes), short labels (32 bytes) */
   LmgH5Group spec, dyn, thr;
   PetscInt   nN, nG, nP, nL, nev, ntau;
   PetscBool  resumed;
