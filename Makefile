@@ -15,7 +15,7 @@ DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex
             python3-matplotlib python3-pytest python3-qutip
 DEPS_STAMP := bin/.deps
 
-LIB_SRC  := config grid dicke splitting spectrum doublet liouville liouville_full liouville_trunc propagate leggett threshold h5file h5records scheduler task
+LIB_SRC  := config grid dicke splitting spectrum doublet liouville liouville_full liouville_trunc propagate leggett threshold h5file h5records scheduler task launch
 LIB_OBJ  := $(LIB_SRC:%=build/%.o)
 UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))
 HDRS     := $(wildcard include/lmg/*.h)

@@ -1,4 +1,5 @@
 /* lmgsweep: read options, open the file, schedule the grid over teams, close, exit with the sweep's code. */
+#include "lmg/launch.h"
 #include "lmg/task.h"
 
 static const char help[] = "lmgsweep: MPI parameter sweep of the mesoscopic LMG model (README.md; units: hbar=1, rad/s, 1/s, s, K).\n"
@@ -66,18 +67,20 @@ static PetscErrorCode Sweep(const LmgConfig *cfg, const char *cmdline, char *err
 int main(int argc, char **argv)
 {
   LmgConfig cfg;
-  char      err[LMG_ERR_LEN] = "", *cmdline;
-  PetscBool help_only;
+  char      err[LMG_ERR_LEN] = "", launch[LMG_ERR_LEN], *cmdline;
+  PetscBool help_only, speak;
   int       code = 0;
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, help));
   PetscCall(LmgSignalsInstall());
   PetscCall(JoinArgs(argc, argv, &cmdline));
+  PetscCall(LmgLaunchCheck(PETSC_COMM_WORLD, launch, &speak));
   PetscCall(LmgConfigLoad(PETSC_COMM_WORLD, &cfg, err));
+  if (launch[0]) PetscCall(PetscStrncpy(err, launch, sizeof err)); /* the tasks are not one MPI job: nothing else matters */
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
   if (!help_only && !err[0]) PetscCall(Sweep(&cfg, cmdline, err, &code));
   if (!help_only && err[0]) {
-    PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: error: %s\n", err));
+    if (speak) PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: error: %s\n", err));
     code = LMG_EXIT_BADARG;
   }
   PetscCall(PetscFree(cmdline));
