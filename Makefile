@@ -12,7 +12,10 @@ GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex3.18-dev libhdf5-openmpi-dev \
             libscalapack-openmpi-dev libmpfr-dev libopenblas0-serial pkg-config python3-h5py python3-numpy python3-scipy \
-            python3-matplotlib python3-pytest python3-qutip
+            python3-matplotlib python3-pytest python3-qutip \
+            slurm-wlm munge libpmix-dev
+# slurm-wlm and munge: the local Slurm of tests/slurm. Slurm's mpi/pmix plugin (slurm-wlm-basic-plugins) dlopens the
+# unversioned libpmix.so, which only libpmix-dev ships.
 DEPS_STAMP := bin/.deps
 
 LIB_SRC  := config grid dicke splitting spectrum doublet liouville liouville_full liouville_trunc propagate leggett threshold h5file h5records scheduler task launch
@@ -23,9 +26,9 @@ HDRS     := $(wildcard include/lmg/*.h)
 .PHONY: all deps run check bench clean
 all: bin/lmgsweep $(UNIT)
 
-# Install missing Debian packages (idempotent, non-interactive; needs root or sudo).
+# Install missing Debian packages (idempotent, non-interactive; needs root or sudo); checked again when DEB_PKGS changes.
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP):
+$(DEPS_STAMP): Makefile
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \

@@ -29,6 +29,9 @@ done
 echo "== e2e and post-processing (pytest)"
 $PY -m pytest -p no:cacheprovider -q tests/e2e tests/post 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
 count $rc
+echo "== Slurm job scripts on a local Slurm (pytest; skipped, with the reason, only when Slurm cannot start here)"
+$PY -m pytest -p no:cacheprovider -q -rs tests/slurm 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+count $rc
 rm -f "$log"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
