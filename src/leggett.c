@@ -42,11 +42,15 @@ static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
   *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
 }
 
-/* Why the record cannot be computed (into why), or an empty string. The integration must resolve the model's
-   fastest frequency over 4 tau_opt, and the full space holds ~14 vectors of n^2 complex numbers (RK stages included). */
-static void Unfit(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, const LmgConfig *cfg, char *why)
+/* Why the record cannot be computed (into why), or an empty string. The integration must resolve the fastest rate of
+   its right-hand side over 4 tau_opt: the dephasing rates and the doublet (interaction picture), or also the spread of H
+   (-dyn_frame lab). The full space holds ~20 vectors of n^2 complex numbers (RK stages and work space included). */
+static PetscErrorCode Unfit(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, const LmgConfig *cfg, char *why)
 {
-  PetscReal n = sp->N + 1.0, span, osc, rate, gb = 14 * 16 * n * n / 1e9;
+  PetscReal n = sp->N + 1.0, span, osc, rate, gb = 20 * 16 * n * n / 1e9;
+  PetscBool frame;
+  PetscFunctionBeginUser;
+  PetscCall(LmgPropagatorFrame(&frame));
   why[0] = '\0';
   if (sp->status != LMG_DONE) snprintf(why, LMG_MSG_LEN, "the spectrum record failed");
   else if (!sp->dE_resolved) snprintf(why, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
@@ -54,19 +58,21 @@ static void Unfit(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, const L
   else if (level > sp->nev) snprintf(why, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
   else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + cfg->J) < 1e-9) snprintf(why, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
   else if (level == 0 && gb > cfg->dyn_max_gb) snprintf(why, LMG_MSG_LEN, "full space: needs ~%.0f GB > -dyn_max_gb %g", (double)gb, (double)cfg->dyn_max_gb);
-  if (why[0]) return;
+  if (why[0]) PetscFunctionReturn(PETSC_SUCCESS);
   span = level ? sp->E[level - 1] - sp->E[0] : 2 * cfg->J * sp->N * (0.5 + sp->g); /* Gershgorin bound of the spread of H */
+  if (frame) span = sp->dE;
   rate = 0.5 * gphi * sp->N * sp->N; /* largest dephasing rate: (gphi/2)(m - m')^2, or gphi |P Jz P|^2 <= gphi max <Jz^2> */
   for (PetscInt i = 0; level && i < level; i++) rate = i ? PetscMax(rate, 2 * gphi * sp->Jz2[i]) : 2 * gphi * sp->Jz2[0];
   span = PetscMax(PetscMax(span, sp->dE), rate);
   osc  = 4 * PETSC_PI / (3 * sp->dE) * span; /* measured: RK5(4) at 1e-9 takes ~1 step per radian of the stiffest rate */
   if (osc > cfg->dyn_max_steps) snprintf(why, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the stiffest rate) > -dyn_max_steps %g", (double)osc, (double)cfg->dyn_max_steps);
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* t: the m tau values in units of tau_opt (the integration's time unit). */
 static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
 {
-  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m;
+  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(cfg->dyn_max_steps, (PetscReal)PETSC_MAX_INT);
   Vec           rho, qh, w0, w;
   LmgPropagator Pf, Pa;
   Event        *ev;
@@ -82,8 +88,8 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt
   PetscCall(PetscMalloc1(ne, &ev));
   for (PetscInt i = 0; i < m; i++) ev[2 * i] = (Event){t[i], 0, i}, ev[2 * i + 1] = (Event){2 * t[i], 1, i};
   qsort(ev, (size_t)ne, sizeof *ev, CompareEvent);
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, dyn->tau_opt, 1e-4, &Pf));
-  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, dyn->tau_opt, 1e-4, &Pa));
+  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, dyn->tau_opt, 1e-4, maxsteps, &Pf));
+  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, dyn->tau_opt, 1e-4, maxsteps, &Pa));
   for (PetscInt e = 0; e < ne && ok; e++) {
     PetscCall(LmgPropagatorAdvance(&Pa, qh, ev[e].t, &ok));
     if (ok && ev[e].kind == 0) {
@@ -94,7 +100,6 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt
       C2[ev[e].i] = TraceProduct(n, qh, w);
     } else if (ok) C3[ev[e].i] = TraceProduct(n, qh, w0);
   }
-  if (!ok) snprintf(dyn->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
   for (PetscInt k = 0; k < 2; k++) {
     TS       ts = k ? Pa.ts : Pf.ts;
     PetscInt s, r;
@@ -102,7 +107,9 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt
     PetscCall(TSGetStepRejections(ts, &r));
     dyn->steps += s;
     dyn->rejects += r;
+    if (!ok && s >= maxsteps) snprintf(dyn->message, LMG_MSG_LEN, "a trajectory exceeded -dyn_max_steps %g", (double)cfg->dyn_max_steps);
   }
+  if (!ok && !dyn->message[0]) snprintf(dyn->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
   {
     TSType type;
     PetscCall(TSGetType(Pf.ts, &type));
@@ -132,7 +139,7 @@ PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, P
   PetscCall(PetscMalloc1(cfg->ntau, &dyn->K3));
   for (PetscInt i = 0; i < cfg->ntau; i++) dyn->K3[i] = NAN;
   dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = NAN;
-  Unfit(sp, level, gphi, cfg, why);
+  PetscCall(Unfit(sp, level, gphi, cfg, why));
   if (why[0]) {
     PetscCall(PetscStrncpy(dyn->message, why, LMG_MSG_LEN));
     PetscFunctionReturn(PETSC_SUCCESS);

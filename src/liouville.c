@@ -26,10 +26,34 @@ PetscInt LmgLiouvilleSize(LmgLiouville L)
   return L->n;
 }
 
-PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
 {
   PetscFunctionBeginUser;
-  PetscCall(L->ops.apply(L, adjoint, x, y));
+  PetscCall(L->ops.dissipate(L, adjoint, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+const PetscReal *LmgLiouvilleEnergies(LmgLiouville L)
+{
+  return L->E;
+}
+
+/* y = s (E_a - E_b) x_ab + D x */
+PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+{
+  const PetscInt     n = L->n;
+  const PetscScalar  s = adjoint ? PETSC_i : -PETSC_i;
+  const PetscReal   *E = L->E;
+  const PetscScalar *X;
+  PetscScalar       *Y;
+  PetscFunctionBeginUser;
+  PetscCall(L->ops.dissipate(L, adjoint, x, y));
+  PetscCall(VecGetArrayRead(x, &X));
+  PetscCall(VecGetArray(y, &Y));
+  for (PetscInt b = 0; b < n; b++)
+    for (PetscInt a = 0; a < n; a++) Y[a + n * b] += s * (E[a] - E[b]) * X[a + n * b];
+  PetscCall(VecRestoreArrayRead(x, &X));
+  PetscCall(VecRestoreArray(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

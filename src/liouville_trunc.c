@@ -4,8 +4,7 @@
 #include <petscblaslapack.h>
 
 typedef struct {
-  PetscReal   *eps;              /* E_i - E_0, rad/s (E_1 - E_0 = the resolved dE) */
-  PetscScalar *Z, *Z2, *Q, *T1;  /* k x k, column-major */
+  PetscScalar *Z, *Z2, *Q, *T1; /* k x k, column-major */
 } Trunc;
 
 /* <E_i| f(Jz) |E_j> for f odd (power 1: Jz; power 0: sign(Jz)): nonzero only between opposite parities. */
@@ -30,23 +29,22 @@ static PetscErrorCode Gemm(PetscInt k, PetscScalar alpha, const PetscScalar *A, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* y = s[H, x] + gphi (Z x Z - {Z^2, x}/2), s = -i (L) or +i (L^dagger; the dissipator is self-adjoint). */
-static PetscErrorCode Apply_Trunc(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+/* y = gphi (Z x Z - {Z^2, x}/2), self-adjoint. */
+static PetscErrorCode Dissipate_Trunc(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
 {
   Trunc             *t = (Trunc *)L->data;
   const PetscInt     k = L->n;
-  const PetscScalar  s = adjoint ? PETSC_i : -PETSC_i, g = L->gphi;
+  const PetscScalar  g = L->gphi;
   const PetscScalar *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
+  (void)adjoint;
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
   PetscCall(Gemm(k, 1, t->Z, X, 0, t->T1));
   PetscCall(Gemm(k, g, t->T1, t->Z, 0, Y));
   PetscCall(Gemm(k, -0.5 * g, t->Z2, X, 1, Y));
   PetscCall(Gemm(k, -0.5 * g, X, t->Z2, 1, Y));
-  for (PetscInt b = 0; b < k; b++)
-    for (PetscInt a = 0; a < k; a++) Y[a + k * b] += s * (t->eps[a] - t->eps[b]) * X[a + k * b];
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -79,7 +77,6 @@ static PetscErrorCode Observable_Trunc(LmgLiouville L, Vec q)
 
 static PetscErrorCode Initial_Trunc(LmgLiouville L, const char *initial, PetscReal T, Vec rho)
 {
-  Trunc       *t = (Trunc *)L->data;
   PetscInt     k = L->n;
   PetscScalar *R;
   PetscBool    ground, pointer;
@@ -92,8 +89,8 @@ static PetscErrorCode Initial_Trunc(LmgLiouville L, const char *initial, PetscRe
   if (ground) R[0] = 1;
   else if (pointer) R[0] = R[1] = R[k] = R[k + 1] = 0.5;
   else {
-    for (PetscInt i = 0; i < k; i++) Z += PetscExpReal(-t->eps[i] / kT);
-    for (PetscInt i = 0; i < k; i++) R[i + k * i] = PetscExpReal(-t->eps[i] / kT) / Z;
+    for (PetscInt i = 0; i < k; i++) Z += PetscExpReal(-L->E[i] / kT);
+    for (PetscInt i = 0; i < k; i++) R[i + k * i] = PetscExpReal(-L->E[i] / kT) / Z;
   }
   PetscCall(VecRestoreArray(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -103,7 +100,8 @@ static PetscErrorCode Destroy_Trunc(LmgLiouville L)
 {
   Trunc *t = (Trunc *)L->data;
   PetscFunctionBeginUser;
-  PetscCall(PetscFree5(t->eps, t->Z, t->Z2, t->Q, t->T1));
+  PetscCall(PetscFree4(t->Z, t->Z2, t->Q, t->T1));
+  PetscCall(PetscFree(L->E));
   PetscCall(PetscFree(t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -115,8 +113,9 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum 
   PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
   (void)cfg;
   PetscCall(PetscNew(&t));
-  PetscCall(PetscMalloc5(k, &t->eps, k * k, &t->Z, k * k, &t->Z2, k * k, &t->Q, k * k, &t->T1));
-  for (PetscInt i = 0; i < k; i++) t->eps[i] = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
+  PetscCall(PetscMalloc4(k * k, &t->Z, k * k, &t->Z2, k * k, &t->Q, k * k, &t->T1));
+  PetscCall(PetscMalloc1(k, &L->E));
+  for (PetscInt i = 0; i < k; i++) L->E[i] = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
   for (PetscInt j = 0; j < k; j++)
     for (PetscInt i = 0; i < k; i++) {
       t->Z[i + k * j] = Element(sp, i, j, 1);
@@ -125,7 +124,8 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum 
   L->n = k;
   PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
   L->data           = t;
-  L->ops.apply      = Apply_Trunc;
+  L->sp             = sp;
+  L->ops.dissipate  = Dissipate_Trunc;
   L->ops.multq      = MultQ_Trunc;
   L->ops.initial    = Initial_Trunc;
   L->ops.observable = Observable_Trunc;

@@ -7,11 +7,15 @@ typedef struct {
   TS        ts;
   PetscBool adjoint;
   PetscReal time;
+  void     *ctx;
 } LmgPropagator;
 
 /* Not collective. A TS_LINEAR integrator of dx/ds = scale L x (or L^dagger x), s = t/scale, from s = 0 (times in units
-   of `scale` seconds keep every record's time span O(1)); dt0 in those units; options prefix -dyn_. */
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, LmgPropagator *P);
+   of `scale` seconds keep every record's time span O(1)); dt0 in those units; at most maxsteps steps; options prefix
+   -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default). */
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, PetscInt maxsteps, LmgPropagator *P);
+/* Whether -dyn_frame selects the interaction picture (default) rather than the lab frame. */
+PetscErrorCode LmgPropagatorFrame(PetscBool *interaction);
 /* Advance x to time t (>= the current time, in units of scale). *ok is false when the integrator failed. */
 PetscErrorCode LmgPropagatorAdvance(LmgPropagator *P, Vec x, PetscReal t, PetscBool *ok);
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);

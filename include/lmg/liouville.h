@@ -1,5 +1,6 @@
 /* The Lindbladian of PHYSICS.md §3 on vec(rho) (dense n x n, column-major): one interface, two models —
-   the k-level eigenbasis truncation (liouville_trunc.c) and the full Dicke space (liouville_full.c). */
+   the k-level eigenbasis truncation (liouville_trunc.c) and the full Dicke space (liouville_full.c). Both work in the
+   eigenbasis of their H: L x = s [diag(E), x] + D x, s = -i (or +i for L^dagger), D the dephasing dissipator. */
 #pragma once
 #include "spectrum.h"
 
@@ -13,6 +14,10 @@ PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 PetscInt LmgLiouvilleSize(LmgLiouville L);
 /* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE). */
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
+/* y = D x (or D^dagger x): the part of L that is not -i[H, .]. */
+PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
+/* Energies (rad/s, relative to E0) of the model's basis states, the eigenstates of its H. */
+const PetscReal *LmgLiouvilleEnergies(LmgLiouville L);
 /* Operators of the model as n x n matrices in vec form: rho0 (initial state: "ground", "pointer", "thermal"), Q. */
 PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho);
 PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q);
@@ -21,7 +26,7 @@ PetscErrorCode LmgLiouvilleMultQ(LmgLiouville L, Vec x, Vec y);
 
 /* Implementation side */
 typedef struct {
-  PetscErrorCode (*apply)(LmgLiouville, PetscBool, Vec, Vec);
+  PetscErrorCode (*dissipate)(LmgLiouville, PetscBool, Vec, Vec);
   PetscErrorCode (*multq)(LmgLiouville, Vec, Vec);
   PetscErrorCode (*initial)(LmgLiouville, const char *, PetscReal, Vec);
   PetscErrorCode (*observable)(LmgLiouville, Vec);
@@ -30,8 +35,10 @@ typedef struct {
 
 struct _p_LmgLiouville {
   LmgLiouvilleOps ops;
-  PetscInt        n;
-  PetscReal       gphi;
+  PetscInt           n;
+  PetscReal          gphi;
+  PetscReal         *E;  /* [n] energies of the basis states (owned by the model) */
+  const LmgSpectrum *sp;
   void           *data;
 };
 
