@@ -65,6 +65,7 @@ static void HMS(PetscReal s, char *buf, size_t len)
   snprintf(buf, len, "%02ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
 }
 
+/* One progress line; the ETA extrapolates the modelled cost done so far (shown once 2 % of it is done). */
 static PetscErrorCode Progress(Book *b, PetscInt n, const LmgConfig *cfg, PetscBool force)
 {
   PetscReal now = MPI_Wtime();
@@ -73,7 +74,7 @@ static PetscErrorCode Progress(Book *b, PetscInt n, const LmgConfig *cfg, PetscB
   if (!force && now - b->last < cfg->progress) PetscFunctionReturn(PETSC_SUCCESS);
   b->last = now;
   HMS(now - b->t0, el, sizeof el);
-  if (b->cost_done > 0) HMS((now - b->t0) * (b->cost_total - b->cost_done) / b->cost_done, eta, sizeof eta);
+  if (b->cost_done > 0.02 * b->cost_total) HMS((now - b->t0) * (b->cost_total - b->cost_done) / b->cost_done, eta, sizeof eta);
   PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s\n", b->done + b->failed, n, b->failed, b->busy, b->nteams, el, eta, LmgStopSignal ? " (draining)" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
