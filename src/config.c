@@ -159,7 +159,7 @@ static PetscErrorCode OptInt(PetscOptionItems *PetscOptionsObject, const char *o
 
 static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
 {
-  char      tN[OPT_LEN] = "370", tG[OPT_LEN] = "0.95", tP[OPT_LEN] = "0.05", tL[OPT_LEN] = "2,3,5,10", solver[32] = "slepc";
+  char      tN[OPT_LEN] = "370", tG[OPT_LEN] = "0.95", tP[OPT_LEN] = "0.05", tL[OPT_LEN] = "2,3,5,10", solver[32] = "slepc", frame[32];
   char      tT[OPT_LEN] = "0.05:2:40";
   PetscInt  nev = 0;
 
@@ -180,10 +180,12 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   PetscCall(OptInt(PetscOptionsObject, "-dE_max_bits", "Largest MPFR precision (bits) used to resolve an exponentially small dE", 1024, 64, 1 << 20, &cfg->dE_max_bits, err));
   PetscCall(PetscOptionsString("-tau_grid", "K3 tau grid in units of tau_opt = pi/(3 dE): list, a:b:n or log:a:b:n (> 0)", NULL, tT, tT, sizeof tT, NULL));
   PetscCall(PetscStrncpy(cfg->initial, "ground", sizeof cfg->initial));
+  PetscCall(PetscStrncpy(frame, "interaction", sizeof frame));
+  PetscCall(PetscOptionsString("-dyn_frame", "Time integration in the interaction picture of H (interaction) or of L as it is (lab)", NULL, frame, frame, sizeof frame, NULL));
   PetscCall(PetscOptionsString("-initial", "Initial state: ground (|E0>), pointer ((|E0>+|E1>)/sqrt2) or thermal (Gibbs at T)", NULL, cfg->initial, cfg->initial, sizeof cfg->initial, NULL));
   PetscCall(PetscOptionsBool("-threshold", "Root-find the dephasing threshold gamma_c of each numerical level", NULL, cfg->threshold, &cfg->threshold, NULL));
   PetscCall(OptReal(PetscOptionsObject, "-dyn_max_gb", "Memory (GB) a full-space dynamics record may use (~224 n^2 bytes); larger ones fail with a message", 8.0, 0, &cfg->dyn_max_gb, err));
-  PetscCall(OptReal(PetscOptionsObject, "-dyn_max_steps", "Estimated time steps (4 tau_opt x the stiffest rate) beyond which a dynamics record fails with a message", 1e6, 0, &cfg->dyn_max_steps, err));
+  PetscCall(OptReal(PetscOptionsObject, "-dyn_max_steps", "Estimated time steps (4 tau_opt x the stiffest rate) beyond which a dynamics record fails with a message; the most steps of a trajectory", 1e6, 0, &cfg->dyn_max_steps, err));
   PetscCall(OptReal(PetscOptionsObject, "-progress", "Seconds between progress lines on stderr", 5.0, 0, &cfg->progress, err));
   PetscOptionsEnd();
 
@@ -192,6 +194,7 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   if (!err[0]) CheckReals("-gamma_phi", tP, 0, PETSC_FALSE, &cfg->nGphi, &cfg->gamma_phi, err);
   if (!err[0]) CheckLevels(tL, cfg, err);
   if (!err[0]) CheckReals("-tau_grid", tT, 0, PETSC_TRUE, &cfg->ntau, &cfg->tau, err);
+  if (!err[0] && strcmp(frame, "interaction") && strcmp(frame, "lab")) snprintf(err, LMG_ERR_LEN, "-dyn_frame %s: unknown (interaction or lab)", frame);
   if (!err[0] && strcmp(cfg->initial, "ground") && strcmp(cfg->initial, "pointer") && strcmp(cfg->initial, "thermal"))
     snprintf(err, LMG_ERR_LEN, "-initial %s: unknown (ground, pointer or thermal)", cfg->initial);
   if (!strcmp(solver, "slepc")) cfg->solver = LMG_SOLVER_SLEPC;

@@ -140,6 +140,7 @@ BAD = [
     (["-levels", "2,2"], "-levels"),
     (["-levels", "2,500"], "-levels"),
     (["-dyn_max_steps", "-1"], "-dyn_max_steps"),
+    (["-dyn_frame", "rotating"], "-dyn_frame"),
 ]
 
 

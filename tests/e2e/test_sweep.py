@@ -161,7 +161,7 @@ def test_help_lists_options():
     p = run(0, "-help")
     assert p.returncode == 0
     out = p.stdout + p.stderr
-    for opt in ("-N <now 370", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <now 37195.4", "-T <now 1e-08", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s", "-tau_grid", "-initial", "-threshold", "-dyn_max_steps", "-dyn_max_gb"):
+    for opt in ("-N <now 370", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <now 37195.4", "-T <now 1e-08", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s", "-tau_grid", "-initial", "-threshold", "-dyn_max_steps", "-dyn_max_gb", "-dyn_frame"):
         assert opt in out, opt
 
 
