@@ -29,7 +29,7 @@ LONG = "-N 100000:400000:7\n-gamma_over_J 0.9,0.95\n-levels 2\n"
 NLONG = 42  # 14 spectrum + 14 dynamics + 14 threshold records
 # ~50 s of work on 2 workers (104 spectrum records of 0.2-0.8 s): outlasts a --signal that comes 5-35 s into the run
 BIG = "-N 100000:600000:26\n-gamma_over_J 0.85,0.9,0.95,0.97\n-levels 2\n"
-TABLE3_SMALL = "-levels 2,5"  # inputs/table3.opts without its full-space records (hours on 2 cores)
+TABLE3_SMALL = "-levels 2,5"  # inputs/table3.opts without its full-space records (cost ~N^3: README, Performance)
 CONVERGENCE_SMALL = "-N 20 -gamma_phi 0.05,0.2 -levels 2,3,5,full -nev 10"  # inputs/convergence.opts at N = 20
 
 
@@ -135,9 +135,10 @@ def test_sweep_job(slurm, tmp_path):
     assert info["JobState"] == "COMPLETED" and info["ExitCode"] == "0:0", log
     assert info["Restarts"] == "0"
     assert "srun --mpi=pmix" in log and "writing results/small.h5" in log and "complete: results/small.h5" in log
-    assert re.search(r"finished 56 of 56 records: 53 done, 3 failed", log), log
     out = tmp_path / "results" / "small.h5"
     done = check_records(out)
+    ndone = sum(done.values())  # the job's summary line agrees with the file's statuses
+    assert re.search(rf"finished 56 of 56 records: {ndone} done, {56 - ndone} failed", log), log
     assert done["spectrum"] == 8
     with h5py.File(out, "r") as f:
         assert f.attrs["ranks"] == 3
