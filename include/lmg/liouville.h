@@ -12,7 +12,8 @@ PetscErrorCode LmgLiouvilleCreate(const LmgConfig *cfg, const LmgSpectrum *sp, P
 PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
-/* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE). */
+/* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE); x Hermitian (the
+   full model computes one triangle of blocks and mirrors it; rho, Q and everything propagated from them are). */
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
 /* y = D x (or D^dagger x): the part of L that is not -i[H, .]. */
 PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
