@@ -12,7 +12,6 @@ typedef struct {
   PetscInt     ns[2], off[2], base[2]; /* sector dimension, half-chain index of its row 0, first eigenstate index */
   PetscReal   *W[2];                   /* ns x ns eigenvectors (columns) in the sector's half-chain basis */
   PetscReal   *mh;                     /* m of half-chain index h */
-  PetscScalar *Q;                      /* n x n: sign(Jz) in the eigenbasis (zero diagonal blocks) */
   PetscScalar *B, *T, *S;              /* n x n work: the four blocks in the Dicke basis (transposed); scratch */
 } Full;
 
@@ -100,21 +99,10 @@ static PetscErrorCode MultQ_Full(LmgLiouville L, Vec x, Vec y)
   for (PetscInt p = 0; p < 2; p++) {
     PetscCall(PetscBLASIntCast(f->ns[1 - p], &r));
     PetscCall(PetscBLASIntCast(f->ns[p], &k));
-    if (r && k) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &r, &n, &k, &one, f->Q + f->base[1 - p] + L->n * f->base[p], &n, X + f->base[p], &n, &zero, Y + f->base[1 - p], &n));
+    if (r && k) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &r, &n, &k, &one, L->Q + f->base[1 - p] + L->n * f->base[p], &n, X + f->base[p], &n, &zero, Y + f->base[1 - p], &n));
   }
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode Observable_Full(LmgLiouville L, Vec q)
-{
-  Full        *f = (Full *)L->data;
-  PetscScalar *Y;
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArrayWrite(q, &Y));
-  PetscCall(PetscArraycpy(Y, f->Q, L->n * L->n));
-  PetscCall(VecRestoreArrayWrite(q, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -163,7 +151,7 @@ static PetscErrorCode Destroy_Full(LmgLiouville L)
   Full *f = (Full *)L->data;
   PetscFunctionBeginUser;
   PetscCall(PetscFree3(f->W[0], f->W[1], f->mh));
-  PetscCall(PetscFree4(f->Q, f->B, f->T, f->S));
+  PetscCall(PetscFree4(L->Q, f->B, f->T, f->S));
   PetscCall(PetscFree(L->E));
   PetscCall(PetscFree(f));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -186,8 +174,8 @@ static PetscErrorCode Diagonalize(const LmgSector *sec, PetscReal J, PetscReal *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Q = sign(Jz) in the eigenbasis: block (-p, p) = W_{-p}^T S W_p, S|h,p> = sign(m_h)|h,-p>. */
-static PetscErrorCode BuildQ(Full *f, PetscInt n)
+/* L->Q = sign(Jz) in the eigenbasis (zero diagonal blocks): block (-p, p) = W_{-p}^T S W_p, S|h,p> = sign(m_h)|h,-p>. */
+static PetscErrorCode BuildQ(LmgLiouville L, const Full *f, PetscInt n)
 {
   PetscReal   *R, *Qr;
   const double one = 1, zero = 0;
@@ -202,7 +190,7 @@ static PetscErrorCode BuildQ(Full *f, PetscInt n)
     PetscCall(PetscBLASIntCast(np, &b));
     if (a && b) dgemm_("T", "N", &a, &b, &a, &one, f->W[q], &a, R, &a, &zero, Qr, &a);
     for (PetscInt j = 0; j < np; j++)
-      for (PetscInt i = 0; i < nq; i++) f->Q[f->base[q] + i + n * (f->base[p] + j)] = Qr[i + nq * j];
+      for (PetscInt i = 0; i < nq; i++) L->Q[f->base[q] + i + n * (f->base[p] + j)] = Qr[i + nq * j];
   }
   PetscCall(PetscFree2(R, Qr));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -223,7 +211,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *cfg, const LmgSpectrum *
   }
   f->base[0] = 0, f->base[1] = f->ns[0];
   PetscCall(PetscMalloc3(f->ns[0] * f->ns[0], &f->W[0], f->ns[1] * f->ns[1], &f->W[1], nh, &f->mh));
-  PetscCall(PetscCalloc4(n * n, &f->Q, n * n, &f->B, n * n, &f->T, n * n, &f->S));
+  PetscCall(PetscCalloc4(n * n, &L->Q, n * n, &f->B, n * n, &f->T, n * n, &f->S));
   PetscCall(PetscMalloc1(n, &L->E));
   for (PetscInt h = 0; h < nh; h++) f->mh[h] = LmgHalfM(N, h);
   for (PetscInt s = 0; s < 2; s++) {
@@ -235,14 +223,13 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *cfg, const LmgSpectrum *
   E0 = L->E[lo[0]];
   for (PetscInt a = 0; a < n; a++) L->E[a] -= E0;
   if (lo[1] != lo[0]) L->E[lo[1]] = sp->dE;
-  PetscCall(BuildQ(f, n));
+  PetscCall(BuildQ(L, f, n));
   L->n              = n;
   L->sp             = sp;
   L->data           = f;
   L->ops.dissipate  = Dissipate_Full;
   L->ops.multq      = MultQ_Full;
   L->ops.initial    = Initial_Full;
-  L->ops.observable = Observable_Full;
   L->ops.destroy    = Destroy_Full;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -4,7 +4,7 @@
 #include <petscblaslapack.h>
 
 typedef struct {
-  PetscScalar *Z, *Z2, *Q, *T1; /* k x k, column-major */
+  PetscScalar *Z, *Z2, *T1; /* k x k, column-major (Q: L->Q) */
 } Trunc;
 
 /* <E_i| f(Jz) |E_j> for f odd (power 1: Jz; power 0: sign(Jz)): nonzero only between opposite parities. */
@@ -52,26 +52,14 @@ static PetscErrorCode Dissipate_Trunc(LmgLiouville L, PetscBool adjoint, Vec x, 
 
 static PetscErrorCode MultQ_Trunc(LmgLiouville L, Vec x, Vec y)
 {
-  Trunc             *t = (Trunc *)L->data;
   const PetscScalar *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
-  PetscCall(Gemm(L->n, 1, t->Q, X, 0, Y));
+  PetscCall(Gemm(L->n, 1, L->Q, X, 0, Y));
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode Observable_Trunc(LmgLiouville L, Vec q)
-{
-  Trunc       *t = (Trunc *)L->data;
-  PetscScalar *Y;
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArrayWrite(q, &Y));
-  PetscCall(PetscArraycpy(Y, t->Q, L->n * L->n));
-  PetscCall(VecRestoreArrayWrite(q, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -100,7 +88,7 @@ static PetscErrorCode Destroy_Trunc(LmgLiouville L)
 {
   Trunc *t = (Trunc *)L->data;
   PetscFunctionBeginUser;
-  PetscCall(PetscFree4(t->Z, t->Z2, t->Q, t->T1));
+  PetscCall(PetscFree4(t->Z, t->Z2, L->Q, t->T1));
   PetscCall(PetscFree(L->E));
   PetscCall(PetscFree(t));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -113,13 +101,13 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum 
   PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
   (void)cfg;
   PetscCall(PetscNew(&t));
-  PetscCall(PetscMalloc4(k * k, &t->Z, k * k, &t->Z2, k * k, &t->Q, k * k, &t->T1));
+  PetscCall(PetscMalloc4(k * k, &t->Z, k * k, &t->Z2, k * k, &L->Q, k * k, &t->T1));
   PetscCall(PetscMalloc1(k, &L->E));
   for (PetscInt i = 0; i < k; i++) L->E[i] = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
   for (PetscInt j = 0; j < k; j++)
     for (PetscInt i = 0; i < k; i++) {
       t->Z[i + k * j] = Element(sp, i, j, 1);
-      t->Q[i + k * j] = Element(sp, i, j, 0);
+      L->Q[i + k * j] = Element(sp, i, j, 0);
     }
   L->n = k;
   PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
@@ -128,7 +116,6 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum 
   L->ops.dissipate  = Dissipate_Trunc;
   L->ops.multq      = MultQ_Trunc;
   L->ops.initial    = Initial_Trunc;
-  L->ops.observable = Observable_Trunc;
   L->ops.destroy    = Destroy_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -30,7 +30,6 @@ typedef struct {
   PetscErrorCode (*dissipate)(LmgLiouville, PetscBool, Vec, Vec);
   PetscErrorCode (*multq)(LmgLiouville, Vec, Vec);
   PetscErrorCode (*initial)(LmgLiouville, const char *, PetscReal, Vec);
-  PetscErrorCode (*observable)(LmgLiouville, Vec);
   PetscErrorCode (*destroy)(LmgLiouville);
 } LmgLiouvilleOps;
 
@@ -39,6 +38,7 @@ struct _p_LmgLiouville {
   PetscInt           n;
   PetscReal          gphi;
   PetscReal         *E;  /* [n] energies of the basis states (owned by the model) */
+  PetscScalar       *Q;  /* n x n: the model's Q in its basis (owned by the model) */
   const LmgSpectrum *sp;
   void           *data;
 };
