@@ -174,6 +174,13 @@ class Context:
         fig.text(0.995, 0.005, f"{os.path.basename(self.path)}: lmgsweep {a.get('version', '?')} "
                  f"({a.get('git_commit', '?')})", ha="right", va="bottom", fontsize=6, color="0.45")
 
+    def save(self, fig, k):
+        """Footer, layout, write FIGS[k] into the output directory, close."""
+        self.footer(fig)
+        fig.tight_layout()
+        fig.savefig(os.path.join(self.outdir, FIGS[k]), dpi=110)
+        pyplot().close(fig)
+
 
 def status_split(st, values):
     """{'done': [...], 'failed': [...], 'pending': [...]} of the coordinate values by status entry."""
@@ -230,10 +237,7 @@ def figure1(ctx):
     ax.set_title(f"η_MF against N at Γ/J = {ctx.g0:g}")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
-    ctx.footer(fig)
-    fig.tight_layout()
-    fig.savefig(os.path.join(ctx.outdir, FIGS[1]), dpi=110)
-    plt.close(fig)
+    ctx.save(fig, 1)
     skipped = records_text(status_split(st, ctx.N))
     if cross:
         ctext = "; ".join(f"N = {c['N']:.5g}" + ("" if c["direction"] == "touch" else
@@ -272,10 +276,7 @@ def figure2(ctx):
     ax.set_title(f"η_MF against Γ/J at N = {ctx.args.N}")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ctx.footer(fig)
-    fig.tight_layout()
-    fig.savefig(os.path.join(ctx.outdir, FIGS[2]), dpi=110)
-    plt.close(fig)
+    ctx.save(fig, 2)
     if p["interior"]:
         ptext = f"peak eta_MF = {p['y']:.6g} at Gamma/J = {p['x']:.6g} (grid maximum)"
         if np.isfinite(p["xv"]):
@@ -313,10 +314,7 @@ def figure3(ctx):
     ax.set_title(f"Fluctuations of Jz against N at Γ/J = {ctx.g0:g}, m* = {ms:.4g}")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
-    ctx.footer(fig)
-    fig.tight_layout()
-    fig.savefig(os.path.join(ctx.outdir, FIGS[3]), dpi=110)
-    plt.close(fig)
+    ctx.save(fig, 3)
     last = (f"at N = {n[-1]:g}: 2 J01^2/(N m*/2)^2 = {fmt(2 * j01[-1] ** 2 / s[-1], 5)}, "
             f"G01/(N m*/2)^2 = {fmt(g01[-1] / s[-1], 5)}")
     line = (f"G_loc, 2 J01^2 and G01 over (N m*/2)^2 against N at {ctx.ratio_text()}, m* = {ms:.6g}, "
@@ -491,10 +489,7 @@ def figure6(ctx):
         if ax2.get_legend_handles_labels()[0]:
             ax2.legend(fontsize=7)
         summary = threshold_table(ctx, levels, lorder, n, order, th_curve)
-    ctx.footer(fig)
-    fig.tight_layout()
-    fig.savefig(os.path.join(ctx.outdir, FIGS[6]), dpi=110)
-    plt.close(fig)
+    ctx.save(fig, 6)
     nd = int(np.isfinite(z).sum())
     line = (f"K3_opt of level {lname} over {len(n)} N x {len(gps)} gamma_phi at {ctx.ratio_text()} "
             f"({nd} of {z.size} records done)"
