@@ -45,7 +45,7 @@ PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t)
   PetscReal bits = PetscMin(N * S / log(2.0), (PetscReal)cfg->dE_max_bits);
   if (task.kind != LMG_TASK_SPECTRUM) {
     PetscInt  k = cfg->level[task.iL];
-    PetscReal n = k ? (PetscReal)k : N + 1, c = 1e4 + 0.5 * n * n * n;
+    PetscReal n = k ? (PetscReal)k : N + 1, c = 1e4 + (k ? 0.5 * n * n * n : 40 * n * n); /* us; full: measured N = 370, 2000 */
     return task.kind == LMG_TASK_DYNAMICS ? c : cfg->threshold ? 20 * c : 10; /* ~20 solves for a root */
   }
   return 5 * N * (1 + (bits > 40 ? 1e-2 * bits : 0));

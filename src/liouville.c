@@ -1,6 +1,8 @@
 /* Liouvillian interface: dispatch to the k-level (Trunc) or full Dicke-space (Full) implementation. */
+#include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
+#include <petscblaslapack.h>
 
 PetscErrorCode LmgLiouvilleCreate(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L)
 {
@@ -26,10 +28,38 @@ PetscInt LmgLiouvilleSize(LmgLiouville L)
   return L->n;
 }
 
-PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
 {
   PetscFunctionBeginUser;
-  PetscCall(L->ops.dissipate(L, adjoint, x, y));
+  PetscCall(L->ops.dissipate(L, adjoint, t, alpha, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void LmgLiouvillePhases(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscScalar *z)
+{
+  const PetscReal s = adjoint ? 1 : -1;
+  for (PetscInt a = 0; a < L->n; a++) z[a] = PetscExpComplex(PETSC_i * s * L->E[a] * t);
+}
+
+PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool inverse, Vec in, Vec out)
+{
+  PetscScalar       *z, *Y;
+  const PetscScalar *X;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(L->n, &z));
+  LmgLiouvillePhases(L, adjoint, t, z);
+  if (in == out) {
+    PetscCall(VecGetArray(out, &Y));
+    LmgRotate(L->n, z, inverse, Y, Y);
+    PetscCall(VecRestoreArray(out, &Y));
+  } else {
+    PetscCall(VecGetArrayRead(in, &X));
+    PetscCall(VecGetArrayWrite(out, &Y));
+    LmgRotate(L->n, z, inverse, X, Y);
+    PetscCall(VecRestoreArrayRead(in, &X));
+    PetscCall(VecRestoreArrayWrite(out, &Y));
+  }
+  PetscCall(PetscFree(z));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -47,7 +77,7 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
   const PetscScalar *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
-  PetscCall(L->ops.dissipate(L, adjoint, x, y));
+  PetscCall(L->ops.dissipate(L, adjoint, 0, 1, x, y));
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArray(y, &Y));
   for (PetscInt b = 0; b < n; b++)
@@ -57,10 +87,42 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgLiouvilleMultQ(LmgLiouville L, Vec x, Vec y)
+/* Entries of rho below this fraction of its largest are outside its support S in LmgLiouvilleCorrelate. */
+#define LMG_SUPPORT_DROP 1e-17
+
+PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
 {
+  const PetscInt     n = L->n;
+  const PetscScalar *X, *R, one = 1, zero = 0;
+  PetscScalar       *Rs, *Qs, *Y, sum = 0;
+  PetscInt          *S, m = 0;
+  PetscReal          big = 0;
+  PetscBLASInt       bn, bm;
   PetscFunctionBeginUser;
-  PetscCall(L->ops.multq(L, x, y));
+  PetscCall(VecGetArrayRead(x, &X));
+  PetscCall(VecGetArrayRead(rho, &R));
+  for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, PetscAbsScalar(R[i]));
+  PetscCall(PetscMalloc1(n, &S));
+  for (PetscInt a = 0; a < n; a++) { /* column a of Hermitian rho is row a */
+    PetscInt b = 0;
+    while (b < n && !(PetscAbsScalar(R[b + n * a]) > LMG_SUPPORT_DROP * big)) b++;
+    if (b < n) S[m++] = a;
+  }
+  PetscCall(PetscMalloc3(m * m, &Rs, n * m, &Qs, n * m, &Y));
+  for (PetscInt j = 0; j < m; j++) {
+    for (PetscInt i = 0; i < m; i++) Rs[i + m * j] = R[S[i] + n * S[j]];
+    PetscCall(PetscArraycpy(Qs + n * j, L->Q + n * S[j], n));
+  }
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(m, &bm));
+  if (m) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bm, &bm, &one, Qs, &bn, Rs, &bm, &zero, Y, &bn));
+  for (PetscInt j = 0; j < m; j++) /* Tr[X Y] = sum_a sum_b X_ab Y_ba, Y_ba = 0 for a outside S */
+    for (PetscInt b = 0; b < n; b++) sum += X[S[j] + n * b] * Y[b + n * j];
+  *c = PetscRealPart(sum);
+  PetscCall(PetscFree3(Rs, Qs, Y));
+  PetscCall(PetscFree(S));
+  PetscCall(VecRestoreArrayRead(x, &X));
+  PetscCall(VecRestoreArrayRead(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,5 +1,7 @@
-/* Full Dicke space (n = N+1) in the eigenbasis of H, built per parity sector: H = diag(E) exactly, and the dephasing
-   dissipator applied in the parity-adapted Dicke basis |h,p> = (|m_h> + p|-m_h>)/sqrt2, where Jz|h,p> = m_h|h,-p>. */
+/* Full Dicke space (n = N+1) in the eigenbasis of H, built per parity sector (LAPACK dstevd): H = diag(E) exactly, and
+   A = <E_a|Jz|E_b> banded (measured: |A_ab| < 1e-14 max|A| beyond ~12 levels of the same energy, for any N), so the
+   dissipator -gphi/2 [A, [A, x]] costs O(n^2 x width) instead of O(n^3). */
+#include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
@@ -7,115 +9,55 @@
 extern void dstevd_(const char *, const PetscBLASInt *, double *, double *, double *, const PetscBLASInt *, double *, const PetscBLASInt *, PetscBLASInt *, const PetscBLASInt *, PetscBLASInt *);
 extern void dgemm_(const char *, const char *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, const double *, const double *, const PetscBLASInt *, const double *, const PetscBLASInt *, const double *, double *, const PetscBLASInt *);
 
+#define LMG_BAND_DROP 1e-14 /* entries of A dropped outside each column's range: below 1e-14 max|A| (roundoff ~1e-16) */
+
 /* Eigenstate order: sector s = 0 (parity +1) first, then s = 1 (parity -1); each ascending. */
 typedef struct {
   PetscInt     ns[2], off[2], base[2]; /* sector dimension, half-chain index of its row 0, first eigenstate index */
   PetscReal   *W[2];                   /* ns x ns eigenvectors (columns) in the sector's half-chain basis */
   PetscReal   *mh;                     /* m of half-chain index h */
-  PetscScalar *B, *T, *S;              /* n x n work: the four blocks in the Dicke basis (transposed); scratch */
+  LmgBand      A;                      /* <E_a|Jz|E_b> */
+  PetscScalar *Z, *z;                  /* n x n work; [n] phases */
 } Full;
 
-/* C (2r x c real view of an r x c complex matrix, lead ldc reals) = A (2r x k, lead lda) op(M), M real k x k. */
-static void RealRight(PetscBLASInt r, PetscBLASInt k, const char *op, const PetscScalar *A, PetscBLASInt lda, const PetscReal *M, PetscScalar *C, PetscBLASInt ldc)
-{
-  const double one = 1, zero = 0;
-  PetscBLASInt r2 = 2 * r, la = 2 * lda, lc = 2 * ldc;
-  dgemm_("N", op, &r2, &k, &k, &one, (const double *)A, &la, M, &k, &zero, (double *)C, &lc);
-}
-
-/* B = A^T for r x c complex A (lead lda); B is c x r (lead c). */
-static void Transpose(PetscInt r, PetscInt c, const PetscScalar *A, PetscInt lda, PetscScalar *B)
-{
-  for (PetscInt j = 0; j < c; j++)
-    for (PetscInt i = 0; i < r; i++) B[j + c * i] = A[i + lda * j];
-}
-
-/* B (c x r, lead ldb) = A^dagger for r x c complex A (lead lda). */
-static void Adjoint(PetscInt r, PetscInt c, const PetscScalar *A, PetscInt lda, PetscScalar *B, PetscInt ldb)
-{
-  for (PetscInt j = 0; j < c; j++)
-    for (PetscInt i = 0; i < r; i++) B[j + ldb * i] = PetscConj(A[i + lda * j]);
-}
-
-/* y = gphi (Jz x Jz - {Jz^2, x}/2) for Hermitian x (the propagated rho and Q_H are; y is then Hermitian); self-adjoint.
-   Per block (p,q) in {(0,0), (1,1), (0,1)}, (1,0) = (0,1)^dagger: to the Dicke basis (transposed), where the dissipator
-   couples block (p,q) to (-p,-q) elementwise, and back to the eigenbasis: 12 real products of ns-sized blocks. */
-static PetscErrorCode Dissipate_Full(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
-{
-  static const PetscInt blk[3][2] = {{0, 0}, {1, 1}, {0, 1}};
-  Full                 *f         = (Full *)L->data;
-  const PetscInt        n         = L->n;
-  const PetscReal       g = L->gphi, *mh = f->mh;
-  const PetscScalar    *X;
-  PetscScalar          *Y, *T = f->T, *S = f->S, *Bb[2][2];
-  PetscFunctionBeginUser;
-  (void)adjoint;
-  PetscCall(VecGetArrayRead(x, &X));
-  PetscCall(VecGetArrayWrite(y, &Y));
-  Bb[0][0] = f->B, Bb[1][1] = Bb[0][0] + f->ns[0] * f->ns[0], Bb[0][1] = Bb[1][1] + f->ns[1] * f->ns[1], Bb[1][0] = Bb[0][1] + f->ns[0] * f->ns[1];
-  for (PetscInt b = 0; b < 3; b++) { /* Bb[p][q] = (W_p X_pq W_q^T)^T, ns[q] x ns[p] */
-    const PetscInt p = blk[b][0], q = blk[b][1];
-    RealRight((PetscBLASInt)f->ns[p], (PetscBLASInt)f->ns[q], "T", X + f->base[p] + n * f->base[q], (PetscBLASInt)n, f->W[q], T, (PetscBLASInt)f->ns[p]);
-    Transpose(f->ns[p], f->ns[q], T, f->ns[p], S);
-    RealRight((PetscBLASInt)f->ns[q], (PetscBLASInt)f->ns[p], "T", S, (PetscBLASInt)f->ns[q], f->W[p], Bb[p][q], (PetscBLASInt)f->ns[q]);
-  }
-  Adjoint(f->ns[1], f->ns[0], Bb[0][1], f->ns[1], Bb[1][0], f->ns[0]);
-  for (PetscInt b = 0; b < 3; b++) { /* D, then back: Y_pq = W_p^T D_pq W_q */
-    const PetscInt     p = blk[b][0], q = blk[b][1], np = f->ns[p], nq = f->ns[q], mp = f->ns[1 - p], mq = f->ns[1 - q];
-    const PetscInt     dp = f->off[p] - f->off[1 - p], dq = f->off[q] - f->off[1 - q];
-    const PetscScalar *A = Bb[p][q], *A2 = Bb[1 - p][1 - q];
-    for (PetscInt k = 0; k < np; k++) {
-      const PetscInt  k2 = k + dp;
-      const PetscReal m1 = mh[k + f->off[p]];
-      for (PetscInt l = 0; l < nq; l++) {
-        const PetscInt  l2 = l + dq;
-        const PetscReal m2 = mh[l + f->off[q]];
-        PetscScalar     v  = -0.5 * (m1 * m1 + m2 * m2) * A[l + nq * k];
-        if (k2 >= 0 && k2 < mp && l2 >= 0 && l2 < mq) v += m1 * m2 * A2[l2 + mq * k2];
-        T[l + nq * k] = g * v;
-      }
-    }
-    RealRight((PetscBLASInt)nq, (PetscBLASInt)np, "N", T, (PetscBLASInt)nq, f->W[p], S, (PetscBLASInt)nq);
-    Transpose(nq, np, S, nq, T);
-    RealRight((PetscBLASInt)np, (PetscBLASInt)nq, "N", T, (PetscBLASInt)np, f->W[q], Y + f->base[p] + n * f->base[q], (PetscBLASInt)n);
-  }
-  Adjoint(f->ns[0], f->ns[1], Y + f->base[0] + n * f->base[1], n, Y + f->base[1] + n * f->base[0], n);
-  PetscCall(VecRestoreArrayRead(x, &X));
-  PetscCall(VecRestoreArrayWrite(y, &Y));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* y = Q x: Q maps each parity sector to the other. */
-static PetscErrorCode MultQ_Full(LmgLiouville L, Vec x, Vec y)
+/* y = alpha gphi/2 conj(P) o (W + W^dagger), W = (Z^dagger - Z) A, Z = (P o x) A: for Hermitian x' = P o x,
+   [A, x'] = Z^dagger - Z and [A, [A, x']] = -(W + W^dagger). Self-adjoint; y is Hermitian. */
+static PetscErrorCode Dissipate_Full(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
 {
   Full              *f = (Full *)L->data;
-  const PetscScalar *X, one = 1, zero = 0;
+  const PetscInt     n = L->n;
+  const PetscScalar *X;
   PetscScalar       *Y;
-  PetscBLASInt       n, r, k;
   PetscFunctionBeginUser;
-  PetscCall(PetscBLASIntCast(L->n, &n));
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
-  for (PetscInt p = 0; p < 2; p++) {
-    PetscCall(PetscBLASIntCast(f->ns[1 - p], &r));
-    PetscCall(PetscBLASIntCast(f->ns[p], &k));
-    if (r && k) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &r, &n, &k, &one, L->Q + f->base[1 - p] + L->n * f->base[p], &n, X + f->base[p], &n, &zero, Y + f->base[1 - p], &n));
-  }
+  if (t != 0) {
+    LmgLiouvillePhases(L, adjoint, t, f->z);
+    LmgRotate(n, f->z, PETSC_FALSE, X, Y);
+    LmgBandMultRight(&f->A, Y, f->Z);
+  } else LmgBandMultRight(&f->A, X, f->Z);
+  LmgFoldAntiHermitian(n, f->Z);
+  LmgBandMultRight(&f->A, f->Z, Y);
+  LmgFoldHermitian(n, 0.5 * alpha * L->gphi, t != 0 ? f->z : NULL, Y);
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* psi += c |E_i> (eigenvector i of the spectrum record) in this model's eigenbasis. */
+/* psi += c |E_i>. Eigenvector i of the spectrum record is, up to roundoff, +-1 times one basis state of this model
+   (an eigenvector of the same sector matrix): that basis state, exactly, keeps rho's support exact. */
 static void AddState(const Full *f, const LmgSpectrum *sp, PetscInt i, PetscReal c, PetscReal *psi)
 {
   const PetscInt   s = sp->parity[i] > 0 ? 0 : 1;
   const PetscReal *v = sp->vec + i * sp->nh + f->off[s], *W = f->W[s];
+  PetscReal        best = 0;
+  PetscInt         k    = 0;
   for (PetscInt a = 0; a < f->ns[s]; a++) {
     PetscReal t = 0;
     for (PetscInt h = 0; h < f->ns[s]; h++) t += W[h + f->ns[s] * a] * v[h];
-    psi[f->base[s] + a] += c * t;
+    if (PetscAbsReal(t) > PetscAbsReal(best)) best = t, k = a;
   }
+  psi[f->base[s] + k] += best > 0 ? c : -c;
 }
 
 /* ground: |E0><E0|; pointer: |P><P|, P = (|E0> + |E1>)/sqrt2 (the spectrum's eigenvectors); thermal: Gibbs over all n. */
@@ -151,7 +93,8 @@ static PetscErrorCode Destroy_Full(LmgLiouville L)
   Full *f = (Full *)L->data;
   PetscFunctionBeginUser;
   PetscCall(PetscFree3(f->W[0], f->W[1], f->mh));
-  PetscCall(PetscFree4(L->Q, f->B, f->T, f->S));
+  PetscCall(LmgBandDestroy(&f->A));
+  PetscCall(PetscFree3(L->Q, f->Z, f->z));
   PetscCall(PetscFree(L->E));
   PetscCall(PetscFree(f));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -174,25 +117,44 @@ static PetscErrorCode Diagonalize(const LmgSector *sec, PetscReal J, PetscReal *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* L->Q = sign(Jz) in the eigenbasis (zero diagonal blocks): block (-p, p) = W_{-p}^T S W_p, S|h,p> = sign(m_h)|h,-p>. */
-static PetscErrorCode BuildQ(LmgLiouville L, const Full *f, PetscInt n)
+/* M = <E_a|f(Jz)|E_b> (n x n real, zero diagonal blocks), f = sign (sign) or the identity: block (-p, p) = W_{-p}^T F W_p,
+   F|h,p> = f(m_h)|h,-p>. */
+static PetscErrorCode OddOperator(const Full *f, PetscInt n, PetscBool sign, PetscReal *M)
 {
-  PetscReal   *R, *Qr;
+  PetscReal   *R, *B;
   const double one = 1, zero = 0;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2(n * n, &R, n * n, &Qr));
+  PetscCall(PetscMalloc2(n * n, &R, n * n, &B));
+  PetscCall(PetscArrayzero(M, n * n));
   for (PetscInt p = 0; p < 2; p++) {
     const PetscInt q = 1 - p, np = f->ns[p], nq = f->ns[q], d = f->off[q] - f->off[p];
     PetscBLASInt   a, b;
-    for (PetscInt j = 0; j < np; j++) /* R = S W_p, nq x np */
-      for (PetscInt i = 0; i < nq; i++) R[i + nq * j] = (i + d >= 0 && i + d < np && f->mh[i + f->off[q]] > 0) ? f->W[p][i + d + np * j] : 0;
+    for (PetscInt j = 0; j < np; j++) /* R = F W_p, nq x np */
+      for (PetscInt i = 0; i < nq; i++) {
+        const PetscReal m = f->mh[i + f->off[q]];
+        R[i + nq * j]     = (i + d >= 0 && i + d < np) ? (sign ? (m > 0) : m) * f->W[p][i + d + np * j] : 0;
+      }
     PetscCall(PetscBLASIntCast(nq, &a));
     PetscCall(PetscBLASIntCast(np, &b));
-    if (a && b) dgemm_("T", "N", &a, &b, &a, &one, f->W[q], &a, R, &a, &zero, Qr, &a);
+    if (a && b) dgemm_("T", "N", &a, &b, &a, &one, f->W[q], &a, R, &a, &zero, B, &a);
     for (PetscInt j = 0; j < np; j++)
-      for (PetscInt i = 0; i < nq; i++) L->Q[f->base[q] + i + n * (f->base[p] + j)] = Qr[i + nq * j];
+      for (PetscInt i = 0; i < nq; i++) M[f->base[q] + i + n * (f->base[p] + j)] = B[i + nq * j];
   }
-  PetscCall(PetscFree2(R, Qr));
+  PetscCall(PetscFree2(R, B));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* L->Q = sign(Jz) and f->A = Jz (banded) in the eigenbasis. */
+static PetscErrorCode BuildOperators(LmgLiouville L, Full *f, PetscInt n)
+{
+  PetscReal *M;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(n * n, &M));
+  PetscCall(OddOperator(f, n, PETSC_TRUE, M));
+  for (PetscInt i = 0; i < n * n; i++) L->Q[i] = M[i];
+  PetscCall(OddOperator(f, n, PETSC_FALSE, M));
+  PetscCall(LmgBandCreate(n, M, LMG_BAND_DROP, &f->A));
+  PetscCall(PetscFree(M));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -211,7 +173,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *cfg, const LmgSpectrum *
   }
   f->base[0] = 0, f->base[1] = f->ns[0];
   PetscCall(PetscMalloc3(f->ns[0] * f->ns[0], &f->W[0], f->ns[1] * f->ns[1], &f->W[1], nh, &f->mh));
-  PetscCall(PetscCalloc4(n * n, &L->Q, n * n, &f->B, n * n, &f->T, n * n, &f->S));
+  PetscCall(PetscMalloc3(n * n, &L->Q, n * n, &f->Z, n, &f->z));
   PetscCall(PetscMalloc1(n, &L->E));
   for (PetscInt h = 0; h < nh; h++) f->mh[h] = LmgHalfM(N, h);
   for (PetscInt s = 0; s < 2; s++) {
@@ -223,12 +185,11 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *cfg, const LmgSpectrum *
   E0 = L->E[lo[0]];
   for (PetscInt a = 0; a < n; a++) L->E[a] -= E0;
   if (lo[1] != lo[0]) L->E[lo[1]] = sp->dE;
-  PetscCall(BuildQ(L, f, n));
+  PetscCall(BuildOperators(L, f, n));
   L->n              = n;
   L->sp             = sp;
   L->data           = f;
   L->ops.dissipate  = Dissipate_Full;
-  L->ops.multq      = MultQ_Full;
   L->ops.initial    = Initial_Full;
   L->ops.destroy    = Destroy_Full;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,10 +1,12 @@
 /* k-level truncation (eigenbasis of H): H_k = diag(E_i - E_0), L_k = sqrt(gphi) P Jz P, Q_k = P sign(Jz) P (PHYSICS.md §3). */
+#include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
 typedef struct {
-  PetscScalar *Z, *Z2, *T1; /* k x k, column-major (Q: L->Q) */
+  PetscScalar *Z, *Z2, *T1, *T2; /* k x k, column-major (Q: L->Q) */
+  PetscScalar *z;                /* [k] phases */
 } Trunc;
 
 /* <E_i| f(Jz) |E_j> for f odd (power 1: Jz; power 0: sign(Jz)): nonzero only between opposite parities. */
@@ -29,36 +31,29 @@ static PetscErrorCode Gemm(PetscInt k, PetscScalar alpha, const PetscScalar *A, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* y = gphi (Z x Z - {Z^2, x}/2), self-adjoint. */
-static PetscErrorCode Dissipate_Trunc(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+/* y = alpha gphi conj(P) o (Z x' Z - {Z^2, x'}/2), x' = P o x (the interaction picture at t; t = 0: P = 1). */
+static PetscErrorCode Dissipate_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
 {
-  Trunc             *t = (Trunc *)L->data;
+  Trunc             *r = (Trunc *)L->data;
   const PetscInt     k = L->n;
-  const PetscScalar  g = L->gphi;
-  const PetscScalar *X;
+  const PetscScalar  g = alpha * L->gphi;
+  const PetscScalar *Xin, *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
-  (void)adjoint;
-  PetscCall(VecGetArrayRead(x, &X));
+  PetscCall(VecGetArrayRead(x, &Xin));
   PetscCall(VecGetArrayWrite(y, &Y));
-  PetscCall(Gemm(k, 1, t->Z, X, 0, t->T1));
-  PetscCall(Gemm(k, g, t->T1, t->Z, 0, Y));
-  PetscCall(Gemm(k, -0.5 * g, t->Z2, X, 1, Y));
-  PetscCall(Gemm(k, -0.5 * g, X, t->Z2, 1, Y));
-  PetscCall(VecRestoreArrayRead(x, &X));
-  PetscCall(VecRestoreArrayWrite(y, &Y));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode MultQ_Trunc(LmgLiouville L, Vec x, Vec y)
-{
-  const PetscScalar *X;
-  PetscScalar       *Y;
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(x, &X));
-  PetscCall(VecGetArrayWrite(y, &Y));
-  PetscCall(Gemm(L->n, 1, L->Q, X, 0, Y));
-  PetscCall(VecRestoreArrayRead(x, &X));
+  X = Xin;
+  if (t != 0) {
+    LmgLiouvillePhases(L, adjoint, t, r->z);
+    LmgRotate(k, r->z, PETSC_FALSE, Xin, r->T2);
+    X = r->T2;
+  }
+  PetscCall(Gemm(k, 1, r->Z, X, 0, r->T1));
+  PetscCall(Gemm(k, g, r->T1, r->Z, 0, Y));
+  PetscCall(Gemm(k, -0.5 * g, r->Z2, X, 1, Y));
+  PetscCall(Gemm(k, -0.5 * g, X, r->Z2, 1, Y));
+  if (t != 0) LmgRotate(k, r->z, PETSC_TRUE, Y, Y);
+  PetscCall(VecRestoreArrayRead(x, &Xin));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -88,7 +83,7 @@ static PetscErrorCode Destroy_Trunc(LmgLiouville L)
 {
   Trunc *t = (Trunc *)L->data;
   PetscFunctionBeginUser;
-  PetscCall(PetscFree4(t->Z, t->Z2, L->Q, t->T1));
+  PetscCall(PetscFree6(t->Z, t->Z2, L->Q, t->T1, t->T2, t->z));
   PetscCall(PetscFree(L->E));
   PetscCall(PetscFree(t));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -101,7 +96,7 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum 
   PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
   (void)cfg;
   PetscCall(PetscNew(&t));
-  PetscCall(PetscMalloc4(k * k, &t->Z, k * k, &t->Z2, k * k, &L->Q, k * k, &t->T1));
+  PetscCall(PetscMalloc6(k * k, &t->Z, k * k, &t->Z2, k * k, &L->Q, k * k, &t->T1, k * k, &t->T2, k, &t->z));
   PetscCall(PetscMalloc1(k, &L->E));
   for (PetscInt i = 0; i < k; i++) L->E[i] = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
   for (PetscInt j = 0; j < k; j++)
@@ -114,7 +109,6 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum 
   L->data           = t;
   L->sp             = sp;
   L->ops.dissipate  = Dissipate_Trunc;
-  L->ops.multq      = MultQ_Trunc;
   L->ops.initial    = Initial_Trunc;
   L->ops.destroy    = Destroy_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -5,19 +5,23 @@
 
 typedef struct {
   TS        ts;
-  PetscBool adjoint;
-  PetscReal time;
+  Vec       x;           /* the state at the integrator's time, in its frame */
+  PetscInt  maxsteps;
+  PetscBool interpolate; /* the method has dense output */
   void     *ctx;
 } LmgPropagator;
 
-/* Not collective. A TS_LINEAR integrator of dx/ds = scale L x (or L^dagger x), s = t/scale, from s = 0 (times in units
-   of `scale` seconds keep every record's time span O(1)); dt0 in those units; at most maxsteps steps; options prefix
-   -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default). */
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, PetscInt maxsteps, LmgPropagator *P);
+/* Not collective. A TS_LINEAR integrator of dx/ds = scale L x (or L^dagger x), s = t/scale, from x(0) = x0 (times in
+   units of `scale` seconds keep every record's time span O(1)); first step dt0 and steps at most dtmax in those units
+   (the interpolant between steps is as accurate as the steps only when they resolve the slow dynamics); at most maxsteps steps; options
+   prefix -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default).
+   Default: RK5(4) Dormand-Prince with its dense output, rtol = atol = 1e-8. */
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
 /* Whether -dyn_frame selects the interaction picture (default) rather than the lab frame. */
 PetscErrorCode LmgPropagatorFrame(PetscBool *interaction);
-/* Advance x to time t (>= the current time, in units of scale). *ok is false when the integrator failed. */
-PetscErrorCode LmgPropagatorAdvance(LmgPropagator *P, Vec x, PetscReal t, PetscBool *ok);
+/* out = x(t) in the lab frame, t (units of scale) not before the previous sample: steps on as far as needed and
+   interpolates (or, without dense output, ends a step on t). *ok is false when the integrator failed or took maxsteps. */
+PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, PetscBool *ok);
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
 
 typedef struct {

@@ -15,20 +15,23 @@ PetscInt LmgLiouvilleSize(LmgLiouville L);
 /* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE); x Hermitian (the
    full model computes one triangle of blocks and mirrors it; rho, Q and everything propagated from them are). */
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
-/* y = D x (or D^dagger x): the part of L that is not -i[H, .]. */
-PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
+/* y = alpha conj(P) o D(P o x) with P_ab = e^{-+i(E_a - E_b)t} (- for L, + for L^dagger): the dephasing dissipator D
+   (the part of L that is not -+i[H, .]) in the interaction picture of H at time t (s); t = 0 gives alpha D x. x Hermitian. */
+PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y);
+/* out = P o in (inverse: conj(P) o in), P as above; in == out allowed. */
+PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool inverse, Vec in, Vec out);
 /* Energies (rad/s, relative to E0) of the model's basis states, the eigenstates of its H. */
 const PetscReal *LmgLiouvilleEnergies(LmgLiouville L);
 /* Operators of the model as n x n matrices in vec form: rho0 (initial state: "ground", "pointer", "thermal"), Q. */
 PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho);
 PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q);
-/* y = Q x (left multiplication by the model's Q). */
-PetscErrorCode LmgLiouvilleMultQ(LmgLiouville L, Vec x, Vec y);
+/* *c = Re Tr[x Q rho] (rho Hermitian). Entries of rho below 1e-17 of its largest are dropped (it lives on a few
+   levels: O(n m^2) for m levels instead of O(n^3)); that changes *c by less than n^2 1e-17 max|x Q|. */
+PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c);
 
 /* Implementation side */
 typedef struct {
-  PetscErrorCode (*dissipate)(LmgLiouville, PetscBool, Vec, Vec);
-  PetscErrorCode (*multq)(LmgLiouville, Vec, Vec);
+  PetscErrorCode (*dissipate)(LmgLiouville, PetscBool, PetscReal, PetscReal, Vec, Vec); /* LmgLiouvilleDissipate */
   PetscErrorCode (*initial)(LmgLiouville, const char *, PetscReal, Vec);
   PetscErrorCode (*destroy)(LmgLiouville);
 } LmgLiouvilleOps;
@@ -46,5 +49,7 @@ struct _p_LmgLiouville {
 PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *, const LmgSpectrum *, PetscInt, LmgLiouville);
 PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *, const LmgSpectrum *, LmgLiouville);
 
-/* Helpers shared by both models: the full-space (Dicke basis, m = -j..j) amplitudes of eigenvector i of sp. */
+/* Helpers shared by both models: z_a = e^{-+i E_a t}, so that P_ab = z_a conj(z_b) (LmgRotate applies it). */
+void LmgLiouvillePhases(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscScalar *z);
+/* The full-space (Dicke basis, m = -j..j) amplitudes of eigenvector i of sp. */
 PetscErrorCode LmgSpectrumFullVector(const LmgSpectrum *sp, PetscInt i, PetscReal *psi);

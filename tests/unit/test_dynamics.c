@@ -163,9 +163,9 @@ int main(int argc, char **argv)
     PetscCall(LmgLiouvilleCreate(&cfg, &sp, 0, 500.0, &L));
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, 21 * 21, &rho));
     PetscCall(LmgLiouvilleInitial(L, "pointer", cfg.T, rho));
-    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-4, 1e-5, 1000000, &P)); /* time unit 1e-4 s */
+    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, 1e-4, 1e-5, 0.1, 1000000, rho, &P)); /* time unit 1e-4 s */
     for (PetscInt s = 1; s <= 10; s++) {
-      PetscCall(LmgPropagatorAdvance(&P, rho, (PetscReal)s, &ok));
+      PetscCall(LmgPropagatorSample(&P, (PetscReal)s, rho, &ok));
       PetscCall(MinEigenvalue(21, rho, &l));
       lmin = PetscMin(lmin, l);
     }
