@@ -53,6 +53,9 @@ bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
 bin/lmgdyn: tests/bench/lmgdyn.c $(LIB_OBJ) $(HDRS)
 	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
+bin/lmgmfn: tests/bench/lmgmfn.c $(LIB_OBJ) $(HDRS)
+	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
+
 bin/lmgbench: tests/bench/lmgbench.c $(LIB_OBJ) $(HDRS)
 	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
 
@@ -65,8 +68,8 @@ run: all
 check: all
 	bash tests/run.sh
 
-bench: all bin/lmgbench bin/lmgdyn
+bench: all bin/lmgbench bin/lmgdyn bin/lmgmfn
 	bash tests/bench/bench.sh
 
 clean:
-	rm -rf build bin/lmgsweep bin/test_* bin/lmgbench bin/lmgdyn
+	rm -rf build bin/lmgsweep bin/test_* bin/lmgbench bin/lmgdyn bin/lmgmfn

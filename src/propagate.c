@@ -70,6 +70,7 @@ PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal 
   PetscCall(TSSetExactFinalTime(P->ts, TS_EXACTFINALTIME_INTERPOLATE)); /* steps are never clipped to a max time */
   PetscCall(TSSetMaxTime(P->ts, PETSC_MAX_REAL));
   PetscCall(TSSetMaxSteps(P->ts, maxsteps));
+  PetscCall(TSSetErrorIfStepFails(P->ts, PETSC_FALSE)); /* a failed step fails the record, not the run */
   PetscCall(TSSetTime(P->ts, 0));
   PetscCall(TSSetTimeStep(P->ts, dt0));
   PetscCall(TSGetAdapt(P->ts, &adapt));

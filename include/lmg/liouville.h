@@ -13,7 +13,7 @@ PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
 /* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE); x Hermitian (the
-   full model computes one triangle of blocks and mirrors it; rho, Q and everything propagated from them are). */
+   full model forms [A, x] as Z^dagger - Z with Z = x A; rho, Q and everything propagated from them are Hermitian). */
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
 /* y = alpha conj(P) o D(P o x) with P_ab = e^{-+i(E_a - E_b)t} (- for L, + for L^dagger): the dephasing dissipator D
    (the part of L that is not -+i[H, .]) in the interaction picture of H at time t (s); t = 0 gives alpha D x. x Hermitian. */

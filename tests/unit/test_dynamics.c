@@ -2,6 +2,7 @@
    trace/Hermiticity/positivity of rho(t) in the full space, and convergence under halved tolerances. */
 #include <math.h>
 #include "lmg/threshold.h"
+#include <string.h>
 #include "lmgtest.h"
 #include <petscblaslapack.h>
 
@@ -94,6 +95,20 @@ int main(int argc, char **argv)
     PetscCall(LmgSpectrumDestroy(&sp));
   }
 
+  /* k = N+1 (dense P Jz P from SLEPc's eigenvectors) equals full (banded Jz from dstevd's, entries below 1e-14 dropped)
+     where the band is narrower than the space: N = 150 (75 levels per sector, band ~25) */
+  PetscCall(Config(&cfg, 151));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, 150, 0.95, &sp));
+  PetscCall(LmgDynamicsCompute(&cfg, &sp, 0.5, 0, &df));
+  PetscCall(LmgDynamicsCompute(&cfg, &sp, 0.5, 151, &dk));
+  err = PetscAbsReal(df.K3_opt - dk.K3_opt);
+  for (PetscInt i = 0; i < cfg.ntau; i++) err = PetscMax(err, PetscAbsReal(df.K3[i] - dk.K3[i]));
+  snprintf(msg, sizeof msg, "N=150, gamma_phi=0.5: k=N+1 equals full, banded (max |dK3| %.1e < 2e-8, K3_opt %.6f)", (double)err, (double)df.K3_opt);
+  LMG_TEST(msg, df.status == LMG_DONE && dk.status == LMG_DONE && err < 2e-8);
+  PetscCall(LmgDynamicsDestroy(&df));
+  PetscCall(LmgDynamicsDestroy(&dk));
+  PetscCall(LmgSpectrumDestroy(&sp));
+
   /* the pointer and thermal initial states: k = N+1 (Gibbs over the model's levels) equals full (Gibbs from the full H) */
   for (PetscInt s = 0; s < 2; s++) {
     PetscCall(Config(&cfg, 13));
@@ -148,6 +163,21 @@ int main(int argc, char **argv)
     LMG_TEST(msg, df.status == LMG_DONE && dk.status == LMG_DONE && err < 1e-8 && dk.steps > df.steps);
     PetscCall(LmgDynamicsDestroy(&df));
     PetscCall(LmgDynamicsDestroy(&dk));
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
+
+  /* a step the integrator cannot take fails the record with its message (the run goes on): implicit BDF whose linear
+     solves are starved (one GMRES iteration) */
+  {
+    const char *opts[][2] = {{"-dyn_ts_type", "bdf"}, {"-dyn_snes_mf", NULL}, {"-dyn_pc_type", "none"}, {"-dyn_ksp_max_it", "1"}, {"-dyn_ksp_rtol", "1e-12"}};
+    PetscCall(Config(&cfg, 4));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, 20, 0.9, &sp));
+    for (PetscInt i = 0; i < 5; i++) PetscCall(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
+    PetscCall(LmgDynamicsCompute(&cfg, &sp, 0.5, 0, &df));
+    for (PetscInt i = 0; i < 5; i++) PetscCall(PetscOptionsClearValue(NULL, opts[i][0]));
+    snprintf(msg, sizeof msg, "a failed time step fails the record: status %d, '%s', K3_opt %g", (int)df.status, df.message, (double)df.K3_opt);
+    LMG_TEST(msg, df.status == LMG_FAILED && strstr(df.message, "integrator failed") && PetscIsNanReal(df.K3_opt));
+    PetscCall(LmgDynamicsDestroy(&df));
     PetscCall(LmgSpectrumDestroy(&sp));
   }
 
