@@ -1,0 +1,82 @@
+/* The kernels of band.c against plain loops: the dense-times-banded product (the clone this CPU selects), the dropped
+   entries, the (anti-)Hermitian folds and the rotation. */
+#include "lmg/band.h"
+#include "lmgtest.h"
+
+#define NN 300 /* rows span several 512-real chunks of the product */
+
+static PetscReal Rand(unsigned *s)
+{
+  *s = *s * 1103515245u + 12345u;
+  return (PetscReal)((*s >> 8) & 0xffff) / 65536.0 - 0.5;
+}
+
+int main(int argc, char **argv)
+{
+  const PetscInt n = NN;
+  PetscReal     *M, err = 0, herr = 0;
+  PetscScalar   *X, *Z, *R, *Y, *z;
+  LmgBand        B;
+  unsigned       seed = 7;
+  char           msg[256];
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(PetscMalloc6(n * n, &M, n * n, &X, n * n, &Z, n * n, &R, n * n, &Y, n, &z));
+  /* M: a band of half-width 12 whose entries decay away from it; beyond 20 they are below 1e-14 of the largest */
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt i = 0; i < n; i++) {
+      PetscInt d = PetscAbsInt(i - j);
+      M[i + n * j] = d <= 12 ? Rand(&seed) + 1 : (d <= 20 ? 1e-13 : 1e-16) * Rand(&seed);
+    }
+  for (PetscInt i = 0; i < n * n; i++) X[i] = Rand(&seed) + PETSC_i * Rand(&seed);
+  PetscCall(LmgBandCreate(n, M, 1e-14, &B));
+  snprintf(msg, sizeof msg, "band of a decaying matrix: widest column %d of %d (entries below 1e-14 max dropped)", (int)B.width, (int)n);
+  LMG_TEST(msg, B.width == 41);
+
+  /* Z = X B against the plain triple loop over the kept entries; and against all of M to the dropped size */
+  LmgBandMultRight(&B, X, Z);
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt a = 0; a < n; a++) {
+      PetscScalar s = 0, t = 0;
+      for (PetscInt k = 0; k < n; k++) {
+        t += X[a + n * k] * M[k + n * j];
+        if (PetscAbsInt(k - j) <= 20) s += X[a + n * k] * M[k + n * j];
+      }
+      err  = PetscMax(err, PetscAbsScalar(Z[a + n * j] - s));
+      herr = PetscMax(herr, PetscAbsScalar(Z[a + n * j] - t));
+    }
+  snprintf(msg, sizeof msg, "X B (banded) equals the plain loop over the band (max %.1e < 1e-13) and the dense product to the dropped size (%.1e < 1e-13)", (double)err, (double)herr);
+  LMG_TEST(msg, err < 1e-13 && herr < 1e-13);
+
+  /* folds: Z^dagger - Z, and c conj(P) o (Y + Y^dagger) with P_ab = z_a conj(z_b) */
+  for (PetscInt a = 0; a < n; a++) z[a] = PetscExpComplex(PETSC_i * 0.37 * (PetscReal)a);
+  PetscCall(PetscArraycpy(R, X, n * n));
+  LmgFoldAntiHermitian(n, R);
+  PetscCall(PetscArraycpy(Y, X, n * n));
+  LmgFoldHermitian(n, 0.5, z, Y);
+  err = herr = 0;
+  for (PetscInt b = 0; b < n; b++)
+    for (PetscInt a = 0; a < n; a++) {
+      PetscScalar s = PetscConj(X[b + n * a]) - X[a + n * b], h = 0.5 * PetscConj(z[a]) * z[b] * (X[a + n * b] + PetscConj(X[b + n * a]));
+      err  = PetscMax(err, PetscAbsScalar(R[a + n * b] - s));
+      herr = PetscMax(herr, PetscAbsScalar(Y[a + n * b] - h));
+    }
+  snprintf(msg, sizeof msg, "folds: Z^dagger - Z (max %.1e) and c conj(P) o (Y + Y^dagger) (max %.1e), in place, < 1e-14", (double)err, (double)herr);
+  LMG_TEST(msg, err < 1e-14 && herr < 1e-14);
+
+  /* rotation and its inverse */
+  LmgRotate(n, z, PETSC_FALSE, X, R);
+  err = 0;
+  for (PetscInt b = 0; b < n; b++)
+    for (PetscInt a = 0; a < n; a++) err = PetscMax(err, PetscAbsScalar(R[a + n * b] - z[a] * PetscConj(z[b]) * X[a + n * b]));
+  LmgRotate(n, z, PETSC_TRUE, R, R);
+  for (PetscInt i = 0; i < n * n; i++) err = PetscMax(err, PetscAbsScalar(R[i] - X[i]));
+  snprintf(msg, sizeof msg, "rotation P o X and its inverse in place (max %.1e < 1e-14)", (double)err);
+  LMG_TEST(msg, err < 1e-14);
+
+  PetscCall(LmgBandDestroy(&B));
+  PetscCall(PetscFree6(M, X, Z, R, Y, z));
+  int rc = LmgTestSummary(PETSC_COMM_WORLD);
+  PetscCall(PetscFinalize());
+  return rc;
+}
