@@ -90,6 +90,11 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
 /* Entries of rho below this fraction of its largest are outside its support S in LmgLiouvilleCorrelate. */
 #define LMG_SUPPORT_DROP 1e-17
 
+static inline PetscReal Abs2(PetscScalar v)
+{
+  return PetscRealPart(v) * PetscRealPart(v) + PetscImaginaryPart(v) * PetscImaginaryPart(v);
+}
+
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
 {
   const PetscInt     n = L->n;
@@ -101,11 +106,11 @@ PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayRead(rho, &R));
-  for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, PetscAbsScalar(R[i]));
+  for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, Abs2(R[i])); /* squared moduli: no hypot per entry */
   PetscCall(PetscMalloc1(n, &S));
   for (PetscInt a = 0; a < n; a++) { /* column a of Hermitian rho is row a */
     PetscInt b = 0;
-    while (b < n && !(PetscAbsScalar(R[b + n * a]) > LMG_SUPPORT_DROP * big)) b++;
+    while (b < n && !(Abs2(R[b + n * a]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * big)) b++;
     if (b < n) S[m++] = a;
   }
   PetscCall(PetscMalloc3(m * m, &Rs, n * m, &Qs, n * m, &Y));
