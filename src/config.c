@@ -185,7 +185,7 @@ static PetscErrorCode ReadOptions(MPI_Comm comm, LmgConfig *cfg, char *err)
   PetscCall(PetscOptionsString("-initial", "Initial state: ground (|E0>), pointer ((|E0>+|E1>)/sqrt2) or thermal (Gibbs at T)", NULL, cfg->initial, cfg->initial, sizeof cfg->initial, NULL));
   PetscCall(PetscOptionsBool("-threshold", "Root-find the dephasing threshold gamma_c of each numerical level", NULL, cfg->threshold, &cfg->threshold, NULL));
   PetscCall(OptReal(PetscOptionsObject, "-dyn_max_gb", "Memory (GB) a full-space dynamics record may use (~640 n^2 bytes); larger ones fail with a message", 8.0, 0, &cfg->dyn_max_gb, err));
-  PetscCall(OptReal(PetscOptionsObject, "-dyn_max_steps", "Estimated time steps (4 tau_opt x the stiffest rate) beyond which a dynamics record fails with a message; the most steps of a trajectory", 1e6, 0, &cfg->dyn_max_steps, err));
+  PetscCall(OptReal(PetscOptionsObject, "-dyn_max_steps", "Estimated time steps (4 tau_opt x the fastest rate the integrator resolves) beyond which a dynamics record fails with a message; the most steps of a trajectory", 1e6, 0, &cfg->dyn_max_steps, err));
   PetscCall(OptReal(PetscOptionsObject, "-progress", "Seconds between progress lines on stderr", 5.0, 0, &cfg->progress, err));
   PetscOptionsEnd();
 

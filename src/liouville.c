@@ -63,11 +63,6 @@ PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const PetscReal *LmgLiouvilleEnergies(LmgLiouville L)
-{
-  return L->E;
-}
-
 /* y = s (E_a - E_b) x_ab + D x */
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
 {

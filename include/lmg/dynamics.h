@@ -15,7 +15,8 @@ typedef struct {
    units of `scale` seconds keep every record's time span O(1)); first step dt0 and steps at most dtmax in those units
    (the interpolant between steps is as accurate as the steps only when they resolve the slow dynamics); at most maxsteps steps; options
    prefix -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default).
-   Default: RK5(4) Dormand-Prince with its dense output, rtol = atol = 1e-8. */
+   Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = 1e-8 in the max norm (forward: rho) or 1e-7 in
+   the RMS norm (adjoint: Q_H). */
 PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
 /* Whether -dyn_frame selects the interaction picture (default) rather than the lab frame. */
 PetscErrorCode LmgPropagatorFrame(PetscBool *interaction);

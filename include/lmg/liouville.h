@@ -20,8 +20,6 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
 PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y);
 /* out = P o in (inverse: conj(P) o in), P as above; in == out allowed. */
 PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool inverse, Vec in, Vec out);
-/* Energies (rad/s, relative to E0) of the model's basis states, the eigenstates of its H. */
-const PetscReal *LmgLiouvilleEnergies(LmgLiouville L);
 /* Operators of the model as n x n matrices in vec form: rho0 (initial state: "ground", "pointer", "thermal"), Q. */
 PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho);
 PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q);
