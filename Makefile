@@ -1,29 +1,52 @@
-# lmgsweep: `make run` and `make check` install what is missing, build, and run.
-SHELL    := /bin/bash
-PETSC_PC := /usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-complex/lib/pkgconfig
-SLEPC_PC := /usr/lib/slepcdir/slepc3.18/x86_64-linux-gnu-complex/lib/pkgconfig
-PKGS     := slepc petsc hdf5-openmpi mpfr
-PKGCFG    = PKG_CONFIG_PATH=$(SLEPC_PC):$(PETSC_PC) pkg-config
-CC       := mpicc
-CFLAGS   := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude
-NP       ?= $(shell nproc)
-LDLIBS   := -lhdf5_hl -llapack -lblas -lm
+# lmgsweep. `make run` and `make check` install missing Debian packages (make deps), build and run; `make all` only
+# builds. On a cluster (PETSc/SLEPc from modules or Spack, no root): make all PETSC_DIR=... [PETSC_ARCH=...] SLEPC_DIR=...
+SHELL := /bin/bash
+NP    ?= $(shell nproc)
+
+# PETSc and SLEPc with complex scalars: Debian's (the default), or PETSC_DIR/PETSC_ARCH and SLEPC_DIR.
+ifdef PETSC_DIR
+  PETSC_PC := $(PETSC_DIR)/$(PETSC_ARCH)/lib/pkgconfig
+  SLEPC_PC := $(if $(SLEPC_DIR),$(SLEPC_DIR)/$(PETSC_ARCH)/lib/pkgconfig,)
+  PETSC_VARS := $(PETSC_DIR)/$(PETSC_ARCH)/lib/petsc/conf/petscvariables
+else
+  PETSC_PC := /usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-complex/lib/pkgconfig
+  SLEPC_PC := /usr/lib/slepcdir/slepc3.18/x86_64-linux-gnu-complex/lib/pkgconfig
+  PETSC_VARS := /usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-complex/lib/petsc/conf/petscvariables
+endif
+PKGCFG := PKG_CONFIG_PATH=$(SLEPC_PC):$(PETSC_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH)) pkg-config
+# HDF5 with MPI: Debian's hdf5-openmpi, else a pkg-config `hdf5`, else HDF5_DIR (HDF5_CFLAGS/HDF5_LIBS override all).
+HDF5_PKG    := $(shell $(PKGCFG) --exists hdf5-openmpi 2>/dev/null && echo hdf5-openmpi || ($(PKGCFG) --exists hdf5 2>/dev/null && echo hdf5))
+HDF5_CFLAGS ?= $(if $(HDF5_PKG),$(shell $(PKGCFG) --cflags $(HDF5_PKG)),$(if $(HDF5_DIR),-I$(HDF5_DIR)/include))
+HDF5_LIBS   ?= $(if $(HDF5_PKG),$(shell $(PKGCFG) --libs $(HDF5_PKG)),$(if $(HDF5_DIR),-L$(HDF5_DIR)/lib -Wl$(comma)-rpath$(comma)$(HDF5_DIR)/lib) -lhdf5) -lhdf5_hl
+MPFR_LIBS   ?= $(shell $(PKGCFG) --libs mpfr 2>/dev/null || echo -lmpfr)
+LAPACK_LIBS ?= $(or $(shell sed -n 's/^BLASLAPACK_LIB *= *//p' $(PETSC_VARS) 2>/dev/null),-llapack -lblas)
+comma := ,
+PETSC_CFLAGS := $(shell $(PKGCFG) --cflags slepc petsc 2>/dev/null)
+PETSC_LIBS   := $(shell $(PKGCFG) --libs slepc petsc 2>/dev/null)
+
+ifeq ($(origin CC),default)
+  CC := mpicc
+endif
+CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude $(PETSC_CFLAGS) $(HDF5_CFLAGS)
+LDLIBS  := $(PETSC_LIBS) $(HDF5_LIBS) $(MPFR_LIBS) $(LAPACK_LIBS) -lm
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
+# What `make deps` installs on Debian 12 (only the missing ones). slurm-wlm and munge: the local Slurm of tests/slurm;
+# Slurm's mpi/pmix plugin dlopens the unversioned libpmix.so, which only libpmix-dev ships.
 DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex3.18-dev libhdf5-openmpi-dev \
             libscalapack-openmpi-dev libmpfr-dev libopenblas0-serial pkg-config python3-h5py python3-numpy python3-scipy \
-            python3-matplotlib python3-pytest python3-qutip \
+            python3-matplotlib python3-pytest python3-qutip python3-xarray python3-h5netcdf python3-netcdf4 netcdf-bin \
             slurm-wlm munge libpmix-dev
-# slurm-wlm and munge: the local Slurm of tests/slurm. Slurm's mpi/pmix plugin (slurm-wlm-basic-plugins) dlopens the
-# unversioned libpmix.so, which only libpmix-dev ships.
 DEPS_STAMP := bin/.deps
 
-LIB_SRC  := config grid dicke splitting spectrum doublet band liouville liouville_full liouville_trunc propagate leggett threshold h5file h5records scheduler task launch
+LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_threshold dicke splitting spectrum doublet band \
+            liouville liouville_full liouville_trunc propagate leggett threshold h5file h5records scheduler task dryrun launch
 LIB_OBJ  := $(LIB_SRC:%=build/%.o)
 UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))
+BENCH    := bin/lmgbench bin/lmgdyn bin/lmgmfn
 HDRS     := $(wildcard include/lmg/*.h)
 
-.PHONY: all deps run check bench clean
+.PHONY: all deps run check bench clean toolchain
 all: bin/lmgsweep $(UNIT)
 
 # Install missing Debian packages (idempotent, non-interactive; needs root or sudo); checked again when DEB_PKGS changes.
@@ -37,39 +60,44 @@ $(DEPS_STAMP): Makefile
 	fi
 	@mkdir -p bin && touch $@
 
-build/%.o: src/%.c $(HDRS) | $(DEPS_STAMP)
+# One clear line when PETSc/SLEPc are not where the build looks (before any compiler error).
+toolchain:
+	@[ -n "$(PETSC_CFLAGS)" ] || { echo "lmgsweep: PETSc/SLEPc (complex) not found by pkg-config in $(PETSC_PC) $(SLEPC_PC): on Debian run 'make deps', on a cluster give PETSC_DIR=... [PETSC_ARCH=...] SLEPC_DIR=..."; exit 2; }
+	@command -v $(firstword $(CC)) >/dev/null || { echo "lmgsweep: the MPI compiler wrapper '$(CC)' is not on PATH (module load an MPI, or CC=...)"; exit 2; }
+
+build/%.o: src/%.c $(HDRS) | toolchain
 	@mkdir -p build
-	@echo "  CC $<"; $(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' $$($(PKGCFG) --cflags $(PKGS)) -c $< -o $@
+	@echo "  CC $<"; $(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' -c $< -o $@
 
 # The kernels of the dissipator vectorise at -O3 with plain complex products (x86-64-v3 clones chosen at run time).
 build/band.o: CFLAGS += -O3 -fcx-limited-range
 
 bin/lmgsweep: build/main.o $(LIB_OBJ)
-	@echo "  LD $@"; $(CC) -o $@ $^ $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
+	@mkdir -p bin
+	@echo "  LD $@"; $(CC) -o $@ $^ $(LDLIBS)
 
-bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS)
-	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -Itests/unit -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
+bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS) | toolchain
+	@mkdir -p bin
+	@echo "  LD $@"; $(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
-bin/lmgdyn: tests/bench/lmgdyn.c $(LIB_OBJ) $(HDRS)
-	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
-
-bin/lmgmfn: tests/bench/lmgmfn.c $(LIB_OBJ) $(HDRS)
-	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
-
-bin/lmgbench: tests/bench/lmgbench.c $(LIB_OBJ) $(HDRS)
-	@echo "  LD $@"; $(CC) $(CFLAGS) $$($(PKGCFG) --cflags $(PKGS)) -o $@ $< $(LIB_OBJ) $$($(PKGCFG) --libs $(PKGS)) $(LDLIBS)
+bin/lmg%: tests/bench/lmg%.c $(LIB_OBJ) $(HDRS) | toolchain
+	@mkdir -p bin
+	@echo "  LD $@"; $(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 # The default sweep on every core: rank 0 only schedules, so nproc + 1 ranks. Safe to repeat (-resume).
-run: all
+run: deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p results
 	bash tests/mpirun.sh $$(( $(NP) + 1 )) bin/lmgsweep -options_file inputs/default.opts -output results/default.h5 -resume
 	/usr/bin/python3 postprocess/table3.py results/default.h5
 
-check: all
+check: deps
+	@$(MAKE) --no-print-directory all
 	bash tests/run.sh
 
-bench: all bin/lmgbench bin/lmgdyn bin/lmgmfn
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH)
 	bash tests/bench/bench.sh
 
 clean:
-	rm -rf build bin/lmgsweep bin/test_* bin/lmgbench bin/lmgdyn bin/lmgmfn
+	rm -rf build bin/lmgsweep bin/test_* $(BENCH)

@@ -1,27 +1,31 @@
 #!/usr/bin/python3
-"""Loader for the single HDF5 file written by lmgsweep.
+"""Loader for the single HDF5 file written by lmgsweep (also readable as netCDF-4: xarray.open_dataset(FILE,
+group='spectrum', engine='h5netcdf' or 'netcdf4') gives each group with its coordinates).
 
     run = load("out.h5")
     run.attrs["J"], run.coords["N"], run.spectrum["dE"].data, run.spectrum["dE"].dims
 
-Every group other than /grid (spectrum, status, timing, dynamics, threshold, ...) becomes a dict name -> Var.
-Dimension names come from the HDF5 dimension scales attached to each dataset (the basename of the /grid dataset,
-so they match the keys of run.coords); unnamed dimensions fall back to dim_0, dim_1, ...
+Every group (spectrum, dynamics, threshold, status, timing, ...) becomes a dict name -> Var of its datasets; the
+coordinates (the 1-D dimension scales each group holds, equal across groups) are run.coords. Dimension names come from
+the scales attached to each dataset. Text datasets (char arrays over message_len / str_len) become str arrays.
 Float data of every record whose /status/<group> entry is not DONE is set to NaN (integer data is left as written).
 
-CLI: python3 lmgload.py FILE    prints grid sizes, records done/failed/pending and the failure messages.
+CLI: python3 lmgload.py FILE    prints the grid, per kind the records done/failed/skipped/pending and the reasons of
+the failed and skipped ones, one line per kind of reason with its count.
 """
+import re
 import sys
-from collections import namedtuple
+from collections import Counter, namedtuple
 
 import h5py
 import numpy as np
 
-PENDING, DONE, FAILED = 0, 1, 2
-STATUS_NAMES = {PENDING: "pending", DONE: "done", FAILED: "failed"}
+PENDING, DONE, FAILED, SKIPPED = 0, 1, 2, 3
+STATUS_NAMES = {PENDING: "pending", DONE: "done", FAILED: "failed", SKIPPED: "skipped"}
+NC_DIM_ONLY = b"This is a netCDF dimension but not a netCDF variable."
 
-Var = namedtuple("Var", "data dims units description")
-Var.__doc__ = "One dataset: data (numpy array), dims (coordinate names), units, description."
+Var = namedtuple("Var", "data dims units description long_name", defaults=("",))
+Var.__doc__ = "One dataset: data (numpy array), dims (coordinate names), units, description, long_name."
 
 
 class LmgFileError(Exception):
@@ -57,8 +61,10 @@ def _decode(v):
 
 
 def _read(ds):
-    """Dataset contents as numpy; fixed-length strings become a str array."""
+    """Dataset contents as numpy; text (char arrays, fixed-length strings) becomes a str array."""
     a = np.asarray(ds[()])
+    if a.dtype == np.dtype("S1") and a.ndim >= 1:  # netCDF char array: the last axis holds the characters
+        a = np.ascontiguousarray(a).view(f"S{a.shape[-1]}").reshape(a.shape[:-1])
     if a.dtype.kind == "S":
         a = np.char.rstrip(np.char.decode(a, "utf-8", "replace"), "\0")
     elif a.dtype.kind == "O":  # variable-length strings
@@ -66,14 +72,25 @@ def _read(ds):
     return a
 
 
+def _is_scale(ds):
+    return _decode(ds.attrs.get("CLASS", b"")) == "DIMENSION_SCALE"
+
+
+def _is_dim_only(ds):
+    name = ds.attrs.get("NAME", b"")
+    return isinstance(name, (bytes, np.bytes_)) and bytes(name).startswith(NC_DIM_ONLY)
+
+
 def _dims(ds):
-    """Coordinate names of ds from its attached dimension scales."""
+    """Coordinate names of ds from its attached dimension scales (a char array's text axis left out)."""
     names = []
     for i, dim in enumerate(ds.dims):
         name = None
         if len(dim):
             name = dim[0].name.rsplit("/", 1)[-1] or None
         names.append(name or _decode(dim.label) or f"dim_{i}")
+    if ds.dtype == np.dtype("S1") and names:
+        names = names[:-1]
     return tuple(names)
 
 
@@ -100,23 +117,27 @@ def open_file(path):
 
 
 def load(path, groups=None):
-    """Read the file into a Run (see the module docstring); groups: read only these groups (plus /grid, /status)."""
+    """Read the file into a Run (see the module docstring); groups: read only these groups (plus /status)."""
     with open_file(path) as f:
         run = Run(attrs={k: _decode(v) for k, v in f.attrs.items()}, coords={}, coord_info={})
-        if "grid" in f:
-            for name, ds in f["grid"].items():
-                run["coords"][name] = ds[()]
-                run["coord_info"][name] = {k: _decode(ds.attrs.get(k, "")) for k in ("units", "description")}
         for gname, grp in f.items():
-            if gname == "grid" or not isinstance(grp, h5py.Group):
+            if not isinstance(grp, h5py.Group):
                 continue
-            if groups is not None and gname not in groups and gname != "status":
-                continue
-            run[gname] = {
-                name: Var(_read(ds), _dims(ds), _decode(ds.attrs.get("units", "")),
-                          _decode(ds.attrs.get("description", "")))
-                for name, ds in grp.items() if isinstance(ds, h5py.Dataset)
-            }
+            want = groups is None or gname in groups or gname == "status"
+            run[gname] = {}
+            for name, ds in grp.items():
+                if not isinstance(ds, h5py.Dataset) or _is_dim_only(ds):
+                    continue
+                if _is_scale(ds):
+                    run["coords"].setdefault(name, ds[()])
+                    run["coord_info"].setdefault(name, {k: _decode(ds.attrs.get(k, "")) for k in ("units", "description", "long_name")})
+                    continue
+                if not want:
+                    continue
+                run[gname][name] = Var(_read(ds), _dims(ds), _decode(ds.attrs.get("units", "")),
+                                       _decode(ds.attrs.get("description", "")), _decode(ds.attrs.get("long_name", "")))
+            if not run[gname]:  # coordinates only (the /grid of files of format 1)
+                del run[gname]
     for gname, status in run.get("status", {}).items():
         if gname in run and gname != "status":
             run[gname] = {k: _mask(v, status) for k, v in run[gname].items()}
@@ -140,8 +161,30 @@ def load_xarray(path):
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
+def reason_key(message):
+    """The message with its numbers replaced by '#': records whose messages share a key failed or were skipped for
+    one kind of reason (the engine's closing summary counts them the same way)."""
+    return re.sub(r"\d[\d.]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?", "#", message)
+
+
+def reasons(run, kind, status):
+    """[(count, key, an example message with the coordinates of its record), ...] of the records of `kind` with
+    `status`, most frequent first."""
+    st, msg, c = run["status"][kind], run["status"].get(f"{kind}_message"), run["coords"]
+    found, first = Counter(), {}
+    for idx in zip(*np.nonzero(st.data == status)):
+        m = str(msg.data[idx]) if msg is not None else ""
+        k = reason_key(m)
+        found[k] += 1
+        if k not in first:
+            where = ", ".join(f"{d}={c[d][i]}" if d in c else f"{d}={i}" for d, i in zip(st.dims, idx))
+            first[k] = f"{where}: {m}"
+    return [(n, k, first[k]) for k, n in found.most_common()]
+
+
 def summary(run):
-    """Multi-line text: run identity, grid sizes, per-group record counts and failure messages."""
+    """Multi-line text: run identity, grid sizes, per-kind record counts and the reasons of failed and skipped records
+    (one line per kind of reason, with its count and an example)."""
     a, c = run["attrs"], run["coords"]
     out = [f"lmgsweep {a.get('version', '?')} ({a.get('git_commit', '?')}), created {a.get('created', '?')}, "
            f"finished {a.get('finished') or 'NO (run did not finish cleanly)'}",
@@ -154,12 +197,12 @@ def summary(run):
         s = st.data
         n = {k: int(np.sum(s == k)) for k in STATUS_NAMES}
         other = s.size - sum(n.values())
-        out.append(f"{g}: {s.size} records: {n[DONE]} done, {n[FAILED]} failed, {n[PENDING]} pending"
+        out.append(f"{g}: {s.size} records: {n[DONE]} done, {n[FAILED]} failed, {n[SKIPPED]} skipped, {n[PENDING]} pending"
                    + (f", {other} with unknown status" if other else ""))
-        msg = run["status"].get(f"{g}_message")
-        for idx in zip(*np.nonzero(s == FAILED)):
-            where = ", ".join(f"{d}={c[d][i]}" if d in c else f"{d}={i}" for d, i in zip(st.dims, idx))
-            out.append(f"  failed at {where}: {msg.data[idx] if msg is not None else ''}")
+        for status in (FAILED, SKIPPED):
+            for count, key, example in reasons(run, g, status):
+                text = example if count == 1 else f"{key}  (e.g. {example})"
+                out.append(f"  {count} {STATUS_NAMES[status]}: {text}")
     return "\n".join(out)
 
 

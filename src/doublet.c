@@ -15,7 +15,7 @@ static PetscReal HalfSum(const LmgSpectrum *sp, const PetscReal *a, const PetscR
   return s;
 }
 
-PetscErrorCode LmgSpectrumDerive(LmgSpectrum *sp, const LmgConfig *cfg)
+PetscErrorCode LmgSpectrumDerive(LmgSpectrum *sp)
 {
   PetscReal N = (PetscReal)sp->N, g = sp->g, ms = g < 1 ? PetscSqrtReal(1 - g * g) : 0;
   PetscReal zp = N * ms / 2, J01sq;
@@ -37,6 +37,6 @@ PetscErrorCode LmgSpectrumDerive(LmgSpectrum *sp, const LmgConfig *cfg)
   sp->S_inst      = ms > 0 ? atanh(ms) - ms : 0;
   sp->S_overlap   = pow(g, N);
   sp->gap_ratio   = sp->nev > 2 ? (sp->E[2] - sp->E[0]) / sp->dE : NAN; /* NaN propagates an unresolved dE */
-  sp->dE_over_kT  = LMG_HBAR * sp->dE / (LMG_KB * cfg->T);
+  sp->dE_over_kT  = LMG_HBAR * sp->dE / (LMG_KB * sp->T);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

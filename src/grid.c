@@ -1,79 +1,180 @@
-/* Grid: flat task index <-> (N, Gamma/J) coordinates, and the cost model the master sorts by. */
+/* Grid: the axes (read from -N, -gamma_over_J, -gamma_phi, -levels), flat task index <-> record of a kind, and the
+   cost order the master hands records out in. */
 #include <math.h>
-#include "lmg/grid.h"
+#include <string.h>
+#include "lmg/kind.h"
+#include "lmg/options.h"
 
-PetscInt LmgGridSpectrumCount(const LmgConfig *cfg)
+static const LmgOption opts[] = {
+  {"-N", "370", "Atom numbers N (integers >= 2): a list 100,200,370, a range a:b:n (n points, ends included) or log:a:b:n"},
+  {"-gamma_over_J", "0.95", "Transverse field ratios Gamma/J (> 0): list, a:b:n or log:a:b:n"},
+  {"-gamma_phi", "0.05", "Collective dephasing rates gamma_phi in 1/s (>= 0): list, a:b:n or log:a:b:n"},
+  {"-levels", "2,3,5,10", "Models of the dynamics: k-level truncations (integers k >= 2) and/or full (the whole Dicke space); none: spectra only"},
+};
+const LmgOptionTable LmgGridOptionTable = LMG_TABLE("The grid (every combination is computed)", opts);
+
+/* -N: integers >= 2. */
+static int CheckN(const char *text, LmgConfig *cfg, char *err)
 {
-  return cfg->nN * cfg->nG;
+  PetscReal *v;
+  char       why[256];
+  if (LmgRangeParse(text, &cfg->nN, &v, why, sizeof why)) return snprintf(err, LMG_ERR_LEN, "-N %.200s: %s", text, why), 1;
+  cfg->N = (PetscInt *)malloc((size_t)cfg->nN * sizeof(PetscInt));
+  for (PetscInt i = 0; i < cfg->nN; i++) {
+    if (v[i] != floor(v[i]) || v[i] < 2 || v[i] > 1e8) {
+      snprintf(err, LMG_ERR_LEN, "-N %.200s: %.17g is not an integer from 2 to 100000000", text, (double)v[i]);
+      free(v);
+      return 1;
+    }
+    cfg->N[i] = (PetscInt)v[i];
+  }
+  free(v);
+  return 0;
+}
+
+/* -levels: integers >= 2 or `full` (stored as 0), no repeats; `none` alone: no dynamics. */
+static int CheckLevels(const char *text, LmgConfig *cfg, char *err)
+{
+  char *buf = strdup(text), *save = NULL, *item;
+  int   bad = 0;
+  cfg->nLevel = 0;
+  cfg->level  = (PetscInt *)malloc((strlen(text) / 2 + 2) * sizeof(PetscInt));
+  if (!strcmp(text, "none")) {
+    free(buf);
+    return 0;
+  }
+  if (text[0] == '\0' || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,")) bad = snprintf(err, LMG_ERR_LEN, "-levels %.200s: an empty list or an empty item", text) > 0;
+  for (item = bad ? NULL : strtok_r(buf, ",", &save); item && !bad; item = strtok_r(NULL, ",", &save)) {
+    double   v;
+    PetscInt k;
+    if (!strcmp(item, "full")) k = 0;
+    else if (LmgParseNumber(item, &v) && v == floor(v) && v >= 2 && v <= 1e8) k = (PetscInt)v;
+    else {
+      bad = snprintf(err, LMG_ERR_LEN, "-levels %.200s: unknown level '%.40s' (an integer k >= 2, or full; none alone for spectra only)", text, item) > 0;
+      break;
+    }
+    for (PetscInt i = 0; i < cfg->nLevel; i++)
+      if (cfg->level[i] == k) bad = snprintf(err, LMG_ERR_LEN, "-levels %.200s: level '%.40s' is listed twice", text, item) > 0;
+    cfg->level[cfg->nLevel++] = k;
+  }
+  free(buf);
+  return bad;
+}
+
+static int CheckReals(const char *opt, const char *text, PetscReal lo, PetscBool strict, PetscInt *n, PetscReal **v, char *err)
+{
+  char why[256];
+  if (LmgRangeParse(text, n, v, why, sizeof why)) return snprintf(err, LMG_ERR_LEN, "%s %.200s: %s", opt, text, why), 1;
+  for (PetscInt i = 0; i < *n; i++)
+    if ((*v)[i] < lo || (strict && (*v)[i] == lo)) return snprintf(err, LMG_ERR_LEN, "%s %.200s: %g must be %s %g", opt, text, (double)(*v)[i], strict ? ">" : ">=", (double)lo), 1;
+  return 0;
+}
+
+PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err)
+{
+  const char *t[4];
+  PetscFunctionBeginUser;
+  for (int i = 0; i < 4; i++) PetscCall(LmgOptionsText(&opts[i], &t[i], NULL));
+  if (!err[0]) CheckN(t[0], cfg, err);
+  if (!err[0]) CheckReals("-gamma_over_J", t[1], 0, PETSC_TRUE, &cfg->nG, &cfg->gamma_over_J, err);
+  if (!err[0]) CheckReals("-gamma_phi", t[2], 0, PETSC_FALSE, &cfg->nGphi, &cfg->gamma_phi, err);
+  if (!err[0]) CheckLevels(t[3], cfg, err);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+LmgAxisInfo LmgGridAxis(const LmgConfig *cfg, LmgAxis a)
+{
+  LmgAxisInfo x = {NULL, "1", NULL, 0, NULL, NULL};
+  switch (a) {
+  case LMG_AX_N: x = (LmgAxisInfo){"N", "1", "number of atoms (spin-1/2 particles) N", cfg->nN, NULL, cfg->N}; break;
+  case LMG_AX_G: x = (LmgAxisInfo){"gamma_over_J", "1", "transverse field ratio Gamma/J", cfg->nG, cfg->gamma_over_J, NULL}; break;
+  case LMG_AX_P: x = (LmgAxisInfo){"gamma_phi", "1/s", "collective dephasing rate gamma_phi", cfg->nGphi, cfg->gamma_phi, NULL}; break;
+  case LMG_AX_L: x = (LmgAxisInfo){"level", "1", "model: k of a k-level truncation, 0 for the full Dicke space", cfg->nLevel, NULL, cfg->level}; break;
+  case LMG_AX_TAU: x = (LmgAxisInfo){"tau_over_tau_opt", "1", "K3 interval tau in units of tau_opt = pi/(3 dE) of the record", cfg->dyn.ntau, cfg->dyn.tau, NULL}; break;
+  case LMG_AX_EIG: x = (LmgAxisInfo){"eigen_index", "1", "index i of the eigenvalue E_i (ascending)", cfg->spec.nev, NULL, NULL}; break;
+  case LMG_AX_DOUBLET: x = (LmgAxisInfo){"doublet", "1", "member of the ground doublet: 0 (E0), 1 (E1)", 2, NULL, NULL}; break;
+  default: break;
+  }
+  return x;
+}
+
+PetscInt LmgGridKindCount(const LmgConfig *cfg, PetscInt k)
+{
+  const LmgKind *kind = LmgKinds[k];
+  PetscInt       n    = 1;
+  if (!kind->enabled(cfg)) return 0;
+  for (PetscInt a = 0; a < kind->naxes; a++) n *= LmgGridAxis(cfg, kind->axes[a]).n;
+  return n;
+}
+
+PetscInt LmgGridKindStart(const LmgConfig *cfg, PetscInt k)
+{
+  PetscInt t = 0;
+  for (PetscInt i = 0; i < k; i++) t += LmgGridKindCount(cfg, i);
+  return t;
 }
 
 PetscInt LmgGridTaskCount(const LmgConfig *cfg)
 {
-  return cfg->nN * cfg->nG * (1 + cfg->nGphi * cfg->nLevel + cfg->nLevel);
+  return LmgGridKindStart(cfg, LmgNKinds);
 }
 
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
 {
-  LmgTask  task;
-  PetscInt nS = LmgGridSpectrumCount(cfg), nD = nS * cfg->nGphi * cfg->nLevel, r;
-  task.kind = t < nS ? LMG_TASK_SPECTRUM : t < nS + nD ? LMG_TASK_DYNAMICS : LMG_TASK_THRESHOLD;
-  r         = task.kind == LMG_TASK_SPECTRUM ? t : task.kind == LMG_TASK_DYNAMICS ? t - nS : t - nS - nD;
+  LmgTask  task = {0, -1, -1, -1, -1, 0, 0};
+  PetscInt r    = t, nk;
+  while (task.kind < LmgNKinds - 1 && r >= (nk = LmgGridKindCount(cfg, task.kind))) r -= nk, task.kind++;
   task.record = r;
-  task.iP = task.iL = -1;
-  if (task.kind != LMG_TASK_SPECTRUM) {
-    task.iL = r % cfg->nLevel;
-    r /= cfg->nLevel;
+  for (PetscInt a = LmgKinds[task.kind]->naxes - 1; a >= 0; a--) { /* C order: the last axis runs fastest */
+    LmgAxis  ax = LmgKinds[task.kind]->axes[a];
+    PetscInt n = LmgGridAxis(cfg, ax).n, i = r % n;
+    r /= n;
+    if (ax == LMG_AX_N) task.iN = i;
+    else if (ax == LMG_AX_G) task.iG = i;
+    else if (ax == LMG_AX_P) task.iP = i;
+    else if (ax == LMG_AX_L) task.iL = i;
   }
-  if (task.kind == LMG_TASK_DYNAMICS) {
-    task.iP = r % cfg->nGphi;
-    r /= cfg->nGphi;
-  }
-  task.iN    = r / cfg->nG;
-  task.iG    = r % cfg->nG;
-  task.group = r;
+  task.group = task.iN * cfg->nG + task.iG;
   return task;
 }
 
-/* Spectrum: O(N) sparse solves, plus the extended-precision splitting where the doublet is deep (~ N bits).
-   Dynamics: k levels (full: k = N+1) ~ k^3 per evaluation in the eigenbasis, times a few hundred evaluations.
-   In microseconds on one core (full space: 0.4 s at N = 100, 3 s at 200, 30 s at 370). */
 PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t)
 {
-  LmgTask   task = LmgGridTask(cfg, t);
-  PetscReal N = (PetscReal)cfg->N[task.iN], g = cfg->gamma_over_J[task.iG];
-  PetscReal m = g < 1 ? PetscSqrtReal(1 - g * g) : 0, S = m > 0 ? atanh(m) - m : 0;
-  PetscReal bits = PetscMin(N * S / log(2.0), (PetscReal)cfg->dE_max_bits);
-  if (task.kind != LMG_TASK_SPECTRUM) {
-    PetscInt  k = cfg->level[task.iL];
-    PetscReal n = k ? (PetscReal)k : N + 1, c = 1e4 + (k ? 0.5 * n * n * n : 40 * n * n); /* us; full: measured N = 370, 2000 */
-    return task.kind == LMG_TASK_DYNAMICS ? c : cfg->threshold ? 20 * c : 10; /* ~20 solves for a root */
-  }
-  return 5 * N * (1 + (bits > 40 ? 1e-2 * bits : 0));
+  LmgTask task = LmgGridTask(cfg, t);
+  return LmgKinds[task.kind]->cost(cfg, &task);
 }
 
 /* Order: the costliest (N, Gamma/J) group first, and within a group the spectrum record first, then its costliest
    records — with the scheduler's group affinity a team computes each spectrum once and reuses it. */
-static const LmgConfig *sort_cfg;
-static PetscReal       *sort_group_cost;
-static int CompareTask(const void *a, const void *b)
+typedef struct {
+  PetscInt  t, group, kind;
+  PetscReal cost, group_cost;
+} Key;
+
+static int CompareKey(const void *a, const void *b)
 {
-  PetscInt  ta = *(const PetscInt *)a, tb = *(const PetscInt *)b;
-  LmgTask   xa = LmgGridTask(sort_cfg, ta), xb = LmgGridTask(sort_cfg, tb);
-  PetscReal ga = sort_group_cost[xa.group], gb = sort_group_cost[xb.group], ca, cb;
-  if (xa.group != xb.group) return ga > gb ? -1 : ga < gb ? 1 : (xa.group > xb.group) - (xa.group < xb.group);
-  if (xa.kind != xb.kind && (xa.kind == LMG_TASK_SPECTRUM || xb.kind == LMG_TASK_SPECTRUM)) return xa.kind == LMG_TASK_SPECTRUM ? -1 : 1;
-  ca = LmgGridTaskCost(sort_cfg, ta), cb = LmgGridTaskCost(sort_cfg, tb);
-  return ca > cb ? -1 : ca < cb ? 1 : (ta > tb) - (ta < tb);
+  const Key *x = (const Key *)a, *y = (const Key *)b;
+  if (x->group != y->group) return x->group_cost > y->group_cost ? -1 : x->group_cost < y->group_cost ? 1 : (x->group > y->group) - (x->group < y->group);
+  if ((x->kind == LMG_KIND_SPECTRUM) != (y->kind == LMG_KIND_SPECTRUM)) return x->kind == LMG_KIND_SPECTRUM ? -1 : 1;
+  return x->cost > y->cost ? -1 : x->cost < y->cost ? 1 : (x->t > y->t) - (x->t < y->t);
 }
 
 PetscErrorCode LmgGridOrderByCost(const LmgConfig *cfg, PetscInt n, PetscInt *tasks)
 {
-  PetscInt nt = LmgGridTaskCount(cfg);
+  PetscInt   nt = LmgGridTaskCount(cfg);
+  PetscReal *gc;
+  Key       *key;
   PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(LmgGridSpectrumCount(cfg), &sort_group_cost));
-  for (PetscInt t = 0; t < nt; t++) sort_group_cost[LmgGridTask(cfg, t).group] += LmgGridTaskCost(cfg, t);
-  sort_cfg = cfg;
-  qsort(tasks, (size_t)n, sizeof *tasks, CompareTask);
-  PetscCall(PetscFree(sort_group_cost));
+  PetscCall(PetscCalloc1(cfg->nN * cfg->nG, &gc));
+  PetscCall(PetscMalloc1(n, &key));
+  for (PetscInt t = 0; t < nt; t++) gc[LmgGridTask(cfg, t).group] += LmgGridTaskCost(cfg, t);
+  for (PetscInt i = 0; i < n; i++) {
+    LmgTask x = LmgGridTask(cfg, tasks[i]);
+    key[i]    = (Key){tasks[i], x.group, x.kind, LmgGridTaskCost(cfg, tasks[i]), gc[x.group]};
+  }
+  qsort(key, (size_t)n, sizeof *key, CompareKey);
+  for (PetscInt i = 0; i < n; i++) tasks[i] = key[i].t;
+  PetscCall(PetscFree(key));
+  PetscCall(PetscFree(gc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

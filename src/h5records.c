@@ -1,224 +1,270 @@
-/* HDF5 records: the field tables of /spectrum and /dynamics (name, units, description, shape, type), their
-   collective creation with scales attached, and independent per-record writes (data, timing, then status). */
+/* HDF5 records: the layout of every kind of the table — /<kind>/<field> beside the coordinates it uses, /status and
+   /timing — created collectively in the netCDF-4 form (coordinates as dimension scales in each group, strings as char
+   arrays over a dimension without a variable), and the independent per-record writes (data, message, timing, status). */
 #include <hdf5_hl.h>
 #include <math.h>
-#include <stddef.h>
 #include <string.h>
 #include "lmg/h5out.h"
 
-typedef enum { SH_S, SH_NEV, SH_2, SH_D, SH_DT, SH_T } Shape; /* [N,G] [N,G,nev] [N,G,2] [N,G,P,L] [N,G,P,L,tau] [N,G,L] */
-typedef enum { F64, I8, I32, S32 } Kind;
-typedef struct {
-  const char *name, *units, *desc;
-  Shape       shape;
-  Kind        kind;
-  size_t      off;   /* offset in the record struct */
-  int         isptr; /* the member is a pointer to the values */
-} Field;
+#define NC_DIM_ONLY "This is a netCDF dimension but not a netCDF variable."
 
-#define SP(m) offsetof(LmgSpectrum, m)
-static const Field spec_fields[] = {
-  {"E", "rad/s", "lowest eigenvalues E_i of H", SH_NEV, F64, SP(E), 1},
-  {"E_err", "rad/s", "rigorous error bound of E_i (Kato-Temple / Bauer-Fike plus rounding)", SH_NEV, F64, SP(Eerr), 1},
-  {"parity", "1", "parity of E_i: +1 even, -1 odd (0: not computed)", SH_NEV, I8, SP(parity), 1},
-  {"Jz2", "1", "<E_i|Jz^2|E_i>", SH_NEV, F64, SP(Jz2), 1},
-  {"dE", "rad/s", "tunnel splitting E1 - E0 (NaN where dE_resolved = 0)", SH_S, F64, SP(dE), 0},
-  {"dE_resolved", "1", "1 when dE is resolved to >= 6 significant digits, else 0", SH_S, I8, SP(dE_resolved), 0},
-  {"dE_bits", "bit", "precision that resolved dE: 53 (double) or the MPFR precision; 0 unresolved", SH_S, I32, SP(dE_bits), 0},
-  {"gap_ratio", "1", "(E2 - E0)/dE", SH_S, F64, SP(gap_ratio), 0},
-  {"J01", "1", "|<E0|Jz|E1>|", SH_S, F64, SP(J01), 0},
-  {"q01", "1", "|<E0|sign(Jz)|E1>|", SH_S, F64, SP(q01), 0},
-  {"G01", "1", "(Jz2[0] + Jz2[1])/2", SH_S, F64, SP(G01), 0},
-  {"G_loc", "1", "(N m*)^2/2, m* = sqrt(1 - (Gamma/J)^2)", SH_S, F64, SP(G_loc), 0},
-  {"eta_MF", "1", "G_loc/G01", SH_S, F64, SP(eta_MF), 0},
-  {"eta_exact", "1", "1 + J01^2/G01", SH_S, F64, SP(eta_exact), 0},
-  {"eta_quantum", "1", "(N m*/2)^2/G01", SH_S, F64, SP(eta_quantum), 0},
-  {"leakage", "1", "(Jz2[i] - J01^2)/Jz2[i], i = 0, 1", SH_2, F64, SP(leakage), 0},
-  {"leakage_avg", "1", "(G01 - J01^2)/G01", SH_S, F64, SP(leakage_avg), 0},
-  {"delta_G", "1", "(N m*/2)^2 - G01", SH_S, F64, SP(delta_G), 0},
-  {"Delta_zp", "1", "N m*/2 - J01", SH_S, F64, SP(Delta_zp), 0},
-  {"S_inst", "1", "artanh(m*) - m*", SH_S, F64, SP(S_inst), 0},
-  {"S_overlap", "1", "(Gamma/J)^N", SH_S, F64, SP(S_overlap), 0},
-  {"dE_over_kT", "1", "hbar dE/(k_B T)", SH_S, F64, SP(dE_over_kT), 0},
-};
-#define DY(m) offsetof(LmgDynamics, m)
-static const Field dyn_fields[] = {
-  {"K3", "1", "K3(tau) = C(0,tau) + C(tau,2tau) - C(0,2tau) on the tau grid (/grid/tau_over_tau_opt)", SH_DT, F64, DY(K3), 1},
-  {"K3_opt", "1", "K3 at tau_opt = pi/(3 dE)", SH_D, F64, DY(K3_opt), 0},
-  {"K3_max", "1", "largest K3 on the tau grid", SH_D, F64, DY(K3_max), 0},
-  {"tau_at_max", "s", "tau of K3_max", SH_D, F64, DY(tau_at_max), 0},
-  {"tau_opt", "s", "pi/(3 dE)", SH_D, F64, DY(tau_opt), 0},
-  {"secular", "1", "2 dE T2 with T2 = 1/(gamma_phi G01) (inf at gamma_phi = 0)", SH_D, F64, DY(secular), 0},
-  {"steps", "1", "time steps of the forward (rho) and adjoint (Q) trajectories together", SH_D, I32, DY(steps), 0},
-  {"rejects", "1", "rejected time steps, both trajectories", SH_D, I32, DY(rejects), 0},
-  {"trace_err", "1", "max over the forward trajectory of |Tr rho - 1|", SH_D, F64, DY(trace_err), 0},
-  {"herm_err", "1", "max over the forward trajectory of |rho - rho^dagger|", SH_D, F64, DY(herm_err), 0},
-  {"integrator", "1", "PETSc TS type of the integration (default rk: RK5(4) Bogacki-Shampine, rtol = atol = 1e-9)", SH_D, S32, DY(integrator), 0},
-};
-#define TH(m) offsetof(LmgThreshold, m)
-static const Field thr_fields[] = {
-  {"gamma_c_A", "1/s", "mean-field closed form (3/pi) a* dE/G_loc, a* = -ln(sqrt(1 + 2/q01^2) - 1) (level-independent)", SH_T, F64, TH(gamma_c_A), 0},
-  {"gamma_c_B", "1/s", "secular two-level closed form (3/pi) a* dE/G01 (level-independent)", SH_T, F64, TH(gamma_c_B), 0},
-  {"gamma_c", "1/s", "numerical threshold of the level: K3_opt(gamma_c) = 1 (-threshold; NaN otherwise)", SH_T, F64, TH(gamma_c), 0},
-  {"K3_opt_at_zero", "1", "K3_opt of the level at gamma_phi = 0 (-threshold)", SH_T, F64, TH(K3_opt_at_zero), 0},
-  {"evaluations", "1", "dynamics solves spent on gamma_c", SH_T, I32, TH(evaluations), 0},
-};
-#define NSPEC ((PetscInt)(sizeof spec_fields / sizeof spec_fields[0]))
-#define NTHR  ((PetscInt)(sizeof thr_fields / sizeof thr_fields[0]))
-#define NDYN  ((PetscInt)(sizeof dyn_fields / sizeof dyn_fields[0]))
-
-static int Rank(Shape s)
+/* A 1-D coordinate of axis a in loc (same values on every rank), made a dimension scale. */
+static PetscErrorCode Coordinate(hid_t loc, const LmgConfig *cfg, LmgAxis a, hid_t *d)
 {
-  return s == SH_S ? 2 : s == SH_D ? 4 : s == SH_DT ? 5 : 3; /* SH_NEV, SH_2, SH_T: 3 */
-}
-
-static void Dims(const LmgH5 *h5, Shape s, hsize_t *d)
-{
-  d[0] = (hsize_t)h5->nN, d[1] = (hsize_t)h5->nG;
-  if (s == SH_NEV) d[2] = (hsize_t)h5->nev;
-  if (s == SH_2) d[2] = 2;
-  if (s == SH_D || s == SH_DT) d[2] = (hsize_t)h5->nP, d[3] = (hsize_t)h5->nL;
-  if (s == SH_DT) d[4] = (hsize_t)h5->ntau;
-  if (s == SH_T) d[2] = (hsize_t)h5->nL;
-}
-
-static hid_t Type(const LmgH5 *h5, Kind k)
-{
-  return k == F64 ? H5T_NATIVE_DOUBLE : k == I8 ? H5T_NATIVE_INT8 : k == I32 ? H5T_NATIVE_INT32 : h5->str32;
-}
-
-static PetscErrorCode Attach(hid_t d, const hid_t sc[LMG_NSCALE], Shape s)
-{
+  LmgAxisInfo x = LmgGridAxis(cfg, a);
+  hsize_t     n = (hsize_t)x.n;
+  hid_t       type = x.real ? H5T_NATIVE_DOUBLE : a == LMG_AX_N ? H5T_NATIVE_INT64 : H5T_NATIVE_INT32;
+  int64_t    *i64;
+  int32_t    *i32;
   PetscFunctionBeginUser;
-  LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_N], 0));
-  LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_G], 1));
-  if (s == SH_NEV) LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_EIG], 2));
-  if (s == SH_2) LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_DOUBLET], 2));
-  if (s == SH_D || s == SH_DT) {
-    LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_P], 2));
-    LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_L], 3));
-  }
-  if (s == SH_DT) LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_TAU], 4));
-  if (s == SH_T) LmgCallHDF5(H5DSattach_scale(d, sc[LMG_SC_L], 2));
+  PetscCall(PetscMalloc2(x.n, &i64, x.n, &i32));
+  for (PetscInt i = 0; i < x.n; i++) i64[i] = x.ints ? x.ints[i] : i, i32[i] = (int32_t)i64[i];
+  PetscCall(LmgH5CreateDataset(loc, x.name, type, 1, &n, NULL, x.units, x.long_name, x.long_name, d));
+  LmgCallHDF5(H5Dwrite(*d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, x.real ? (const void *)x.real : type == H5T_NATIVE_INT64 ? (const void *)i64 : (const void *)i32));
+  LmgCallHDF5(H5DSset_scale(*d, x.name));
+  PetscCall(PetscFree2(i64, i32));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* /<name>/<field> for every field, and /status/<name>, /status/<name>_message, /timing/<name>, /timing/<name>_team. */
-static PetscErrorCode CreateGroup(const LmgH5 *h5, const char *name, const Field *f, PetscInt nf, Shape base, const hid_t sc[LMG_NSCALE], LmgH5Group *g)
+/* A netCDF dimension without a variable (the length of char arrays): a never-written scale with netCDF's NAME. */
+static PetscErrorCode DimOnly(hid_t loc, const char *name, hsize_t len, hid_t *d)
 {
-  hid_t         loc;
-  hsize_t       d[5];
-  const double  nan = NAN;
-  const int32_t zero = 0, minus1 = -1;
-  const char    empty[LMG_MSG_LEN] = "";
-  char          nm[64], desc[128];
+  char nm[80];
+  hid_t s;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(nf, &g->dset));
-  LmgCallHDF5(loc = H5Gcreate2(h5->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (PetscInt i = 0; i < nf; i++) {
-    Dims(h5, f[i].shape, d);
-    PetscCall(LmgH5CreateDataset(loc, f[i].name, Type(h5, f[i].kind), Rank(f[i].shape), d, f[i].kind == F64 ? (const void *)&nan : f[i].kind == S32 ? (const void *)empty : (const void *)&zero, f[i].units, f[i].desc, &g->dset[i]));
-    PetscCall(Attach(g->dset[i], sc, f[i].shape));
+  snprintf(nm, sizeof nm, "%s%10d", NC_DIM_ONLY, (int)len);
+  LmgCallHDF5(s = H5Screate_simple(1, &len, NULL));
+  LmgCallHDF5(*d = H5Dcreate2(loc, name, H5T_IEEE_F32BE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  LmgCallHDF5(H5DSset_scale(*d, nm));
+  LmgCallHDF5(H5Sclose(s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static hid_t MemType(const LmgH5 *h5, LmgFieldType t)
+{
+  return t == LMG_F64 ? H5T_NATIVE_DOUBLE : t == LMG_I8 ? H5T_NATIVE_INT8 : t == LMG_I32 ? H5T_NATIVE_INT32 : h5->chr;
+}
+
+/* Dimensions of kind k's records, then `extra` (an axis, or -1), then `strlen` (0: none); their scales sc[]. */
+static int Dims(const LmgH5 *h5, PetscInt k, PetscInt extra, hsize_t strlen, hsize_t *d)
+{
+  const LmgKind *kind = LmgKinds[k];
+  int            r    = 0;
+  for (PetscInt a = 0; a < kind->naxes; a++) d[r++] = (hsize_t)LmgGridAxis(h5->cfg, kind->axes[a]).n;
+  if (extra >= 0) d[r++] = (hsize_t)LmgGridAxis(h5->cfg, (LmgAxis)extra).n;
+  if (strlen) d[r++] = strlen;
+  return r;
+}
+
+static PetscErrorCode Attach(hid_t d, const LmgKind *kind, PetscInt extra, const hid_t sc[LMG_NAXES], hid_t str)
+{
+  unsigned r = 0;
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < kind->naxes; a++) LmgCallHDF5(H5DSattach_scale(d, sc[kind->axes[a]], r++));
+  if (extra >= 0) LmgCallHDF5(H5DSattach_scale(d, sc[extra], r++));
+  if (str) LmgCallHDF5(H5DSattach_scale(d, str, r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A char-array dataset (a netCDF text variable): _Encoding makes xarray decode it to str. */
+static PetscErrorCode CharDataset(const LmgH5 *h5, hid_t loc, const char *name, int rank, const hsize_t *dims, const char *long_name, const char *desc, hid_t *d)
+{
+  const char nul = 0;
+  PetscFunctionBeginUser;
+  PetscCall(LmgH5CreateDataset(loc, name, h5->chr, rank, dims, &nul, "1", long_name, desc, d));
+  PetscCall(LmgH5AttrString(*d, "_Encoding", "utf-8", 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /<kind>: its coordinates (record axes, trailing axes of its fields, str_len) and one dataset per field. */
+static PetscErrorCode CreateKind(LmgH5 *h5, PetscInt k)
+{
+  const LmgKind *kind = LmgKinds[k];
+  hid_t          loc, sc[LMG_NAXES] = {0}, str = 0;
+  hsize_t        d[8];
+  const double   nan = NAN;
+  const int32_t  zero = 0;
+  PetscFunctionBeginUser;
+  LmgCallHDF5(loc = H5Gcreate2(h5->file, kind->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (PetscInt a = 0; a < kind->naxes; a++) PetscCall(Coordinate(loc, h5->cfg, kind->axes[a], &sc[kind->axes[a]]));
+  for (PetscInt i = 0; i < kind->nfields; i++) {
+    const LmgField *f = &kind->fields[i];
+    if (f->extra >= 0 && !sc[f->extra]) PetscCall(Coordinate(loc, h5->cfg, (LmgAxis)f->extra, &sc[f->extra]));
+    if (f->type == LMG_STR && !str) PetscCall(DimOnly(loc, "str_len", LMG_STR_LEN, &str));
   }
+  PetscCall(PetscMalloc1(kind->nfields, &h5->g[k].dset));
+  for (PetscInt i = 0; i < kind->nfields; i++) {
+    const LmgField *f = &kind->fields[i];
+    int             r = Dims(h5, k, f->extra, f->type == LMG_STR ? LMG_STR_LEN : 0, d);
+    if (f->type == LMG_STR) PetscCall(CharDataset(h5, loc, f->name, r, d, f->long_name, f->desc, &h5->g[k].dset[i]));
+    else PetscCall(LmgH5CreateDataset(loc, f->name, MemType(h5, f->type), r, d, f->type == LMG_F64 ? (const void *)&nan : (const void *)&zero, f->units, f->long_name, f->desc, &h5->g[k].dset[i]));
+    PetscCall(Attach(h5->g[k].dset[i], kind, f->extra, sc, f->type == LMG_STR ? str : 0));
+  }
+  for (int a = 0; a < LMG_NAXES; a++)
+    if (sc[a]) LmgCallHDF5(H5Dclose(sc[a]));
+  if (str) LmgCallHDF5(H5Dclose(str));
   LmgCallHDF5(H5Gclose(loc));
-  Dims(h5, base, d);
-  snprintf(nm, sizeof nm, "status/%s", name);
-  snprintf(desc, sizeof desc, "%s record: 0 pending, 1 done, 2 failed", name);
-  PetscCall(LmgH5CreateDataset(h5->file, nm, H5T_NATIVE_INT8, Rank(base), d, &zero, "1", desc, &g->status));
-  snprintf(nm, sizeof nm, "status/%s_message", name);
-  snprintf(desc, sizeof desc, "why a %s record failed, or a note on it", name);
-  PetscCall(LmgH5CreateDataset(h5->file, nm, h5->strtype, Rank(base), d, empty, "1", desc, &g->message));
-  snprintf(nm, sizeof nm, "timing/%s", name);
-  snprintf(desc, sizeof desc, "wall time of the %s record", name);
-  PetscCall(LmgH5CreateDataset(h5->file, nm, H5T_NATIVE_DOUBLE, Rank(base), d, &nan, "s", desc, &g->time));
-  snprintf(nm, sizeof nm, "timing/%s_team", name);
-  snprintf(desc, sizeof desc, "team that computed the %s record (-1: none)", name);
-  PetscCall(LmgH5CreateDataset(h5->file, nm, H5T_NATIVE_INT32, Rank(base), d, &minus1, "1", desc, &g->team));
-  PetscCall(Attach(g->status, sc, base));
-  PetscCall(Attach(g->message, sc, base));
-  PetscCall(Attach(g->time, sc, base));
-  PetscCall(Attach(g->team, sc, base));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgH5RecordsCreate(LmgH5 *h5, const hid_t sc[LMG_NSCALE])
+/* /status or /timing: the coordinates of every enabled kind's record axes (and message_len in /status). */
+static PetscErrorCode CreateBook(LmgH5 *h5, const char *name, hid_t *loc, hid_t sc[LMG_NAXES], hid_t *msg)
 {
-  hid_t g;
   PetscFunctionBeginUser;
-  LmgCallHDF5(g = H5Gcreate2(h5->file, "status", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  LmgCallHDF5(H5Gclose(g));
-  LmgCallHDF5(g = H5Gcreate2(h5->file, "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  LmgCallHDF5(H5Gclose(g));
-  PetscCall(CreateGroup(h5, "spectrum", spec_fields, NSPEC, SH_S, sc, &h5->spec));
-  PetscCall(CreateGroup(h5, "dynamics", dyn_fields, NDYN, SH_D, sc, &h5->dyn));
-  PetscCall(CreateGroup(h5, "threshold", thr_fields, NTHR, SH_T, sc, &h5->thr));
+  LmgCallHDF5(*loc = H5Gcreate2(h5->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (PetscInt k = 0; k < LmgNKinds; k++)
+    for (PetscInt a = 0; h5->g[k].on && a < LmgKinds[k]->naxes; a++)
+      if (!sc[LmgKinds[k]->axes[a]]) PetscCall(Coordinate(*loc, h5->cfg, LmgKinds[k]->axes[a], &sc[LmgKinds[k]->axes[a]]));
+  if (msg) PetscCall(DimOnly(*loc, "message_len", LMG_MSG_LEN, msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode OpenGroup(const LmgH5 *h5, const char *name, const Field *f, PetscInt nf, LmgH5Group *g)
+static PetscErrorCode CloseBook(hid_t loc, hid_t sc[LMG_NAXES], hid_t msg)
 {
-  char nm[96];
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(nf, &g->dset));
-  for (PetscInt i = 0; i < nf; i++) {
-    snprintf(nm, sizeof nm, "%s/%s", name, f[i].name);
-    LmgCallHDF5(g->dset[i] = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+  for (int a = 0; a < LMG_NAXES; a++)
+    if (sc[a]) LmgCallHDF5(H5Dclose(sc[a]));
+  if (msg) LmgCallHDF5(H5Dclose(msg));
+  LmgCallHDF5(H5Gclose(loc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /status/<kind> (int8, CF flags) and <kind>_message; /timing/<kind> and <kind>_team. */
+static PetscErrorCode CreateBooks(LmgH5 *h5)
+{
+  hid_t          st, ti, ssc[LMG_NAXES] = {0}, tsc[LMG_NAXES] = {0}, msg = 0, a, s;
+  hsize_t        d[8], four = 4;
+  const int8_t   flags[4] = {LMG_PENDING, LMG_DONE, LMG_FAILED, LMG_SKIPPED};
+  const int32_t  zero = 0, minus1 = -1;
+  const double   nan = NAN;
+  char           nm[96], ln[160];
+  PetscFunctionBeginUser;
+  PetscCall(CreateBook(h5, "status", &st, ssc, &msg));
+  PetscCall(CreateBook(h5, "timing", &ti, tsc, NULL));
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    const LmgKind *kind = LmgKinds[k];
+    LmgH5Group    *g    = &h5->g[k];
+    int            r    = Dims(h5, k, -1, 0, d);
+    if (!g->on) continue;
+    snprintf(ln, sizeof ln, "status of the %s record", kind->name);
+    PetscCall(LmgH5CreateDataset(st, kind->name, H5T_NATIVE_INT8, r, d, &zero, "1", ln, "0 pending (not computed yet), 1 done, 2 failed (an error; see the message), 3 skipped (not computed by design; see the message)", &g->status));
+    LmgCallHDF5(s = H5Screate_simple(1, &four, NULL));
+    LmgCallHDF5(a = H5Acreate2(g->status, "flag_values", H5T_NATIVE_INT8, s, H5P_DEFAULT, H5P_DEFAULT));
+    LmgCallHDF5(H5Awrite(a, H5T_NATIVE_INT8, flags));
+    LmgCallHDF5(H5Aclose(a));
+    LmgCallHDF5(H5Sclose(s));
+    PetscCall(LmgH5AttrString(g->status, "flag_meanings", "pending done failed skipped", 0));
+    PetscCall(Attach(g->status, kind, -1, ssc, 0));
+    snprintf(nm, sizeof nm, "%s_message", kind->name);
+    snprintf(ln, sizeof ln, "why a %s record failed or was skipped, or a note on it", kind->name);
+    d[r] = LMG_MSG_LEN;
+    PetscCall(CharDataset(h5, st, nm, r + 1, d, ln, ln, &g->message));
+    PetscCall(Attach(g->message, kind, -1, ssc, msg));
+    snprintf(ln, sizeof ln, "wall time of the %s record", kind->name);
+    PetscCall(LmgH5CreateDataset(ti, kind->name, H5T_NATIVE_DOUBLE, r, d, &nan, "s", ln, ln, &g->time));
+    PetscCall(Attach(g->time, kind, -1, tsc, 0));
+    snprintf(nm, sizeof nm, "%s_team", kind->name);
+    snprintf(ln, sizeof ln, "team that computed the %s record (-1: none)", kind->name);
+    PetscCall(LmgH5CreateDataset(ti, nm, H5T_NATIVE_INT32, r, d, &minus1, "1", ln, ln, &g->team));
+    PetscCall(Attach(g->team, kind, -1, tsc, 0));
   }
-  snprintf(nm, sizeof nm, "status/%s", name);
-  LmgCallHDF5(g->status = H5Dopen2(h5->file, nm, H5P_DEFAULT));
-  snprintf(nm, sizeof nm, "status/%s_message", name);
-  LmgCallHDF5(g->message = H5Dopen2(h5->file, nm, H5P_DEFAULT));
-  snprintf(nm, sizeof nm, "timing/%s", name);
-  LmgCallHDF5(g->time = H5Dopen2(h5->file, nm, H5P_DEFAULT));
-  snprintf(nm, sizeof nm, "timing/%s_team", name);
-  LmgCallHDF5(g->team = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+  PetscCall(CloseBook(st, ssc, msg));
+  PetscCall(CloseBook(ti, tsc, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgH5RecordsCreate(LmgH5 *h5)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < LmgNKinds; k++) h5->g[k].on = (PetscBool)(LmgGridKindCount(h5->cfg, k) > 0);
+  for (PetscInt k = 0; k < LmgNKinds; k++)
+    if (h5->g[k].on) PetscCall(CreateKind(h5, k));
+  PetscCall(CreateBooks(h5));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode LmgH5RecordsOpen(LmgH5 *h5)
 {
+  char nm[128];
   PetscFunctionBeginUser;
-  PetscCall(OpenGroup(h5, "spectrum", spec_fields, NSPEC, &h5->spec));
-  PetscCall(OpenGroup(h5, "dynamics", dyn_fields, NDYN, &h5->dyn));
-  PetscCall(OpenGroup(h5, "threshold", thr_fields, NTHR, &h5->thr));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode CloseGroup(LmgH5Group *g, PetscInt nf)
-{
-  PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < nf; i++) LmgCallHDF5(H5Dclose(g->dset[i]));
-  LmgCallHDF5(H5Dclose(g->status));
-  LmgCallHDF5(H5Dclose(g->message));
-  LmgCallHDF5(H5Dclose(g->time));
-  LmgCallHDF5(H5Dclose(g->team));
-  PetscCall(PetscFree(g->dset));
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    const LmgKind *kind = LmgKinds[k];
+    LmgH5Group    *g    = &h5->g[k];
+    g->on               = (PetscBool)(LmgGridKindCount(h5->cfg, k) > 0);
+    if (!g->on) continue;
+    PetscCall(PetscMalloc1(kind->nfields, &g->dset));
+    for (PetscInt i = 0; i < kind->nfields; i++) {
+      snprintf(nm, sizeof nm, "%s/%s", kind->name, kind->fields[i].name);
+      LmgCallHDF5(g->dset[i] = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+    }
+    snprintf(nm, sizeof nm, "status/%s", kind->name);
+    LmgCallHDF5(g->status = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+    snprintf(nm, sizeof nm, "status/%s_message", kind->name);
+    LmgCallHDF5(g->message = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+    snprintf(nm, sizeof nm, "timing/%s", kind->name);
+    LmgCallHDF5(g->time = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+    snprintf(nm, sizeof nm, "timing/%s_team", kind->name);
+    LmgCallHDF5(g->team = H5Dopen2(h5->file, nm, H5P_DEFAULT));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode LmgH5RecordsClose(LmgH5 *h5)
 {
   PetscFunctionBeginUser;
-  PetscCall(CloseGroup(&h5->spec, NSPEC));
-  PetscCall(CloseGroup(&h5->dyn, NDYN));
-  PetscCall(CloseGroup(&h5->thr, NTHR));
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    LmgH5Group *g = &h5->g[k];
+    if (!g->on) continue;
+    for (PetscInt i = 0; i < LmgKinds[k]->nfields; i++) LmgCallHDF5(H5Dclose(g->dset[i]));
+    LmgCallHDF5(H5Dclose(g->status));
+    LmgCallHDF5(H5Dclose(g->message));
+    LmgCallHDF5(H5Dclose(g->time));
+    LmgCallHDF5(H5Dclose(g->team));
+    PetscCall(PetscFree(g->dset));
+    g->on = PETSC_FALSE;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode LmgH5ReadStatus(const LmgH5 *h5, int8_t *status)
 {
   PetscFunctionBeginUser;
-  LmgCallHDF5(H5Dread(h5->spec.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status));
-  LmgCallHDF5(H5Dread(h5->dyn.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status + h5->nN * h5->nG));
-  LmgCallHDF5(H5Dread(h5->thr.status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status + h5->nN * h5->nG * (1 + h5->nP * h5->nL)));
+  for (PetscInt k = 0; k < LmgNKinds; k++)
+    if (h5->g[k].on) LmgCallHDF5(H5Dread(h5->g[k].status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status + LmgGridKindStart(h5->cfg, k)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Write len values at record idx[0..nb-1] (and 0:len along a trailing dimension when rank > nb), independent I/O. */
+PetscErrorCode LmgH5ReopenSkipped(const LmgH5 *h5, const char *option, PetscInt *n)
+{
+  char key[64];
+  PetscFunctionBeginUser;
+  snprintf(key, sizeof key, "%s ", option); /* skip messages name the limit and its value: "... > -dyn_max_steps 1e+05" */
+  *n = 0;
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    PetscInt nr = LmgGridKindCount(h5->cfg, k), changed = 0;
+    int8_t  *st;
+    char    *msg;
+    if (!h5->g[k].on) continue;
+    PetscCall(PetscMalloc2(nr, &st, nr * LMG_MSG_LEN, &msg));
+    LmgCallHDF5(H5Dread(h5->g[k].status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st));
+    LmgCallHDF5(H5Dread(h5->g[k].message, h5->chr, H5S_ALL, H5S_ALL, H5P_DEFAULT, msg));
+    for (PetscInt r = 0; r < nr; r++) {
+      char *m = msg + r * LMG_MSG_LEN;
+      m[LMG_MSG_LEN - 1] = '\0';
+      if (st[r] == LMG_SKIPPED && strstr(m, key)) st[r] = LMG_PENDING, changed++;
+    }
+    if (changed) LmgCallHDF5(H5Dwrite(h5->g[k].status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st));
+    *n += changed;
+    PetscCall(PetscFree2(st, msg));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Write len values at record idx[0..nb-1] (and 0:len along one trailing dimension when rank > nb), independent I/O. */
 static PetscErrorCode WriteAt(hid_t d, hid_t memtype, const hsize_t *idx, int nb, int rank, hsize_t len, const void *buf)
 {
   hid_t   fs, ms;
-  hsize_t start[5], count[5];
+  hsize_t start[8], count[8];
   PetscFunctionBeginUser;
   for (int i = 0; i < rank; i++) start[i] = i < nb ? idx[i] : 0, count[i] = i < nb ? 1 : len;
   LmgCallHDF5(fs = H5Dget_space(d));
@@ -230,64 +276,58 @@ static PetscErrorCode WriteAt(hid_t d, hid_t memtype, const hsize_t *idx, int nb
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Field f of record rec as len doubles or int32 (entries past `have`: NaN / 0); strings as they are. */
-static const void *Gather(const Field *f, const void *rec, PetscInt len, PetscInt have, double *v, int32_t *iv)
+/* Field f of record rec as len values in buf (doubles, int8 or int32; entries past what the record holds: NaN / 0). */
+static void Gather(const LmgField *f, const void *rec, PetscInt len, void *buf)
 {
   const char *base = (const char *)rec + f->off;
-  if (f->kind == S32) return base;
+  PetscInt    have = f->have_off == LMG_NOHAVE ? len : PetscMin(len, *(const PetscInt *)((const char *)rec + f->have_off));
   for (PetscInt i = 0; i < len; i++) {
-    if (f->kind == F64) {
+    if (f->type == LMG_F64) {
       const PetscReal *p = f->isptr ? *(PetscReal *const *)base : (const PetscReal *)base;
-      v[i]               = i < have ? (double)p[i] : NAN;
+      ((double *)buf)[i] = i < have ? (double)p[i] : NAN;
     } else {
       const PetscInt *p = f->isptr ? *(PetscInt *const *)base : (const PetscInt *)base;
-      iv[i]             = i < have ? (int32_t)p[i] : 0;
+      if (f->type == LMG_I8) ((int8_t *)buf)[i] = i < have ? (int8_t)p[i] : 0;
+      else ((int32_t *)buf)[i] = i < have ? (int32_t)p[i] : 0;
     }
   }
-  return f->kind == F64 ? (const void *)v : (const void *)iv;
 }
 
-static PetscErrorCode WriteRecord(const LmgH5 *h5, const LmgH5Group *g, const Field *f, PetscInt nf, const hsize_t *idx, int nb, const void *rec, PetscInt have, PetscInt status, const char *message, PetscReal seconds, PetscInt team)
+PetscErrorCode LmgH5WriteRecord(const LmgH5 *h5, const LmgTask *task, const void *rec, const LmgOutcome *out, PetscReal seconds, PetscInt team)
 {
-  PetscInt cap = PetscMax(h5->nev, h5->ntau) + 2;
-  double   v[cap];
-  int32_t  iv[cap], t = (int32_t)team;
-  int8_t   st = (int8_t)status;
-  char     msg[LMG_MSG_LEN] = "";
+  const LmgKind    *kind = LmgKinds[task->kind];
+  const LmgH5Group *g    = &h5->g[task->kind];
+  hsize_t           idx[8];
+  int               nb = 0;
+  int32_t           t  = (int32_t)team;
+  int8_t            st = (int8_t)out->status;
+  char              msg[LMG_MSG_LEN];
+  double            secs = seconds;
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; status == LMG_DONE && i < nf; i++) {
-    PetscInt    len = f[i].shape == SH_NEV ? h5->nev : f[i].shape == SH_2 ? 2 : f[i].shape == SH_DT ? h5->ntau : 1;
-    const void *buf = Gather(&f[i], rec, len, f[i].shape == SH_NEV ? have : len, v, iv);
-    PetscCall(WriteAt(g->dset[i], f[i].kind == F64 ? H5T_NATIVE_DOUBLE : f[i].kind == S32 ? Type(h5, S32) : H5T_NATIVE_INT32, idx, nb, Rank(f[i].shape), (hsize_t)len, buf));
+  for (PetscInt a = 0; a < kind->naxes; a++) {
+    LmgAxis ax = kind->axes[a];
+    idx[nb++]  = (hsize_t)(ax == LMG_AX_N ? task->iN : ax == LMG_AX_G ? task->iG : ax == LMG_AX_P ? task->iP : task->iL);
   }
-  memcpy(msg, message, LMG_MSG_LEN - 1);
-  PetscCall(WriteAt(g->message, h5->strtype, idx, nb, nb, 1, msg));
-  PetscCall(WriteAt(g->time, H5T_NATIVE_DOUBLE, idx, nb, nb, 1, &seconds));
+  for (PetscInt i = 0; out->status == LMG_DONE && i < kind->nfields; i++) {
+    const LmgField *f = &kind->fields[i];
+    if (f->type == LMG_STR) {
+      char s[LMG_STR_LEN] = "";
+      memcpy(s, (const char *)rec + f->off, LMG_STR_LEN - 1);
+      PetscCall(WriteAt(g->dset[i], h5->chr, idx, nb, nb + 1, LMG_STR_LEN, s));
+    } else {
+      PetscInt len = f->extra >= 0 ? LmgGridAxis(h5->cfg, (LmgAxis)f->extra).n : 1;
+      void    *buf;
+      PetscCall(PetscMalloc(8 * (size_t)len, &buf));
+      Gather(f, rec, len, buf);
+      PetscCall(WriteAt(g->dset[i], MemType(h5, f->type), idx, nb, nb + (f->extra >= 0), (hsize_t)len, buf));
+      PetscCall(PetscFree(buf));
+    }
+  }
+  memset(msg, 0, sizeof msg); /* the whole row: a message of an earlier attempt is overwritten */
+  memcpy(msg, out->message, strnlen(out->message, LMG_MSG_LEN - 1));
+  PetscCall(WriteAt(g->message, h5->chr, idx, nb, nb + 1, LMG_MSG_LEN, msg));
+  PetscCall(WriteAt(g->time, H5T_NATIVE_DOUBLE, idx, nb, nb, 1, &secs));
   PetscCall(WriteAt(g->team, H5T_NATIVE_INT32, idx, nb, nb, 1, &t));
   PetscCall(WriteAt(g->status, H5T_NATIVE_INT8, idx, nb, nb, 1, &st)); /* last: a record marked done is complete */
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode LmgH5WriteSpectrum(const LmgH5 *h5, const LmgTask *task, const LmgSpectrum *sp, PetscReal seconds, PetscInt team)
-{
-  hsize_t idx[2] = {(hsize_t)task->iN, (hsize_t)task->iG};
-  PetscFunctionBeginUser;
-  PetscCall(WriteRecord(h5, &h5->spec, spec_fields, NSPEC, idx, 2, sp, sp->nev, sp->status, sp->message, seconds, team));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode LmgH5WriteDynamics(const LmgH5 *h5, const LmgTask *task, const LmgDynamics *dyn, PetscReal seconds, PetscInt team)
-{
-  hsize_t idx[4] = {(hsize_t)task->iN, (hsize_t)task->iG, (hsize_t)task->iP, (hsize_t)task->iL};
-  PetscFunctionBeginUser;
-  PetscCall(WriteRecord(h5, &h5->dyn, dyn_fields, NDYN, idx, 4, dyn, dyn->ntau, dyn->status, dyn->message, seconds, team));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode LmgH5WriteThreshold(const LmgH5 *h5, const LmgTask *task, const LmgThreshold *th, PetscReal seconds, PetscInt team)
-{
-  hsize_t idx[3] = {(hsize_t)task->iN, (hsize_t)task->iG, (hsize_t)task->iL};
-  PetscFunctionBeginUser;
-  PetscCall(WriteRecord(h5, &h5->thr, thr_fields, NTHR, idx, 3, th, 1, th->status, th->message, seconds, team));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -3,6 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lmg/launch.h"
+#include "lmg/options.h"
+
+static const LmgOption opts[] = {
+  {"-launch_check", "1", "Stop when Slurm started more tasks than MPI has ranks (srun without a working --mpi plugin); 0 turns the check off"},
+};
+const LmgOptionTable LmgLaunchOptionTable = LMG_TABLE("Launch", opts);
 
 /* A positive integer from the environment, or 0 when unset or malformed. */
 static long EnvCount(const char *name)
@@ -25,9 +31,8 @@ PetscErrorCode LmgLaunchCheck(MPI_Comm comm, char err[LMG_ERR_LEN], PetscBool *s
   PetscFunctionBeginUser;
   err[0] = '\0';
   *speak = PETSC_TRUE;
-  PetscOptionsBegin(comm, NULL, "lmgsweep: launch", NULL);
-  PetscCall(PetscOptionsBool("-launch_check", "Stop when Slurm started more tasks than MPI has ranks (srun without a working --mpi plugin)", NULL, check, &check, NULL));
-  PetscOptionsEnd();
+  PetscCall(LmgOptionsFlag(&opts[0], &check, err));
+  if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCallMPI(MPI_Comm_size(comm, &size));
   if (!launcher) launcher = EnvCount("PMI_SIZE");
   if (!check || tasks <= 1 || tasks == size || launcher == size) PetscFunctionReturn(PETSC_SUCCESS);

@@ -2,7 +2,50 @@
    each sampled at the tau grid (dense output): C(0,tau) = Re Tr[Q_H(tau) Q rho0], C(tau,2tau) = Re Tr[Q_H(tau) Q rho(tau)],
    C(0,2tau) = Re Tr[Q_H(2tau) Q rho0]. */
 #include <math.h>
+#include <string.h>
 #include "lmg/dynamics.h"
+#include "lmg/options.h"
+
+static const LmgOption opts[] = {
+  {"-tau_grid", "0.05:2:40", "K3 intervals tau in units of tau_opt = pi/(3 dE) of each record (> 0): list, a:b:n or log:a:b:n; K3_opt is always computed"},
+  {"-initial", "ground", "Initial state: ground (|E0>), pointer ((|E0> + |E1>)/sqrt2) or thermal (Gibbs state at T over the model's levels)"},
+  {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
+  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take (~640 n^2 bytes); a larger one is skipped with that reason"},
+  {"-dyn_max_steps", "1e+06", "Time steps (estimated before, counted during the integration) beyond which a record is skipped with that reason"},
+};
+const LmgOptionTable LmgDynamicsOptionTable = LMG_TABLE("The dynamics (also -dyn_ts_*: PETSc's TS options of the integrator)", opts);
+
+PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err)
+{
+  const char *inits[] = {"ground", "pointer", "thermal", NULL}, *frames[] = {"interaction", "lab", NULL}, *tg;
+  PetscInt    init = 0, frame = 0;
+  char        why[256];
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(o, sizeof *o));
+  o->max_gb = 8, o->max_steps = 1e6;
+  PetscCall(LmgOptionsText(&opts[0], &tg, NULL));
+  if (LmgRangeParse(tg, &o->ntau, &o->tau, why, sizeof why)) {
+    if (!err[0]) snprintf(err, LMG_ERR_LEN, "-tau_grid %.200s: %s", tg, why);
+  } else
+    for (PetscInt i = 0; i < o->ntau; i++)
+      if (!(o->tau[i] > 0) && !err[0]) snprintf(err, LMG_ERR_LEN, "-tau_grid %.200s: %g must be > 0", tg, (double)o->tau[i]);
+  PetscCall(LmgOptionsChoice(&opts[1], inits, &init, err));
+  PetscCall(LmgOptionsChoice(&opts[2], frames, &frame, err));
+  PetscCall(LmgOptionsReal(&opts[3], 0, PETSC_TRUE, &o->max_gb, err));
+  PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, &o->max_steps, err));
+  PetscCall(PetscStrncpy(o->initial, inits[init], sizeof o->initial));
+  o->interaction = (PetscBool)(frame == 0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgDynamicsOptionsDestroy(LmgDynamicsOptions *o)
+{
+  PetscFunctionBeginUser;
+  free(o->tau);
+  o->tau  = NULL;
+  o->ntau = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 typedef struct {
   PetscReal t;
@@ -29,65 +72,69 @@ static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
   *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
 }
 
-/* Why the record cannot be computed (into why), or an empty string. Steps per trajectory, measured (RK5(4) at tol 1e-8,
-   N = 100-2000): in the interaction picture dt ~ 1/w with w ~ 0.9 x the level spacing at the top of the spectrum,
-   2 sqrt(Gamma (Gamma + J)), times (gphi/0.05)^0.15 (for k levels at most their spread), and at least 40 (dt <= 0.1 tau_opt);
-   an explicit integrator also needs dt <~ 3/rate of the fastest dephasing; in the lab frame ~1 step per radian of the
-   spread of H. Memory: ~40 n^2 complex numbers (RK stages of two trajectories; measured 2.4 GB at N = 2000). */
-static PetscErrorCode Unfit(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, const LmgConfig *cfg, char *why)
+/* Steps per trajectory, measured (RK5(4) at tol 1e-8, N = 100-2000): in the interaction picture dt ~ 1/w with w ~ 0.9 x
+   the level spacing at the top of the spectrum, 2 sqrt(Gamma (Gamma + J)), times (gphi/0.05)^0.15 (for k levels at most
+   their spread), and at least 40 (dt <= 0.1 tau_opt); an explicit integrator also needs dt <~ 3/rate of the fastest
+   dephasing; in the lab frame ~1 step per radian of the spread of H. Memory: ~40 n^2 complex numbers (RK stages of two
+   trajectories; measured 2.4 GB at N = 2000). Time per step: ~1.4e-7 n^2 s in the full space (banded dissipator), ~(10 +
+   5e-3 k^3) us for k levels. */
+PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *p)
 {
-  PetscReal n = sp->N + 1.0, span, rate, steps, gb = 40 * 16 * n * n / 1e9, G = sp->g * cfg->J, T4 = 4 * PETSC_PI / (3 * sp->dE);
-  PetscBool frame;
+  PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, span, rate, G = sp->g * sp->J, T4 = 4 * PETSC_PI / (3 * sp->dE);
+  LmgOutcome *out = &p->out;
   PetscFunctionBeginUser;
-  PetscCall(LmgPropagatorFrame(&frame));
-  why[0] = '\0';
-  if (sp->status != LMG_DONE) snprintf(why, LMG_MSG_LEN, "the spectrum record failed");
-  else if (!sp->dE_resolved) snprintf(why, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
-  else if (level > sp->N + 1) snprintf(why, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1", level);
-  else if (level > sp->nev) snprintf(why, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
-  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + cfg->J) < 1e-9) snprintf(why, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
-  else if (level == 0 && gb > cfg->dyn_max_gb) snprintf(why, LMG_MSG_LEN, "full space: needs ~%.0f GB > -dyn_max_gb %g", (double)gb, (double)cfg->dyn_max_gb);
-  if (why[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscMemzero(p, sizeof *p));
+  p->bytes = level ? 40 * 16 * n * n + 1e6 : 40 * 16 * n * n;
+  out->status = LMG_SKIPPED;
+  if (sp->status != LMG_DONE) out->status = LMG_FAILED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record failed");
+  else if (!sp->dE_resolved) snprintf(out->message, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
+  else if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
+  else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
+  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + sp->J) < 1e-9) snprintf(out->message, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  else if (level == 0 && p->bytes / 1e9 > o->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(p->bytes / 1e9), (double)o->max_gb);
+  if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  out->status = LMG_PENDING;
   rate = 0.5 * gphi * sp->N * sp->N; /* largest dephasing rate: (gphi/2)(m - m')^2, or gphi |P Jz P|^2 <= gphi max <Jz^2> */
   for (PetscInt i = 0; level && i < level; i++) rate = i ? PetscMax(rate, 2 * gphi * sp->Jz2[i]) : 2 * gphi * sp->Jz2[0];
-  if (frame) {
-    span = 1.8 * PetscSqrtReal(G * (G + cfg->J)) * PetscPowReal(PetscMax(gphi, 1e-3) / 0.05, 0.15);
+  if (o->interaction) {
+    span = 1.8 * PetscSqrtReal(G * (G + sp->J)) * PetscPowReal(PetscMax(gphi, 1e-3) / 0.05, 0.15);
     if (level) span = PetscMin(span, sp->E[level - 1] - sp->E[0]);
-    steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
-  } else steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * cfg->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
-  if (steps > cfg->dyn_max_steps) snprintf(why, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the fastest rate resolved) > -dyn_max_steps %g", (double)steps, (double)cfg->dyn_max_steps);
+    p->steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
+  } else p->steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * sp->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
+  p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n);
+  if (p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* t: the m tau values in units of tau_opt (the integration's time unit). */
-static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
+static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
 {
-  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(cfg->dyn_max_steps, (PetscReal)PETSC_MAX_INT);
+  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT);
   Vec           rho, rho0, qh;
   LmgPropagator Pf, Pa;
   Event        *ev;
-  PetscBool     ok = PETSC_TRUE;
+  LmgPropStatus st = LMG_PROP_OK;
   PetscFunctionBeginUser;
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho));
   PetscCall(VecDuplicate(rho, &rho0));
   PetscCall(VecDuplicate(rho, &qh));
-  PetscCall(LmgLiouvilleInitial(L, cfg->initial, cfg->T, rho0));
+  PetscCall(LmgLiouvilleInitial(L, o->initial, L->sp->T, rho0));
   PetscCall(LmgLiouvilleObservable(L, qh));
   PetscCall(PetscMalloc1(ne, &ev));
   for (PetscInt i = 0; i < m; i++) ev[2 * i] = (Event){t[i], 0, i}, ev[2 * i + 1] = (Event){2 * t[i], 1, i};
   qsort(ev, (size_t)ne, sizeof *ev, CompareEvent);
   /* steps of at most 0.1 tau_opt (the doublet turns by 0.2 rad): measured, the interpolant then costs no accuracy
      (k = 2 against its closed form: 3e-9 on the tau grid, 2e-7 with unbounded steps) */
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
-  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
-  for (PetscInt e = 0; e < ne && ok; e++) {
-    PetscCall(LmgPropagatorSample(&Pa, ev[e].t, qh, &ok));
-    if (ok && ev[e].kind == 0) {
-      PetscCall(LmgPropagatorSample(&Pf, ev[e].t, rho, &ok));
+  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, o->interaction, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
+  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, o->interaction, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
+  for (PetscInt e = 0; e < ne && st == LMG_PROP_OK; e++) {
+    PetscCall(LmgPropagatorSample(&Pa, ev[e].t, qh, &st));
+    if (st == LMG_PROP_OK && ev[e].kind == 0) {
+      PetscCall(LmgPropagatorSample(&Pf, ev[e].t, rho, &st));
       Diagnose(n, rho, &dyn->trace_err, &dyn->herm_err);
       PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C1[ev[e].i]));
       PetscCall(LmgLiouvilleCorrelate(L, qh, rho, &C2[ev[e].i]));
-    } else if (ok) PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C3[ev[e].i]));
+    } else if (st == LMG_PROP_OK) PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C3[ev[e].i]));
   }
   for (PetscInt k = 0; k < 2; k++) {
     TS       ts = k ? Pa.ts : Pf.ts;
@@ -96,13 +143,23 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt
     PetscCall(TSGetStepRejections(ts, &r));
     dyn->steps += s;
     dyn->rejects += r;
-    if (!ok && s >= maxsteps) snprintf(dyn->message, LMG_MSG_LEN, "a trajectory exceeded -dyn_max_steps %g", (double)cfg->dyn_max_steps);
   }
-  if (!ok && !dyn->message[0]) snprintf(dyn->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
+  if (st == LMG_PROP_MAXSTEPS) dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "a trajectory took more than -dyn_max_steps %g time steps", (double)o->max_steps);
+  if (st == LMG_PROP_FAILED) dyn->status = LMG_FAILED, snprintf(dyn->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
+  if (st == LMG_PROP_ABANDONED) dyn->status = LMG_ABANDONED, snprintf(dyn->message, LMG_MSG_LEN, "abandoned by a drain after %" PetscInt_FMT " time steps", dyn->steps);
   {
     TSType type;
+    PetscReal rf, ra;
     PetscCall(TSGetType(Pf.ts, &type));
-    PetscCall(PetscStrncpy(dyn->integrator, type, sizeof dyn->integrator));
+    PetscCall(TSGetTolerances(Pf.ts, NULL, NULL, &rf, NULL));
+    PetscCall(TSGetTolerances(Pa.ts, NULL, NULL, &ra, NULL));
+    snprintf(dyn->integrator, sizeof dyn->integrator, "%s", type);
+    if (!strcmp(type, TSRK)) {
+      TSRKType rk;
+      PetscCall(TSRKGetType(Pf.ts, &rk));
+      snprintf(dyn->integrator, sizeof dyn->integrator, "rk %s", rk);
+    }
+    snprintf(dyn->integrator + strlen(dyn->integrator), sizeof dyn->integrator - strlen(dyn->integrator), ", rtol %g (rho) %g (Q_H)", (double)rf, (double)ra);
   }
   PetscCall(LmgPropagatorDestroy(&Pf));
   PetscCall(LmgPropagatorDestroy(&Pa));
@@ -113,39 +170,39 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgConfig *cfg, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn)
+PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn)
 {
-  PetscInt     m = cfg->ntau + 1;
-  PetscReal   *t, *C1, *C2, *C3;
-  LmgLiouville L;
-  char         why[LMG_MSG_LEN];
+  PetscInt        m = o->ntau + 1;
+  PetscReal      *t, *C1, *C2, *C3;
+  LmgLiouville    L;
+  LmgDynamicsPlan plan;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(dyn, sizeof *dyn));
-  dyn->ntau   = cfg->ntau;
-  dyn->status = LMG_FAILED;
-  PetscCall(PetscMalloc1(cfg->ntau, &dyn->K3));
-  for (PetscInt i = 0; i < cfg->ntau; i++) dyn->K3[i] = NAN;
+  dyn->ntau   = o->ntau;
+  dyn->status = LMG_DONE;
+  PetscCall(PetscMalloc1(o->ntau, &dyn->K3));
+  for (PetscInt i = 0; i < o->ntau; i++) dyn->K3[i] = NAN;
   dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = NAN;
-  PetscCall(Unfit(sp, level, gphi, cfg, why));
-  if (why[0]) {
-    PetscCall(PetscStrncpy(dyn->message, why, LMG_MSG_LEN));
+  PetscCall(LmgDynamicsPlanCompute(o, sp, gphi, level, &plan));
+  if (plan.out.status != LMG_PENDING) {
+    dyn->status = plan.out.status;
+    PetscCall(PetscStrncpy(dyn->message, plan.out.message, LMG_MSG_LEN));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   dyn->tau_opt = PETSC_PI / (3 * sp->dE);
   dyn->secular = gphi > 0 ? 2 * sp->dE / (gphi * sp->G01) : INFINITY;
   PetscCall(PetscMalloc4(m, &t, m, &C1, m, &C2, m, &C3));
-  for (PetscInt i = 0; i < cfg->ntau; i++) t[i] = cfg->tau[i];
-  t[cfg->ntau] = 1;
-  PetscCall(LmgLiouvilleCreate(cfg, sp, level, gphi, &L));
-  PetscCall(Correlators(L, cfg, m, t, C1, C2, C3, dyn));
-  if (!dyn->message[0]) {
-    for (PetscInt i = 0; i < cfg->ntau; i++) {
+  for (PetscInt i = 0; i < o->ntau; i++) t[i] = o->tau[i];
+  t[o->ntau] = 1;
+  PetscCall(LmgLiouvilleCreate(sp, level, gphi, &L));
+  PetscCall(Correlators(L, o, m, t, C1, C2, C3, dyn));
+  if (dyn->status == LMG_DONE) {
+    for (PetscInt i = 0; i < o->ntau; i++) {
       dyn->K3[i] = C1[i] + C2[i] - C3[i];
       if (!(dyn->K3[i] <= dyn->K3_max)) dyn->K3_max = dyn->K3[i], dyn->tau_at_max = t[i] * dyn->tau_opt;
     }
-    dyn->K3_opt = C1[cfg->ntau] + C2[cfg->ntau] - C3[cfg->ntau];
-    dyn->status = LMG_DONE;
+    dyn->K3_opt = C1[o->ntau] + C2[o->ntau] - C3[o->ntau];
   }
   PetscCall(LmgLiouvilleDestroy(&L));
   PetscCall(PetscFree4(t, C1, C2, C3));

@@ -4,13 +4,13 @@
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
-PetscErrorCode LmgLiouvilleCreate(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L)
+PetscErrorCode LmgLiouvilleCreate(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscNew(L));
   (*L)->gphi = gphi;
-  if (level > 0) PetscCall(LmgLiouvilleCreate_Trunc(cfg, sp, level, *L));
-  else PetscCall(LmgLiouvilleCreate_Full(cfg, sp, *L));
+  if (level > 0) PetscCall(LmgLiouvilleCreate_Trunc(sp, level, *L));
+  else PetscCall(LmgLiouvilleCreate_Full(sp, *L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -158,7 +158,7 @@ static PetscErrorCode BuildOperators(LmgLiouville L, Full *f, PetscInt n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *cfg, const LmgSpectrum *sp, LmgLiouville L)
+PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
 {
   Full     *f;
   PetscInt  N = sp->N, n = N + 1, nh = LmgHalfLength(N), lo[2];
@@ -177,7 +177,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *cfg, const LmgSpectrum *
   PetscCall(PetscMalloc1(n, &L->E));
   for (PetscInt h = 0; h < nh; h++) f->mh[h] = LmgHalfM(N, h);
   for (PetscInt s = 0; s < 2; s++) {
-    PetscCall(Diagonalize(&sec[s], cfg->J, f->W[s], L->E + f->base[s]));
+    PetscCall(Diagonalize(&sec[s], sp->J, f->W[s], L->E + f->base[s]));
     PetscCall(LmgSectorDestroy(&sec[s]));
   }
   /* energies relative to E0; the doublet partner at the spectrum's resolved dE (as the k-level models) */

@@ -89,12 +89,11 @@ static PetscErrorCode Destroy_Trunc(LmgLiouville L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt k, LmgLiouville L)
+PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLiouville L)
 {
   Trunc *t;
   PetscFunctionBeginUser;
   PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
-  (void)cfg;
   PetscCall(PetscNew(&t));
   PetscCall(PetscMalloc6(k * k, &t->Z, k * k, &t->Z2, k * k, &L->Q, k * k, &t->T1, k * k, &t->T2, k, &t->z));
   PetscCall(PetscMalloc1(k, &L->E));

@@ -1,6 +1,7 @@
 /* Propagation of vec(rho) or of a Heisenberg-picture observable with PETSc TS (TS_LINEAR, matrix-free RHS), by default
    in the interaction picture of H: x = P(t) o y with P_ab = e^{-+i(E_a - E_b)t}, dy/dt = conj(P) o D(P o y), so the
    integrator resolves the dephasing dynamics, not the fastest frequency of H (~1e7 rad/s at N = 370). */
+#include <petsc/private/tsimpl.h> /* TSAdapt's norm type: per trajectory, without touching the options database */
 #include "lmg/dynamics.h"
 
 typedef struct {
@@ -29,33 +30,89 @@ static PetscErrorCode CtxDestroy(void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgPropagatorFrame(PetscBool *interaction)
+/* The method and its defaults, then the user's -dyn_ts_* options (TSSetFromOptions). */
+static PetscErrorCode Configure(TS ts, PetscBool adjoint, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps)
 {
-  const char *frames[] = {"lab", "interaction"};
-  PetscInt    i        = 1;
+  TSAdapt   adapt;
+  PetscBool user;
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetEList(NULL, "dyn_", "-frame", frames, 2, &i, NULL));
-  *interaction = (PetscBool)(i == 1);
+  PetscCall(TSSetProblemType(ts, TS_LINEAR));
+  PetscCall(TSSetType(ts, TSRK));
+  PetscCall(TSRKSetType(ts, TSRK5DP)); /* its dense output samples the tau grid without clipping steps */
+  /* measured against tol 1e-10 (N = 100-2000): K3 within 2e-8; the adjoint's looser tolerance saves ~40 % of its steps */
+  PetscCall(TSSetTolerances(ts, adjoint ? 1e-7 : 1e-8, NULL, adjoint ? 1e-7 : 1e-8, NULL));
+  PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_INTERPOLATE)); /* steps are never clipped to a max time */
+  PetscCall(TSSetMaxTime(ts, PETSC_MAX_REAL));
+  PetscCall(TSSetMaxSteps(ts, maxsteps));
+  PetscCall(TSSetErrorIfStepFails(ts, PETSC_FALSE)); /* a failed step fails the record, not the run */
+  PetscCall(TSSetTime(ts, 0));
+  PetscCall(TSSetTimeStep(ts, dt0));
+  PetscCall(TSGetAdapt(ts, &adapt));
+  PetscCall(TSAdaptSetStepLimits(adapt, PETSC_DEFAULT, dtmax));
+  PetscCall(TSSetOptionsPrefix(ts, "dyn_"));
+  PetscCall(TSSetFromOptions(ts));
+  /* rho lives on a few levels: the RMS norm over its n^2 entries would dilute its error (measured, N = 370: K3 off by
+     1.4e-6 at tol 1e-8), so the forward trajectory is controlled in the max norm; Q_H, spread over all entries, in RMS */
+  PetscCall(PetscOptionsHasName(NULL, "dyn_", "-ts_adapt_wnormtype", &user));
+  PetscCall(TSGetAdapt(ts, &adapt));
+  if (!adjoint && !user) adapt->wnormtype = NORM_INFINITY;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P)
+static PetscErrorCode ZeroRHS(TS ts, PetscReal t, Vec x, Vec f, void *ctx)
+{
+  PetscFunctionBeginUser;
+  (void)ts, (void)t, (void)x, (void)ctx;
+  PetscCall(VecZeroEntries(f));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A TS of 4 unknowns configured as the forward (adjoint = 0) or adjoint trajectory, set up and stepped once. */
+static PetscErrorCode Probe(PetscBool adjoint)
+{
+  TS  ts;
+  Vec x;
+  PetscFunctionBeginUser;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, 4, &x));
+  PetscCall(VecSet(x, 1));
+  PetscCall(TSCreate(PETSC_COMM_SELF, &ts));
+  PetscCall(TSSetRHSFunction(ts, NULL, ZeroRHS, NULL));
+  PetscCall(TSSetSolution(ts, x));
+  PetscCall(Configure(ts, adjoint, 1e-4, 0.1, 10));
+  PetscCall(TSSetUp(ts));
+  PetscCall(TSStep(ts));
+  PetscCall(TSDestroy(&ts));
+  PetscCall(VecDestroy(&x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgPropagatorCheckOptions(char *err)
+{
+  LmgErrorInfo   info;
+  PetscErrorCode ierr = 0;
+  PetscFunctionBeginUser;
+  PetscCall(LmgErrorPush(&info));
+  for (int adjoint = 0; adjoint < 2 && !ierr; adjoint++) ierr = Probe((PetscBool)adjoint);
+  PetscCall(LmgErrorPop());
+  if (ierr && !err[0]) LmgErrorText(ierr, &info, "a -dyn_ option is not accepted by PETSc's TS", err, LMG_ERR_LEN);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscBool interaction, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P)
 {
   RHSCtx        *c;
   PetscContainer box;
-  PetscBool      rk, user;
-  TSAdapt        adapt;
+  PetscBool      rk;
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&c));
   c->L       = L;
   c->adjoint = adjoint;
   c->scale   = scale;
-  PetscCall(LmgPropagatorFrame(&c->frame));
+  c->frame   = interaction;
   P->maxsteps = maxsteps;
   PetscCall(VecDuplicate(x0, &P->x));
   PetscCall(VecCopy(x0, P->x)); /* at t = 0 the two frames agree */
   PetscCall(TSCreate(PETSC_COMM_SELF, &P->ts));
-  PetscCall(TSSetProblemType(P->ts, TS_LINEAR));
   PetscCall(TSSetRHSFunction(P->ts, NULL, RHS, c));
   PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &box)); /* frees c with the TS */
   PetscCall(PetscContainerSetPointer(box, c));
@@ -63,26 +120,8 @@ PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal 
   PetscCall(PetscObjectCompose((PetscObject)P->ts, "lmg_rhs_ctx", (PetscObject)box));
   PetscCall(PetscContainerDestroy(&box));
   P->ctx = c;
-  PetscCall(TSSetType(P->ts, TSRK));
-  PetscCall(TSRKSetType(P->ts, TSRK5DP)); /* its dense output samples the tau grid without clipping steps */
-  /* measured against tol 1e-10 (N = 100-2000): K3 within 2e-8; the adjoint's looser tolerance saves ~40 % of its steps */
-  PetscCall(TSSetTolerances(P->ts, adjoint ? 1e-7 : 1e-8, NULL, adjoint ? 1e-7 : 1e-8, NULL));
-  PetscCall(TSSetExactFinalTime(P->ts, TS_EXACTFINALTIME_INTERPOLATE)); /* steps are never clipped to a max time */
-  PetscCall(TSSetMaxTime(P->ts, PETSC_MAX_REAL));
-  PetscCall(TSSetMaxSteps(P->ts, maxsteps));
-  PetscCall(TSSetErrorIfStepFails(P->ts, PETSC_FALSE)); /* a failed step fails the record, not the run */
-  PetscCall(TSSetTime(P->ts, 0));
-  PetscCall(TSSetTimeStep(P->ts, dt0));
-  PetscCall(TSGetAdapt(P->ts, &adapt));
-  PetscCall(TSAdaptSetStepLimits(adapt, PETSC_DEFAULT, dtmax));
   PetscCall(TSSetSolution(P->ts, P->x));
-  PetscCall(TSSetOptionsPrefix(P->ts, "dyn_"));
-  /* rho lives on a few levels: the RMS norm over its n^2 entries would dilute its error (measured, N = 370: K3 off by
-     1.4e-6 at tol 1e-8), so the forward trajectory is controlled in the max norm; Q_H, spread over all entries, in RMS */
-  PetscCall(PetscOptionsHasName(NULL, "dyn_", "-ts_adapt_wnormtype", &user));
-  if (!adjoint && !user) PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_adapt_wnormtype", "infinity"));
-  PetscCall(TSSetFromOptions(P->ts));
-  if (!adjoint && !user) PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_adapt_wnormtype"));
+  PetscCall(Configure(P->ts, adjoint, dt0, dtmax, maxsteps));
   PetscCall(TSSetUp(P->ts));
   /* dense output: a TSRK with an interpolation formula of order >= 4 (PETSc gives the others a linear one, measured
      2e-6 off in K3 with 5bs); any other method ends its steps on the sample times */
@@ -98,7 +137,7 @@ PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal 
 
 /* One step, ending at most at t when the method has no dense output; a step cut short leaves the next one the size
    the cut step would have had (or the integrator's choice when larger). */
-static PetscErrorCode Step(LmgPropagator *P, PetscReal t, PetscBool *ok)
+static PetscErrorCode Step(LmgPropagator *P, PetscReal t, LmgPropStatus *st)
 {
   PetscReal         now, dt;
   PetscBool         cut = PETSC_FALSE;
@@ -121,25 +160,26 @@ static PetscErrorCode Step(LmgPropagator *P, PetscReal t, PetscBool *ok)
     PetscCall(TSGetTimeStep(P->ts, &next));
     PetscCall(TSSetTimeStep(P->ts, PetscMax(next, dt)));
   }
-  *ok = (PetscBool)(reason >= 0);
+  *st = reason >= 0 ? LMG_PROP_OK : LMG_PROP_FAILED;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, PetscBool *ok)
+PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPropStatus *st)
 {
   RHSCtx   *c = (RHSCtx *)P->ctx;
   PetscReal now;
   PetscInt  steps;
   PetscFunctionBeginUser;
-  *ok = PETSC_TRUE;
+  *st = LMG_PROP_OK;
   PetscCall(TSGetTime(P->ts, &now));
-  while (*ok && t - now > 1e-12 * t) { /* closer than that counts as arrived (no step of roundoff size) */
+  while (*st == LMG_PROP_OK && t - now > 1e-12 * t) { /* closer than that counts as arrived (no step of roundoff size) */
     PetscCall(TSGetStepNumber(P->ts, &steps));
-    if (steps >= P->maxsteps) *ok = PETSC_FALSE;
-    else PetscCall(Step(P, t, ok));
+    if (steps >= P->maxsteps) *st = LMG_PROP_MAXSTEPS;
+    else if (LmgAbandon()) *st = LMG_PROP_ABANDONED;
+    else PetscCall(Step(P, t, st));
     PetscCall(TSGetTime(P->ts, &now));
   }
-  if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
+  if (*st != LMG_PROP_OK) PetscFunctionReturn(PETSC_SUCCESS);
   if (P->interpolate && now > t) PetscCall(TSInterpolate(P->ts, t, out));
   else PetscCall(VecCopy(P->x, out));
   if (c->frame) PetscCall(LmgLiouvilleRotate(c->L, c->adjoint, t * c->scale, PETSC_FALSE, out, out));

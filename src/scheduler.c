@@ -1,15 +1,30 @@
-/* Scheduler: rank 0 hands tasks to teams on request (costliest first, preferring a team's cached group),
-   prints progress and a summary, and drains on SIGTERM/SIGUSR1. One-rank runs loop locally. */
+/* Scheduler: rank 0 hands batches of tasks to teams (costliest first, preferring a team's cached group, sized by the
+   cost model scaled to measured times); a team asks for its next batch as it starts the last record of the current one,
+   so it never waits. Progress and a summary with reasons grouped; a drain on SIGTERM/SIGUSR1. One-rank runs loop
+   locally. */
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include "lmg/kind.h"
 #include "lmg/scheduler.h"
 
-#define TAG_REQ  11
-#define TAG_TASK 12
+#define TAG_REQ   11
+#define TAG_TASK  12
+#define BATCH_MAX 256   /* records per batch */
+#define BATCH_SEC 0.02  /* estimated seconds per batch: well above a round trip to the master */
+#define NREASON   64    /* distinct reasons counted per run (more: "other reasons") */
 
-volatile sig_atomic_t LmgStopSignal = 0;
+volatile sig_atomic_t        LmgStopSignal = 0;
+static volatile sig_atomic_t stop_at       = 0; /* CLOCK_MONOTONIC second of the first signal */
+static PetscReal             drain_grace   = 20;
 
 static void OnSignal(int sig)
 {
+  struct timespec ts;
+  if (!LmgStopSignal) {
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
+    stop_at = (sig_atomic_t)ts.tv_sec;
+  }
   LmgStopSignal = sig;
 }
 
@@ -22,7 +37,21 @@ PetscErrorCode LmgSignalsInstall(void)
   sa.sa_flags   = SA_RESTART;
   sigemptyset(&sa.sa_mask);
   PetscCheck(!sigaction(SIGTERM, &sa, NULL) && !sigaction(SIGUSR1, &sa, NULL), PETSC_COMM_SELF, PETSC_ERR_SYS, "sigaction failed");
+  signal(SIGPIPE, SIG_IGN); /* a closed stderr (| head) must not stop the work: progress lines are dropped */
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void LmgDrainSetGrace(PetscReal seconds)
+{
+  drain_grace = seconds;
+}
+
+PetscBool LmgAbandon(void)
+{
+  struct timespec ts;
+  if (!LmgStopSignal) return PETSC_FALSE;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (PetscBool)((PetscReal)(ts.tv_sec - stop_at) >= drain_grace);
 }
 
 PetscErrorCode LmgTeamCreate(MPI_Comm comm, PetscInt team_size, LmgTeam *team)
@@ -51,174 +80,389 @@ PetscErrorCode LmgTeamDestroy(LmgTeam *team)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Progress bookkeeping of the process that schedules. */
+/* What one finished record tells the master. */
 typedef struct {
-  PetscInt   done, failed, taken, busy, nteams;
-  PetscReal  t0, last, cost_total, cost_done;
-  PetscInt  *tasks;   /* per team: records finished */
-  PetscReal *seconds; /* per team: busy seconds */
+  int        pos;
+  double     secs;
+  LmgOutcome out;
+} Report;
+
+typedef struct {
+  int     kind, status, count;
+  char    key[LMG_MSG_LEN], example[LMG_MSG_LEN];
+} Reason;
+
+/* Bookkeeping of the process that schedules. */
+typedef struct {
+  PetscInt   n, nteams, done, failed, skipped, abandoned, handed, reported;
+  PetscReal  t0, last;
+  PetscReal  model_left[LMG_MAXKINDS];           /* a-priori cost of the records not reported yet, per kind */
+  PetscReal  model_done[LMG_MAXKINDS], secs_done[LMG_MAXKINDS];
+  PetscInt  *tasks, *inflight; /* per team: records reported, records handed out and not reported */
+  PetscReal *seconds;          /* per team: busy seconds */
+  Reason     reason[NREASON];
+  PetscInt   nreason, other;
 } Book;
 
 static void HMS(PetscReal s, char *buf, size_t len)
 {
   long t = (long)(s + 0.5);
-  snprintf(buf, len, "%02ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+  if (!(s < 1e9)) snprintf(buf, len, "--:--:--");
+  else snprintf(buf, len, "%02ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
 }
 
-/* One progress line; the ETA extrapolates the modelled cost done so far (shown once 2 % of it is done). */
-static PetscErrorCode Progress(Book *b, PetscInt n, const LmgConfig *cfg, PetscBool force)
+/* Seconds per modelled unit of kind k: measured so far, else over all kinds, else 1 us per unit. */
+static PetscReal Ratio(const Book *b, PetscInt k)
+{
+  PetscReal md = 0, sd = 0;
+  if (b->model_done[k] > 0 && b->secs_done[k] > 0) return b->secs_done[k] / b->model_done[k];
+  for (PetscInt i = 0; i < LMG_MAXKINDS; i++) md += b->model_done[i], sd += b->secs_done[i];
+  return md > 0 && sd > 0 ? sd / md : 1e-6;
+}
+
+static PetscReal SecondsLeft(const Book *b)
+{
+  PetscReal s = 0;
+  for (PetscInt k = 0; k < LMG_MAXKINDS; k++) s += b->model_left[k] * Ratio(b, k);
+  return s;
+}
+
+/* A line on stderr; a closed stderr drops it (SIGPIPE is ignored) and the work goes on. */
+static void Say(const char *line)
+{
+  if (fputs(line, stderr) < 0 || fflush(stderr)) clearerr(stderr);
+}
+
+/* One progress line; the ETA from the measured seconds per modelled cost of each kind, once a record is reported. */
+static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
 {
   PetscReal now = MPI_Wtime();
-  char      el[32], eta[32] = "--:--:--";
-  PetscFunctionBeginUser;
-  if (!force && now - b->last < cfg->progress) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscInt  busy = 0;
+  char      el[32], eta[32] = "--:--:--", line[256];
+  if (!force && now - b->last < cfg->progress) return;
   b->last = now;
+  for (PetscInt t = 0; t < b->nteams; t++) busy += b->inflight[t] > 0;
   HMS(now - b->t0, el, sizeof el);
-  if (b->cost_done > 0.02 * b->cost_total) HMS((now - b->t0) * (b->cost_total - b->cost_done) / b->cost_done, eta, sizeof eta);
-  PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s\n", b->done + b->failed, n, b->failed, b->busy, b->nteams, el, eta, LmgStopSignal ? " (draining)" : ""));
+  if (b->reported > 0) HMS(SecondsLeft(b) / b->nteams, eta, sizeof eta);
+  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, LmgStopSignal ? " (draining)" : "");
+  Say(line);
+}
+
+static void CountReason(Book *b, PetscInt kind, const LmgOutcome *o)
+{
+  char key[LMG_MSG_LEN];
+  LmgMessageKey(o->message, key, sizeof key);
+  for (PetscInt i = 0; i < b->nreason; i++)
+    if (b->reason[i].kind == kind && b->reason[i].status == o->status && !strcmp(b->reason[i].key, key)) {
+      b->reason[i].count++;
+      return;
+    }
+  if (b->nreason == NREASON) {
+    b->other++;
+    return;
+  }
+  b->reason[b->nreason] = (Reason){(int)kind, (int)o->status, 1, "", ""};
+  snprintf(b->reason[b->nreason].key, LMG_MSG_LEN, "%s", key);
+  snprintf(b->reason[b->nreason].example, LMG_MSG_LEN, "%s", o->message);
+  b->nreason++;
+}
+
+static void Account(Book *b, const LmgWorkList *w, PetscInt team, const Report *r)
+{
+  PetscInt k = w->kind[r->pos];
+  b->inflight[team]--;
+  b->seconds[team] += r->secs;
+  if (r->out.status == LMG_ABANDONED) {
+    b->abandoned++;
+    return;
+  }
+  b->reported++;
+  b->tasks[team]++;
+  b->model_left[k] -= w->cost[r->pos];
+  b->model_done[k] += w->cost[r->pos];
+  b->secs_done[k] += r->secs;
+  if (r->out.status == LMG_DONE) b->done++;
+  else {
+    if (r->out.status == LMG_FAILED) b->failed++;
+    else b->skipped++;
+    CountReason(b, k, &r->out);
+  }
+}
+
+/* ---------------------------------------------------------------- the master's picking of batches */
+
+typedef struct {
+  PetscBool *taken;
+  PetscInt   cursor;                /* the first position that may be untaken */
+  PetscInt  *gstart, *gend, *gnext; /* per group: its positions [gstart, gend) (contiguous in order), next untaken */
+  PetscInt   ngroups;
+} Picker;
+
+static PetscErrorCode PickerCreate(const LmgWorkList *w, PetscInt ngroups, Picker *p)
+{
+  PetscFunctionBeginUser;
+  p->ngroups = ngroups;
+  p->cursor  = 0;
+  PetscCall(PetscCalloc1(w->n, &p->taken));
+  PetscCall(PetscMalloc3(ngroups, &p->gstart, ngroups, &p->gend, ngroups, &p->gnext));
+  for (PetscInt g = 0; g < ngroups; g++) p->gstart[g] = p->gend[g] = p->gnext[g] = 0;
+  for (PetscInt i = w->n - 1; i >= 0; i--) p->gstart[w->group[i]] = p->gnext[w->group[i]] = i;
+  for (PetscInt i = 0; i < w->n; i++) p->gend[w->group[i]] = i + 1;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void Account(Book *b, const LmgWorkList *w, PetscInt pos, PetscInt team, PetscInt status, PetscReal secs)
+static PetscErrorCode PickerDestroy(Picker *p)
 {
-  if (status == LMG_DONE) b->done++;
-  else b->failed++;
-  b->cost_done += w->cost[pos];
-  b->tasks[team]++;
-  b->seconds[team] += secs;
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(p->taken));
+  PetscCall(PetscFree3(p->gstart, p->gend, p->gnext));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Next position for a team: an untaken task of its last group, else the costliest untaken one. */
-static PetscInt Pick(const LmgWorkList *w, PetscBool *taken, PetscInt *cursor, PetscInt last_group)
+/* Next position for a team: an untaken task of its last group, else the costliest untaken one; -1: none left. */
+static PetscInt Pick(const LmgWorkList *w, Picker *p, PetscInt last_group)
 {
   PetscInt pos = -1;
-  while (*cursor < w->n && taken[*cursor]) (*cursor)++;
-  for (PetscInt i = *cursor; last_group >= 0 && i < w->n && pos < 0; i++)
-    if (!taken[i] && w->group[i] == last_group) pos = i;
-  if (pos < 0 && *cursor < w->n) pos = *cursor;
-  if (pos >= 0) taken[pos] = PETSC_TRUE;
+  if (last_group >= 0) {
+    PetscInt *g = &p->gnext[last_group];
+    while (*g < p->gend[last_group] && p->taken[*g]) (*g)++;
+    if (*g < p->gend[last_group]) pos = *g;
+  }
+  if (pos < 0) {
+    while (p->cursor < w->n && p->taken[p->cursor]) p->cursor++;
+    if (p->cursor < w->n) pos = p->cursor;
+  }
+  if (pos >= 0) p->taken[pos] = PETSC_TRUE;
   return pos;
+}
+
+/* A batch for a team: records of its group first, about BATCH_SEC of estimated work but at most a quarter of each
+   team's share of what is left (so that the last records spread over the teams), BATCH_MAX at most. */
+static PetscInt Batch(const LmgWorkList *w, Picker *p, Book *b, PetscInt *last_group, int *pos)
+{
+  PetscReal target = PetscMin(BATCH_SEC, SecondsLeft(b) / (4.0 * b->nteams)), est = 0;
+  PetscInt  n      = 0;
+  while (n < BATCH_MAX && (n == 0 || est < target)) {
+    PetscInt q = Pick(w, p, *last_group);
+    if (q < 0) break;
+    pos[n++] = (int)q;
+    est += w->cost[q] * Ratio(b, w->kind[q]);
+    *last_group = w->group[q];
+  }
+  return n;
+}
+
+/* ---------------------------------------------------------------- the protocol
+   team -> master: int header[5] = {team, nreports, want a batch, final, signal seen}, then nreports Reports (bytes);
+   master -> team: int [n, pos_1 .. pos_n] (n = 0: no more work). */
+
+/* Wait for the next message without spinning a core away from the workers: a test, then sleeps growing from 20 us to
+   1 ms (the teams' prefetch hides this latency). Progress lines meanwhile. */
+static PetscErrorCode WaitMessage(MPI_Comm comm, Book *b, const LmgConfig *cfg, MPI_Status *st)
+{
+  int  flag  = 0;
+  long sleep = 20000;
+  PetscFunctionBeginUser;
+  for (;;) {
+    PetscCallMPI(MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQ, comm, &flag, st));
+    if (flag) break;
+    Progress(b, cfg, PETSC_FALSE);
+    struct timespec ts = {0, sleep};
+    nanosleep(&ts, NULL);
+    sleep = PetscMin(2 * sleep, 1000000);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkList *w, Book *b)
 {
-  PetscBool *taken;
-  PetscInt  *last, *inflight, cursor = 0, active = b->nteams, stop = 0;
+  Picker    p;
+  PetscInt *last, active = b->nteams, ngroups = cfg->nN * cfg->nG;
+  int      *reply, stop = 0;
+  char     *buf = NULL;
+  size_t    cap = 0;
   PetscFunctionBeginUser;
-  PetscCall(PetscCalloc3(w->n, &taken, b->nteams, &last, b->nteams, &inflight));
-  for (PetscInt i = 0; i < b->nteams; i++) last[i] = inflight[i] = -1;
+  PetscCall(PickerCreate(w, ngroups, &p));
+  PetscCall(PetscMalloc2(b->nteams, &last, BATCH_MAX + 1, &reply));
+  for (PetscInt i = 0; i < b->nteams; i++) last[i] = -1;
   while (active > 0) {
-    int        flag;
     MPI_Status st;
-    double     msg[5];
-    int        pos = -1;
-    PetscCallMPI(MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQ, comm, &flag, &st));
-    if (!flag) {
-      struct timespec ts = {0, 2000000};
-      nanosleep(&ts, NULL);
-      PetscCall(Progress(b, w->n, cfg, PETSC_FALSE));
-      continue;
+    int        count, *h;
+    PetscCall(WaitMessage(comm, b, cfg, &st));
+    PetscCallMPI(MPI_Get_count(&st, MPI_BYTE, &count));
+    if ((size_t)count > cap) {
+      PetscCall(PetscFree(buf));
+      cap = (size_t)count;
+      PetscCall(PetscMalloc1(cap, &buf));
     }
-    PetscCallMPI(MPI_Recv(msg, 5, MPI_DOUBLE, st.MPI_SOURCE, TAG_REQ, comm, MPI_STATUS_IGNORE));
-    PetscInt team = (PetscInt)msg[0];
-    if (inflight[team] >= 0) {
-      Account(b, w, inflight[team], team, (PetscInt)msg[2], msg[3]);
-      b->busy--;
-      inflight[team] = -1;
+    PetscCallMPI(MPI_Recv(buf, count, MPI_BYTE, st.MPI_SOURCE, TAG_REQ, comm, MPI_STATUS_IGNORE));
+    h = (int *)buf;
+    for (int i = 0; i < h[1]; i++) {
+      Report r;
+      memcpy(&r, buf + 5 * sizeof(int) + (size_t)i * sizeof(Report), sizeof r);
+      Account(b, w, h[0], &r);
+      if (r.out.status == LMG_ABANDONED) stop = 1;
     }
-    if (msg[4] != 0) stop = 1; /* a worker got the signal */
-    if (!stop && !LmgStopSignal) pos = (int)Pick(w, taken, &cursor, last[team]);
-    PetscCallMPI(MPI_Send(&pos, 1, MPI_INT, st.MPI_SOURCE, TAG_TASK, comm));
-    if (pos < 0) active--;
-    else {
-      inflight[team] = pos;
-      last[team]     = w->group[pos];
-      b->taken++;
-      b->busy++;
+    if (h[4]) stop = 1; /* a team got the signal: drain everyone */
+    if (h[3]) active--;
+    else if (h[2]) {
+      int team = h[0];
+      reply[0] = stop || LmgStopSignal ? 0 : (int)Batch(w, &p, b, &last[team], reply + 1);
+      b->handed += reply[0];
+      b->inflight[team] += reply[0];
+      PetscCallMPI(MPI_Send(reply, reply[0] + 1, MPI_INT, st.MPI_SOURCE, TAG_TASK, comm));
     }
-    PetscCall(Progress(b, w->n, cfg, PETSC_FALSE));
+    Progress(b, cfg, PETSC_FALSE);
   }
-  PetscCall(PetscFree3(taken, last, inflight));
+  PetscCall(PetscFree(buf));
+  PetscCall(PetscFree2(last, reply));
+  PetscCall(PickerDestroy(&p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The leader's message to the master: its reports so far (then cleared), and whether it wants a batch. */
+static PetscErrorCode Tell(MPI_Comm comm, const LmgTeam *team, Report *rep, int *nrep, int want, int final)
+{
+  size_t len = 5 * sizeof(int) + (size_t)*nrep * sizeof(Report);
+  char  *msg;
+  int    h[5] = {(int)team->id, *nrep, want, final, (int)LmgStopSignal};
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(len, &msg));
+  memcpy(msg, h, sizeof h);
+  memcpy(msg + sizeof h, rep, (size_t)*nrep * sizeof(Report));
+  PetscCallMPI(MPI_Send(msg, (int)len, MPI_BYTE, 0, TAG_REQ, comm));
+  PetscCall(PetscFree(msg));
+  *nrep = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A team: the leader keeps a queue of positions and asks for the next batch as it starts the last queued record;
+   every rank of the team computes each record (the leader broadcasts its position; -1 ends). */
 static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkList *w, LmgTaskFn fn, void *ctx)
 {
-  double   msg[5] = {(double)team->id, -1, 0, 0, 0};
-  int      pos;
-  PetscInt status;
+  int        *queue, *reply, head = 0, tail = 0, nrep = 0, asked = 0, done = 0, pos;
+  Report     *rep;
+  MPI_Request req = MPI_REQUEST_NULL;
   PetscFunctionBeginUser;
+  PetscCall(PetscMalloc3(BATCH_MAX + 1, &queue, BATCH_MAX + 1, &reply, 2 * BATCH_MAX + 2, &rep));
+  if (team->leader) {
+    PetscCall(Tell(comm, team, rep, &nrep, 1, 0));
+    PetscCallMPI(MPI_Irecv(reply, BATCH_MAX + 1, MPI_INT, 0, TAG_TASK, comm, &req));
+    asked = 1;
+  }
   for (;;) {
     if (team->leader) {
-      msg[4] = LmgStopSignal;
-      PetscCallMPI(MPI_Send(msg, 5, MPI_DOUBLE, 0, TAG_REQ, comm));
-      PetscCallMPI(MPI_Recv(&pos, 1, MPI_INT, 0, TAG_TASK, comm, MPI_STATUS_IGNORE));
+      pos = -1;
+      while (head == tail && !done && !LmgStopSignal) { /* nothing queued: wait for the batch asked for */
+        PetscCallMPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+        asked = 0;
+        if (reply[0] == 0) done = 1;
+        for (int i = 0; i < reply[0]; i++) queue[i] = reply[1 + i];
+        head = 0, tail = reply[0];
+      }
+      if (head < tail && !LmgStopSignal) pos = queue[head++];
+      if (pos >= 0 && head == tail && !asked && !done) { /* starting the last queued record: ask for the next batch now */
+        PetscCall(Tell(comm, team, rep, &nrep, 1, 0));
+        PetscCallMPI(MPI_Irecv(reply, BATCH_MAX + 1, MPI_INT, 0, TAG_TASK, comm, &req));
+        asked = 1;
+      }
     }
     PetscCallMPI(MPI_Bcast(&pos, 1, MPI_INT, 0, team->comm));
     if (pos < 0) break;
     double t = MPI_Wtime();
-    PetscCall(fn(ctx, team, w->order[pos], &status));
-    msg[1] = pos;
-    msg[2] = (double)status;
-    msg[3] = MPI_Wtime() - t;
+    PetscCall(fn(ctx, team, w->order[pos], &rep[nrep].out));
+    rep[nrep].pos  = pos;
+    rep[nrep].secs = MPI_Wtime() - t;
+    nrep++;
   }
+  if (team->leader) {
+    if (asked) PetscCallMPI(MPI_Wait(&req, MPI_STATUS_IGNORE)); /* the master answers every request */
+    PetscCall(Tell(comm, team, rep, &nrep, 0, 1));
+  }
+  PetscCall(PetscFree3(queue, reply, rep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, void *ctx, Book *b)
 {
-  PetscInt status;
   PetscFunctionBeginUser;
-  for (PetscInt pos = 0; pos < w->n && !LmgStopSignal; pos++) {
+  for (PetscInt pos = 0; pos < w->n && !LmgStopSignal && !b->abandoned; pos++) {
+    Report r;
     double t = MPI_Wtime();
-    b->busy  = 1;
-    b->taken++;
-    PetscCall(fn(ctx, team, w->order[pos], &status));
-    b->busy = 0;
-    Account(b, w, pos, 0, status, MPI_Wtime() - t);
-    PetscCall(Progress(b, w->n, cfg, PETSC_FALSE));
+    b->inflight[0]++;
+    b->handed++;
+    PetscCall(fn(ctx, team, w->order[pos], &r.out));
+    r.pos  = (int)pos;
+    r.secs = MPI_Wtime() - t;
+    Account(b, w, 0, &r);
+    Progress(b, cfg, PETSC_FALSE);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Summary(const Book *b, const LmgWorkList *w, LmgSweepStats *s)
+static const char *StatusName(int s)
 {
-  char el[32];
-  PetscFunctionBeginUser;
+  return s == LMG_FAILED ? "failed" : s == LMG_SKIPPED ? "skipped" : "?";
+}
+
+static void Summary(const Book *b, const LmgSweepStats *s)
+{
+  char el[32], line[512];
   HMS(s->wall, el, sizeof el);
-  PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "lmgsweep: finished %" PetscInt_FMT " of %" PetscInt_FMT " records: %" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " not started%s; wall %s (%.1f s)\n", b->done + b->failed, w->n, b->done, b->failed, s->left, s->drained ? " (drained by a signal: rerun with -resume)" : "", el, (double)s->wall));
-  for (PetscInt t = 0; t < b->nteams; t++) PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "lmgsweep:   team %" PetscInt_FMT ": %" PetscInt_FMT " records, %.2f s busy (%.0f%%)\n", t, b->tasks[t], (double)b->seconds[t], s->wall > 0 ? 100.0 * (double)(b->seconds[t] / s->wall) : 0.0));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  snprintf(line, sizeof line, "lmgsweep: finished %" PetscInt_FMT " of %" PetscInt_FMT " records: %" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT " not computed%s; wall %s (%.1f s)\n", b->reported, b->n, b->done, b->failed, b->skipped, s->left,
+           s->drained ? " (drained by a signal: rerun with -resume)" : "", el, (double)s->wall);
+  Say(line);
+  if (b->abandoned) {
+    snprintf(line, sizeof line, "lmgsweep:   %" PetscInt_FMT " record%s in flight abandoned after the drain's grace of %g s (left pending: -resume computes them from the start)\n", b->abandoned, b->abandoned > 1 ? "s" : "", (double)drain_grace);
+    Say(line);
+  }
+  for (PetscInt i = 0; i < b->nreason; i++) {
+    const Reason *r = &b->reason[i];
+    snprintf(line, sizeof line, "lmgsweep:   %d %s record%s %s: %s\n", r->count, LmgKinds[r->kind]->name, r->count > 1 ? "s" : "", StatusName(r->status), r->count > 1 ? r->key : r->example);
+    Say(line);
+  }
+  if (b->other) {
+    snprintf(line, sizeof line, "lmgsweep:   %" PetscInt_FMT " records failed or skipped for other reasons (lmgload.py FILE lists them)\n", b->other);
+    Say(line);
+  }
+  for (PetscInt t = 0; t < b->nteams; t++) {
+    snprintf(line, sizeof line, "lmgsweep:   team %" PetscInt_FMT ": %" PetscInt_FMT " records, %.2f s busy (%.0f%%)\n", t, b->tasks[t], (double)b->seconds[t], s->wall > 0 ? 100.0 * (double)(b->seconds[t] / s->wall) : 0.0);
+    Say(line);
+  }
 }
 
 PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, void *ctx, LmgSweepStats *s)
 {
   Book        b;
   PetscMPIInt rank, size;
-  int         sig = LmgStopSignal, anysig;
+  int         sig, anysig;
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscMemzero(&b, sizeof b));
   PetscCall(PetscMemzero(s, sizeof *s));
+  LmgDrainSetGrace(cfg->drain_grace);
+  b.n      = w->n;
   b.nteams = team->count;
   b.t0 = b.last = MPI_Wtime();
-  for (PetscInt i = 0; i < w->n; i++) b.cost_total += w->cost[i];
-  PetscCall(PetscCalloc2(b.nteams, &b.tasks, b.nteams, &b.seconds));
+  for (PetscInt i = 0; i < w->n; i++) b.model_left[w->kind[i]] += w->cost[i];
+  PetscCall(PetscCalloc3(b.nteams, &b.tasks, b.nteams, &b.inflight, b.nteams, &b.seconds));
   if (size == 1) PetscCall(Alone(team, cfg, w, fn, ctx, &b));
   else if (team->master) PetscCall(Master(comm, cfg, w, &b));
   else PetscCall(Worker(comm, team, w, fn, ctx));
   sig = LmgStopSignal;
   PetscCallMPI(MPI_Allreduce(&sig, &anysig, 1, MPI_INT, MPI_MAX, comm));
   if (!rank) {
-    s->done   = b.done;
-    s->failed = b.failed;
-    s->left   = w->n - b.taken;
-    s->wall   = MPI_Wtime() - b.t0;
+    s->done      = b.done;
+    s->failed    = b.failed;
+    s->skipped   = b.skipped;
+    s->abandoned = b.abandoned;
+    s->left      = w->n - b.reported;
+    s->wall      = MPI_Wtime() - b.t0;
   }
   PetscCallMPI(MPI_Bcast(s, sizeof *s, MPI_BYTE, 0, comm));
   s->drained = (PetscBool)(anysig && s->left > 0);
-  if (!rank) PetscCall(Summary(&b, w, s));
-  PetscCall(PetscFree2(b.tasks, b.seconds));
+  if (!rank) Summary(&b, s);
+  PetscCall(PetscFree3(b.tasks, b.inflight, b.seconds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

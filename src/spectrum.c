@@ -3,8 +3,35 @@
    Sturm counts, refined to Rayleigh quotients with error bounds; the splitting resolved (splitting.c). */
 #include <math.h>
 #include "lmg/dicke.h"
+#include "lmg/options.h"
 #include "lmg/spectrum.h"
 #include "lmg/splitting.h"
+
+static const LmgOption opts[] = {
+  {"-nev", "0", "Lowest eigenpairs stored per (N, Gamma/J); 0: max(4, the largest level)"},
+  {"-J", "37195.4", "Coupling J in rad/s (the default puts dE at N = 370, Gamma/J = 0.95 at 1310 rad/s)"},
+  {"-T", "1e-08", "Temperature T in K (dE_over_kT, the thermal initial state)"},
+  {"-spectrum_solver", "slepc", "Eigensolver: slepc (Krylov-Schur, shift-and-invert per level) or scalapack (whole sectors)"},
+  {"-dE_max_bits", "1024", "Largest MPFR precision (bits) spent on resolving an exponentially small dE"},
+};
+const LmgOptionTable LmgSpectrumOptionTable = LMG_TABLE("The spectrum (also -spectrum_eps_*, -spectrum_st_*: SLEPc's eigensolver options)", opts);
+
+PetscErrorCode LmgSpectrumSetFromOptions(LmgSpectrumOptions *o, PetscInt kmax, char *err)
+{
+  const char *solvers[] = {"slepc", "scalapack", NULL};
+  PetscInt    solver = 0;
+  PetscFunctionBeginUser;
+  o->nev = 0, o->J = 37195.4, o->T = 1e-8, o->dE_max_bits = 1024;
+  PetscCall(LmgOptionsInt(&opts[0], 0, 100000000, &o->nev, err));
+  PetscCall(LmgOptionsReal(&opts[1], 0, PETSC_TRUE, &o->J, err));
+  PetscCall(LmgOptionsReal(&opts[2], 0, PETSC_TRUE, &o->T, err));
+  PetscCall(LmgOptionsChoice(&opts[3], solvers, &solver, err));
+  PetscCall(LmgOptionsInt(&opts[4], 64, 1 << 20, &o->dE_max_bits, err));
+  o->solver = solver ? LMG_SOLVER_SCALAPACK : LMG_SOLVER_SLEPC;
+  if (!err[0] && o->nev && o->nev < kmax) snprintf(err, LMG_ERR_LEN, "-nev %" PetscInt_FMT ": must be at least %" PetscInt_FMT " (4, and the largest level)", o->nev, kmax);
+  if (!o->nev) o->nev = kmax;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 typedef struct {
   PetscInt   nw;        /* eigenpairs wanted */
@@ -271,12 +298,14 @@ static PetscErrorCode SectorSolve(MPI_Comm comm, const LmgSector *s, PetscBool d
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode SpectrumAlloc(LmgSpectrum *sp, PetscInt N, PetscReal g, PetscInt nev)
+static PetscErrorCode SpectrumAlloc(LmgSpectrum *sp, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, PetscInt nev)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(sp, sizeof *sp));
   sp->N   = N;
   sp->g   = g;
+  sp->J   = o->J;
+  sp->T   = o->T;
   sp->nev = PetscMin(nev, N + 1);
   sp->nh  = LmgHalfLength(N);
   PetscCall(PetscMalloc4(sp->nev, &sp->E, sp->nev, &sp->Eerr, sp->nev, &sp->parity, sp->nev, &sp->Jz2));
@@ -286,7 +315,7 @@ static PetscErrorCode SpectrumAlloc(LmgSpectrum *sp, PetscInt N, PetscReal g, Pe
 }
 
 /* dE from the doublet: in double precision where the error bounds allow 7 digits, else MPFR (rank 0, shared). */
-static PetscErrorCode Splitting(MPI_Comm comm, const LmgConfig *cfg, const LmgSector sec[2], const SectorResult res[2], LmgSpectrum *sp)
+static PetscErrorCode Splitting(MPI_Comm comm, const LmgSpectrumOptions *o, const LmgSector sec[2], const SectorResult res[2], LmgSpectrum *sp)
 {
   PetscReal d = res[1].lam[0] - res[0].lam[0], err = res[0].err[0] + res[1].err[0], dE = NAN;
   PetscInt  bits = 53;
@@ -295,50 +324,53 @@ static PetscErrorCode Splitting(MPI_Comm comm, const LmgConfig *cfg, const LmgSe
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!(d > 0 && err <= 1e-7 * d)) {
-    if (!rank) PetscCall(LmgSplittingResolve(&sec[0], &sec[1], res[0].lam[0], res[0].err[0], res[1].lam[0], res[1].err[0], cfg->dE_max_bits, &d, &bits, sp->message, LMG_MSG_LEN));
+    if (!rank) PetscCall(LmgSplittingResolve(&sec[0], &sec[1], res[0].lam[0], res[0].err[0], res[1].lam[0], res[1].err[0], o->dE_max_bits, &d, &bits, sp->message, LMG_MSG_LEN));
     PetscCallMPI(MPI_Bcast(&d, 1, MPIU_REAL, 0, comm));
     PetscCallMPI(MPI_Bcast(&bits, 1, MPIU_INT, 0, comm));
     PetscCallMPI(MPI_Bcast(sp->message, LMG_MSG_LEN, MPI_CHAR, 0, comm));
   }
-  if (d == d) dE = d * cfg->J;
+  if (d == d) dE = d * o->J;
   sp->dE          = dE;
   sp->dE_resolved = dE == dE;
   sp->dE_bits     = dE == dE ? bits : 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgConfig *cfg, PetscInt N, PetscReal g, LmgSpectrum *sp)
+PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, LmgSpectrum *sp)
 {
   LmgSector    sec[2];
   SectorResult res[2];
 
+  double       t0 = MPI_Wtime();
+
   PetscFunctionBeginUser;
-  PetscCall(SpectrumAlloc(sp, N, g, cfg->nev));
+  PetscCall(SpectrumAlloc(sp, o, N, g, o->nev));
   for (PetscInt p = 0; p < 2; p++) {
     PetscInt nw = p == 0 ? (sp->nev + 1) / 2 : sp->nev / 2;
     PetscCall(LmgSectorCreate(N, g, p == 0 ? 1 : -1, &sec[p]));
     res[p].nw = nw;
     PetscCall(PetscMalloc3(nw, &res[p].lam, nw, &res[p].err, nw * sp->nh, &res[p].vec));
     /* dense when asked, or when a third of the sector is wanted (Krylov subspaces would be the whole space) */
-    PetscBool dense = (PetscBool)(cfg->solver == LMG_SOLVER_SCALAPACK || 3 * nw > sec[p].n);
+    PetscBool dense = (PetscBool)(o->solver == LMG_SOLVER_SCALAPACK || 3 * nw > sec[p].n);
     if (!sp->message[0]) PetscCall(SectorSolve(comm, &sec[p], dense, sp->nh, &res[p], sp->message));
   }
   if (!sp->message[0]) {
     for (PetscInt i = 0; i < sp->nev; i++) {
       const SectorResult *r = &res[i % 2];
-      sp->E[i]      = r->lam[i / 2] * cfg->J;
-      sp->Eerr[i]   = r->err[i / 2] * cfg->J;
+      sp->E[i]      = r->lam[i / 2] * o->J;
+      sp->Eerr[i]   = r->err[i / 2] * o->J;
       sp->parity[i] = i % 2 ? -1 : 1;
       PetscCall(PetscArraycpy(sp->vec + i * sp->nh, r->vec + (i / 2) * sp->nh, sp->nh));
     }
-    PetscCall(Splitting(comm, cfg, sec, res, sp));
-    PetscCall(LmgSpectrumDerive(sp, cfg));
+    PetscCall(Splitting(comm, o, sec, res, sp));
+    PetscCall(LmgSpectrumDerive(sp));
     sp->status = LMG_DONE;
   }
   for (PetscInt p = 0; p < 2; p++) {
     PetscCall(PetscFree3(res[p].lam, res[p].err, res[p].vec));
     PetscCall(LmgSectorDestroy(&sec[p]));
   }
+  sp->seconds = MPI_Wtime() - t0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -347,5 +379,21 @@ PetscErrorCode LmgSpectrumDestroy(LmgSpectrum *sp)
   PetscFunctionBeginUser;
   PetscCall(PetscFree4(sp->E, sp->Eerr, sp->parity, sp->Jz2));
   PetscCall(PetscFree(sp->vec));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgSpectrumCheckOptions(MPI_Comm comm, const LmgSpectrumOptions *o, char *err)
+{
+  LmgSpectrumOptions small = *o;
+  LmgSpectrum        sp;
+  LmgErrorInfo       info;
+  PetscErrorCode     ierr;
+  PetscFunctionBeginUser;
+  small.nev = 4; /* N = 40: sectors of 21 and 20, Krylov-Schur as in the sweep (ScaLAPACK when asked for) */
+  PetscCall(LmgErrorPush(&info));
+  ierr = LmgSpectrumCompute(comm, &small, 40, 0.8, &sp);
+  PetscCall(LmgErrorPop());
+  if (!ierr) PetscCall(LmgSpectrumDestroy(&sp));
+  else if (!err[0]) LmgErrorText(ierr, &info, "a -spectrum_ option is not accepted by SLEPc", err, LMG_ERR_LEN);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,25 +1,39 @@
 /* Thresholds: gamma_c = (3/pi) a* dE/G in closed form (G = G_loc: A, G = G01: B), and the numerical gamma_c of a
    level from K3_opt(gamma_phi) = 1, by bracketing and Illinois regula falsi on dynamics solves at tau_opt only. */
 #include <math.h>
+#include "lmg/options.h"
 #include "lmg/threshold.h"
 
-/* K3_opt(gamma) - 1 of the level; *ok false (and why) when the dynamics failed. */
-static PetscErrorCode Excess(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, PetscReal gamma, LmgThreshold *th, PetscReal *f, PetscBool *ok)
+static const LmgOption opts[] = {
+  {"-threshold", "", "Also root-find the numerical dephasing threshold gamma_c of every level (the closed forms A and B are always stored)"},
+};
+const LmgOptionTable LmgThresholdOptionTable = LMG_TABLE("The thresholds", opts);
+
+PetscErrorCode LmgThresholdSetFromOptions(LmgThresholdOptions *o, char *err)
 {
-  LmgConfig   one = *cfg;
-  LmgDynamics d;
+  PetscFunctionBeginUser;
+  o->numerical = PETSC_FALSE;
+  PetscCall(LmgOptionsFlag(&opts[0], &o->numerical, err));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* K3_opt(gamma) - 1 of the level; *ok false (th's status and message say why) when the dynamics was not done. */
+static PetscErrorCode Excess(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscInt level, PetscReal gamma, LmgThreshold *th, PetscReal *f, PetscBool *ok)
+{
+  LmgDynamicsOptions one = *o;
+  LmgDynamics        d;
   PetscFunctionBeginUser;
   one.ntau = 0; /* tau_opt only: trajectories up to 2 tau_opt */
   PetscCall(LmgDynamicsCompute(&one, sp, gamma, level, &d));
   th->evaluations++;
   *ok = (PetscBool)(d.status == LMG_DONE);
   *f  = d.K3_opt - 1;
-  if (!*ok) snprintf(th->message, LMG_MSG_LEN, "dynamics at gamma_phi = %g: %.100s", (double)gamma, d.message);
+  if (!*ok) th->status = d.status, snprintf(th->message, LMG_MSG_LEN, "dynamics at gamma_phi = %g: %.120s", (double)gamma, d.message);
   PetscCall(LmgDynamicsDestroy(&d));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Root(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th)
+static PetscErrorCode Root(const LmgDynamicsOptions *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th)
 {
   PetscReal a = 0, b = 2 * PetscMax(th->gamma_c_A, th->gamma_c_B), fa, fb, c, fc;
   PetscBool ok;
@@ -27,7 +41,8 @@ static PetscErrorCode Root(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt
   PetscCall(Excess(cfg, sp, level, 0, th, &fa, &ok));
   th->K3_opt_at_zero = fa + 1;
   if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
-  if (fa <= 0) {
+  if (fa <= 0) { /* an answer, not a failure: gamma_c does not exist */
+    th->status = LMG_DONE;
     snprintf(th->message, LMG_MSG_LEN, "no violation at gamma_phi = 0 (K3_opt = %.6f): no threshold", (double)(fa + 1));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -35,8 +50,9 @@ static PetscErrorCode Root(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt
     PetscCall(Excess(cfg, sp, level, b, th, &fb, &ok));
     if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
     if (fb < 0) break;
-    if (k == 12) {
-      snprintf(th->message, LMG_MSG_LEN, "no root bracketed: K3_opt > 1 up to gamma_phi = %g", (double)b);
+    if (k == 12) { /* gamma_c lies beyond b: a bound, not a number */
+      th->status = LMG_DONE;
+      snprintf(th->message, LMG_MSG_LEN, "no root bracketed: K3_opt > 1 up to gamma_phi = %g (gamma_c is larger)", (double)b);
       PetscFunctionReturn(PETSC_SUCCESS);
     }
     a = b, fa = fb, b *= 4;
@@ -58,13 +74,14 @@ static PetscErrorCode Root(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgThresholdCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th)
+PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynamicsOptions *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(th, sizeof *th));
   th->gamma_c = th->gamma_c_A = th->gamma_c_B = th->K3_opt_at_zero = NAN;
   th->status = LMG_FAILED;
   if (sp->status != LMG_DONE || !sp->dE_resolved) {
+    if (sp->status == LMG_DONE) th->status = LMG_SKIPPED;
     snprintf(th->message, LMG_MSG_LEN, "%s", sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -73,7 +90,7 @@ PetscErrorCode LmgThresholdCompute(const LmgConfig *cfg, const LmgSpectrum *sp, 
     th->gamma_c_A = 3 / PETSC_PI * astar * sp->dE / sp->G_loc;
     th->gamma_c_B = 3 / PETSC_PI * astar * sp->dE / sp->G01;
   }
-  if (!cfg->threshold) {
+  if (!o->numerical) {
     th->status = LMG_DONE;
     snprintf(th->message, LMG_MSG_LEN, "closed forms only (numerical gamma_c with -threshold)");
     PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,43 +1,36 @@
-/* Run configuration: every option, read from the PETSc options database and validated. */
+/* Run configuration: the grid axes and each module's options, read from the PETSc options database (each module reads
+   its own: LmgGridSetFromOptions, LmgSpectrumSetFromOptions, ...) and validated. */
 #pragma once
-#include "lmg.h"
-
-typedef enum { LMG_SOLVER_SLEPC, LMG_SOLVER_SCALAPACK } LmgSolverType;
+#include "options.h"
+#include "threshold.h"
 
 typedef struct {
-  PetscInt      nN, nG, nGphi, nLevel;
-  PetscInt     *N;            /* atom numbers, >= 2 */
-  PetscReal    *gamma_over_J; /* Gamma/J > 0 */
-  PetscReal    *gamma_phi;    /* dephasing rates, 1/s, >= 0 */
-  PetscInt     *level;        /* k >= 2 of a k-level model, 0 for `full` */
-  PetscInt      nev;          /* eigenpairs per (N, Gamma/J) */
-  PetscReal     J, T;         /* rad/s, K */
-  PetscInt      team_size;
-  LmgSolverType solver;
-  PetscInt      dE_max_bits;  /* largest MPFR precision spent on resolving dE */
-  PetscReal     progress;     /* seconds between progress lines */
-  PetscBool     resume;
-  char          output[PETSC_MAX_PATH_LEN];
-  PetscInt      ntau;         /* tau grid, in units of tau_opt = pi/(3 dE) */
-  PetscReal    *tau;
-  char          initial[16];  /* ground, pointer or thermal */
-  PetscBool     threshold;    /* root-find gamma_c for the numerical levels */
-  PetscReal     dyn_max_gb;   /* memory a full-space dynamics record may take */
-  PetscReal     dyn_max_steps; /* estimated time steps beyond which a dynamics record is refused */
+  PetscInt            nN, nG, nGphi, nLevel;
+  PetscInt           *N;            /* atom numbers, >= 2 */
+  PetscReal          *gamma_over_J; /* Gamma/J > 0 */
+  PetscReal          *gamma_phi;    /* dephasing rates, 1/s, >= 0 */
+  PetscInt           *level;        /* k >= 2 of a k-level model, 0 for `full` */
+  LmgSpectrumOptions  spec;
+  LmgDynamicsOptions  dyn;
+  LmgThresholdOptions thr;
+  /* the run (config.c) */
+  char      output[PETSC_MAX_PATH_LEN];
+  PetscBool resume, dry_run;
+  PetscInt  team_size;
+  PetscReal progress;    /* seconds between progress lines */
+  PetscReal drain_grace; /* seconds a record in flight may go on after a drain signal before it is abandoned */
 } LmgConfig;
 
-/* Parse a range list: items separated by commas, each a number, `a:b:n` (n points, linear, ends
-   included) or `log:a:b:n` (geometric). Not collective. Returns 0, or 1 with `why` filled. */
-int LmgRangeParse(const char *text, PetscInt *n, PetscReal **vals, char *why, size_t len);
-
 /* Collective on comm. Reads and validates all options. Bad input is not a PETSc error: `err` gets one
-   line naming the option and the value (empty when all is well). -help prints every option. */
+   line naming the option and the value (empty when all is well). */
 PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN]);
 PetscErrorCode LmgConfigDestroy(LmgConfig *cfg);
 
-/* The options that determine the file's contents, as one canonical line `key=value;...`
-   (stored in the file, compared by -resume). Not collective. */
-PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char *buf, size_t len);
+/* The options that determine stored values, as one canonical line `key=value;...` (stored in the file, compared by
+   -resume): the grid, every option of a module that changes a value, and every PETSc option under -dyn_ and
+   -spectrum_ (but monitors and viewers). Limits that only skip records (-dyn_max_steps, -dyn_max_gb) and options of
+   the run (-progress, -team_size, -launch_check, ...) are not part of it. *sig is malloc'd. Not collective. */
+PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig);
 
 /* Largest k among the levels (0 if only `full`). */
 PetscInt LmgConfigMaxLevel(const LmgConfig *cfg);

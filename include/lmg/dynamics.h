@@ -4,6 +4,19 @@
 #include "liouville.h"
 
 typedef struct {
+  PetscInt   ntau;
+  PetscReal *tau;         /* the K3 tau grid, units of tau_opt = pi/(3 dE) */
+  char       initial[16]; /* ground, pointer or thermal */
+  PetscReal  max_gb;      /* memory a full-space record may take */
+  PetscReal  max_steps;   /* estimated time steps beyond which a record is skipped; the most steps of a trajectory */
+  PetscBool  interaction; /* -dyn_frame interaction (else lab) */
+} LmgDynamicsOptions;
+
+/* Not collective. Reads -tau_grid, -initial, -dyn_frame, -dyn_max_gb, -dyn_max_steps. */
+PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err);
+PetscErrorCode LmgDynamicsOptionsDestroy(LmgDynamicsOptions *o);
+
+typedef struct {
   TS        ts;
   Vec       x;           /* the state at the integrator's time, in its frame */
   PetscInt  maxsteps;
@@ -17,12 +30,16 @@ typedef struct {
    prefix -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default).
    Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = 1e-8 in the max norm (forward: rho) or 1e-7 in
    the RMS norm (adjoint: Q_H). */
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
-/* Whether -dyn_frame selects the interaction picture (default) rather than the lab frame. */
-PetscErrorCode LmgPropagatorFrame(PetscBool *interaction);
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscBool interaction, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
+/* Not collective: configures integrators as the sweep's are, so that PETSc reads every -dyn_ option it will use;
+   err: one line when PETSc refuses one of them. */
+PetscErrorCode LmgPropagatorCheckOptions(char *err);
+typedef enum { LMG_PROP_OK, LMG_PROP_FAILED, LMG_PROP_MAXSTEPS, LMG_PROP_ABANDONED } LmgPropStatus;
+
 /* out = x(t) in the lab frame, t (units of scale) not before the previous sample: steps on as far as needed and
-   interpolates (or, without dense output, ends a step on t). *ok is false when the integrator failed or took maxsteps. */
-PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, PetscBool *ok);
+   interpolates (or, without dense output, ends a step on t). *st: LMG_PROP_OK, or why it stopped (a failed step, maxsteps
+   taken, a drain: LmgAbandon). */
+PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPropStatus *st);
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
 
 typedef struct {
@@ -32,12 +49,21 @@ typedef struct {
   PetscReal  K3_opt, K3_max, tau_at_max, secular;
   PetscInt   steps, rejects;      /* both trajectories */
   PetscReal  trace_err, herm_err; /* max over the forward trajectory of |Tr rho - 1| and |rho - rho^dagger| */
-  char       integrator[32];
+  char       integrator[LMG_STR_LEN];
   PetscInt   status;
   char       message[LMG_MSG_LEN];
 } LmgDynamics;
 
+/* A priori estimate of one record: why it cannot be computed (out.status LMG_SKIPPED or LMG_FAILED with the message),
+   else out.status = LMG_PENDING with the estimated steps of the larger trajectory, time on one core and peak memory. */
+typedef struct {
+  PetscReal  steps, seconds, bytes;
+  LmgOutcome out;
+} LmgDynamicsPlan;
+PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *plan);
+
 /* Not collective. K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp.
-   A numerical failure is dyn->status = LMG_FAILED with dyn->message. */
-PetscErrorCode LmgDynamicsCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn);
+   A numerical failure is dyn->status = LMG_FAILED, a record not computed by design LMG_SKIPPED, a record given up by a
+   drain LMG_ABANDONED, each with dyn->message. */
+PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn);
 PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);

@@ -1,21 +1,34 @@
-/* The sweep grid: pure maps between flat task indices and grid coordinates, and a cost model.
-   Tasks 0 .. nN*nG-1 are spectrum records (iN, iG); then one dynamics record per (iN, iG, iP, iL), in C order;
-   then one threshold record per (iN, iG, iL). */
+/* The sweep grid: its axes (coordinates), and pure maps between flat task indices and records of the kinds of
+   kind.h. Tasks are numbered kind after kind in table order (spectrum first); within a kind, records in C order of
+   its axes. */
 #pragma once
 #include "config.h"
 
-typedef enum { LMG_TASK_SPECTRUM = 0, LMG_TASK_DYNAMICS = 1, LMG_TASK_THRESHOLD = 2 } LmgTaskKind;
+/* Every coordinate of the file: the record axes (N, Gamma/J, gamma_phi, level) and trailing axes of fields. */
+typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_NAXES } LmgAxis;
 
 typedef struct {
-  LmgTaskKind kind;
-  PetscInt    iN, iG, iP, iL; /* indices into cfg->N, gamma_over_J, gamma_phi, level (-1 where the kind has none) */
-  PetscInt    group;          /* tasks of one group share a spectrum: iN * nG + iG */
-  PetscInt    record;         /* flat index of the record within its kind's datasets */
+  const char      *name, *units, *long_name;
+  PetscInt         n;
+  const PetscReal *real; /* values: real ... */
+  const PetscInt  *ints; /* ... or integers (NULL for both: 0 .. n-1) */
+} LmgAxisInfo;
+
+typedef struct {
+  PetscInt kind;           /* index into LmgKinds */
+  PetscInt iN, iG, iP, iL; /* indices into the axes (-1 where the kind has none) */
+  PetscInt group;          /* records of one group share a spectrum: iN * nG + iG */
+  PetscInt record;         /* flat index of the record within its kind's datasets */
 } LmgTask;
 
-/* Number of tasks of the sweep, and of spectrum tasks. Not collective. */
+/* Not collective. Reads -N, -gamma_over_J, -gamma_phi, -levels into cfg. */
+PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err);
+LmgAxisInfo    LmgGridAxis(const LmgConfig *cfg, LmgAxis a);
+
+/* Records of kind k (0 when the kind is not part of this run), tasks of the sweep, and the first task of kind k. */
+PetscInt LmgGridKindCount(const LmgConfig *cfg, PetscInt k);
 PetscInt LmgGridTaskCount(const LmgConfig *cfg);
-PetscInt LmgGridSpectrumCount(const LmgConfig *cfg);
+PetscInt LmgGridKindStart(const LmgConfig *cfg, PetscInt k);
 /* Task t (0 <= t < count) of the sweep. Not collective. */
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t);
 /* Relative cost of task t (~ microseconds on one core; only ratios matter). */

@@ -7,8 +7,8 @@
 typedef struct _p_LmgLiouville *LmgLiouville;
 
 /* Create the model `level` (k >= 2, or 0 for full) of spectrum sp at dephasing rate gphi (1/s), energies in rad/s
-   (cfg->J). Not collective (PETSC_COMM_SELF objects). */
-PetscErrorCode LmgLiouvilleCreate(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L);
+   (sp->J). Not collective (PETSC_COMM_SELF objects). */
+PetscErrorCode LmgLiouvilleCreate(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L);
 PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
@@ -44,8 +44,8 @@ struct _p_LmgLiouville {
   void           *data;
 };
 
-PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgConfig *, const LmgSpectrum *, PetscInt, LmgLiouville);
-PetscErrorCode LmgLiouvilleCreate_Full(const LmgConfig *, const LmgSpectrum *, LmgLiouville);
+PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *, PetscInt, LmgLiouville);
+PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *, LmgLiouville);
 
 /* Helpers shared by both models: z_a = e^{-+i E_a t}, so that P_ab = z_a conj(z_b) (LmgRotate applies it). */
 void LmgLiouvillePhases(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscScalar *z);

@@ -9,12 +9,50 @@
 
 #define LMG_VERSION      "0.1.0"
 #define LMG_MSG_LEN      160 /* bytes of a record's status message, NUL included */
+#define LMG_STR_LEN      64  /* bytes of a string field of a record, NUL included */
 #define LMG_ERR_LEN      512 /* bytes of a user-facing input error line */
 #define LMG_EXIT_BADARG  2   /* bad input: nothing was computed or written */
 #define LMG_EXIT_DRAINED 75  /* stopped by SIGTERM/SIGUSR1 with work left: requeue and -resume (EX_TEMPFAIL) */
 
-/* Record status values in /status/... */
-enum { LMG_PENDING = 0, LMG_DONE = 1, LMG_FAILED = 2 };
+#if !defined(PETSC_USE_COMPLEX)
+  #error "lmgsweep needs PETSc and SLEPc built with complex scalars (--with-scalar-type=complex)"
+#endif
+
+/* Record status values in /status/...: pending (not computed yet), done, failed (an error, no convergence, a failed
+   step), skipped (not computed by design, with the reason). LMG_ABANDONED: given up by a drain, never written (the
+   record stays pending). */
+enum { LMG_PENDING = 0, LMG_DONE = 1, LMG_FAILED = 2, LMG_SKIPPED = 3, LMG_ABANDONED = -1 };
+
+/* What became of one record: its status and why (failed, skipped) or a note. */
+typedef struct {
+  PetscInt status;
+  char     message[LMG_MSG_LEN];
+} LmgOutcome;
+
+/* A growing string (util.c): s is malloc'd, NUL-terminated; on allocation failure s becomes NULL and stays so. */
+typedef struct {
+  char  *s;
+  size_t len, cap;
+} LmgStr;
+void LmgStrAppend(LmgStr *b, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(2, 3);
+/* The message with its numbers replaced by '#': records whose messages share a key failed or were skipped for one
+   kind of reason (the summaries count them together). */
+void LmgMessageKey(const char *msg, char *key, size_t len);
+
+/* PETSc errors kept as text: while pushed, the error handler stores the first message of an error (PETSc's own, e.g.
+   the memory asked for) and the function that raised it, and returns the code (util.c). */
+typedef struct {
+  char mess[LMG_MSG_LEN], fun[64];
+} LmgErrorInfo;
+PetscErrorCode LmgErrorPush(LmgErrorInfo *info);
+PetscErrorCode LmgErrorPop(void);
+/* "<where>: <message> (PETSc error <n> in <function>)" into msg. */
+void LmgErrorText(PetscErrorCode ierr, const LmgErrorInfo *info, const char *where, char *msg, size_t len);
+
+/* Drains (scheduler.c): whether the record in flight must be given up because a drain signal (SIGTERM, SIGUSR1) came
+   more than the grace period ago. Long loops ask it; a record given up is LMG_ABANDONED. Not collective. */
+PetscBool LmgAbandon(void);
+void      LmgDrainSetGrace(PetscReal seconds);
 
 /* Physical constants (CODATA 2018, exact in SI). */
 #define LMG_HBAR 1.054571817e-34

@@ -1,16 +1,18 @@
-/* Master/worker scheduling: teams of ranks, dynamic self-scheduling, progress, graceful drain on signals. */
+/* Master/worker scheduling: teams of ranks, dynamic self-scheduling in batches with prefetch, progress, and a drain on
+   SIGTERM/SIGUSR1 that ends in bounded time. */
 #pragma once
 #include <signal.h>
 #include "config.h"
 
-typedef struct {
+typedef struct _LmgTeam {
   MPI_Comm  comm;        /* the team's communicator (MPI_COMM_NULL on the master) */
   PetscInt  id, count;   /* this team's id (-1 on the master), number of teams */
   PetscBool master;      /* rank 0 of a multi-rank run: schedules, computes nothing */
   PetscBool leader;      /* rank 0 of a team: talks to the master, writes the records */
 } LmgTeam;
 
-/* Set by SIGTERM or SIGUSR1: stop handing out work, finish what is in flight, close the file. */
+/* Set by SIGTERM or SIGUSR1: stop handing out work, let what is in flight finish (or be abandoned after the grace
+   period, LmgAbandon), close the file. */
 extern volatile sig_atomic_t LmgStopSignal;
 PetscErrorCode               LmgSignalsInstall(void);
 
@@ -18,22 +20,25 @@ PetscErrorCode               LmgSignalsInstall(void);
 PetscErrorCode LmgTeamCreate(MPI_Comm comm, PetscInt team_size, LmgTeam *team);
 PetscErrorCode LmgTeamDestroy(LmgTeam *team);
 
-/* Computes task t on the team (collective on team->comm); *status = LMG_DONE or LMG_FAILED. */
-typedef PetscErrorCode (*LmgTaskFn)(void *ctx, const LmgTeam *team, PetscInt t, PetscInt *status);
+/* Computes task t on the team (collective on team->comm); out: its status (LMG_DONE, LMG_FAILED, LMG_SKIPPED, or
+   LMG_ABANDONED: not written, still pending) and message, the same on every rank of the team. */
+typedef PetscErrorCode (*LmgTaskFn)(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome *out);
 
 typedef struct {
-  PetscInt  n;            /* tasks to run */
-  PetscInt *order;        /* [n] task ids, costliest first */
-  PetscInt *group;        /* [n] per position in order: tasks of one group reuse a team's cached work */
-  PetscReal *cost;        /* [n] per position in order: relative cost, for the ETA */
+  PetscInt   n;     /* tasks to run */
+  PetscInt  *order; /* [n] task ids, costliest first, the tasks of one group contiguous */
+  PetscInt  *group; /* [n] per position in order: tasks of one group reuse a team's cached work */
+  PetscInt  *kind;  /* [n] per position: the record kind */
+  PetscReal *cost;  /* [n] per position: a-priori cost (us), scaled by measured times for batches and the ETA */
 } LmgWorkList;
 
 typedef struct {
-  PetscInt  done, failed, left; /* left: never started (drained) */
-  PetscBool drained;            /* stopped by a signal with work left */
+  PetscInt  done, failed, skipped, abandoned, left; /* left: not computed (never started, or abandoned) */
+  PetscBool drained;                                /* stopped by a signal with work left */
   PetscReal wall;
 } LmgSweepStats;
 
-/* Collective on comm. Runs the work list: master/teams, or rank 0 alone in a one-rank run. Progress
-   lines on stderr at most every cfg->progress seconds, a closing summary; stats identical on all ranks. */
+/* Collective on comm. Runs the work list: master/teams, or rank 0 alone in a one-rank run. Progress lines on stderr at
+   most every cfg->progress seconds, a closing summary (counts, reasons grouped by kind, load per team); stats
+   identical on all ranks. */
 PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, void *ctx, LmgSweepStats *stats);

@@ -1,16 +1,21 @@
-/* What a team does with one task: compute the record (reusing its cached spectrum) and write it. */
+/* What a team does with one task: make its group's spectrum the cached one, compute the record with its kind's row,
+   write it (the leader). */
 #pragma once
 #include "h5out.h"
 #include "scheduler.h"
 
-typedef struct {
+typedef struct _LmgWork {
   const LmgConfig *cfg;
-  const LmgH5     *h5;
+  const LmgH5     *h5;           /* NULL: compute only (a dry run) */
+  const LmgTeam   *team;
   LmgSpectrum      cache;        /* the team's last spectrum ... */
   PetscInt         cached_group; /* ... of this (N, Gamma/J) group, -1: none */
 } LmgWork;
 
-/* LmgTaskFn for the sweep (ctx: LmgWork). Collective on team->comm; the leader computes the dynamics and writes
-   the record. A PETSc error inside a computation becomes a failed record with its message, not an abort. */
-PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, PetscInt *status);
+PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTeam *team, LmgWork *w);
 PetscErrorCode LmgWorkDestroy(LmgWork *w);
+/* Collective on the team: make w->cache the spectrum of `group` (computed once per group). */
+PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task);
+/* LmgTaskFn for the sweep (ctx: LmgWork). Collective on team->comm; the leader writes the record. A PETSc error inside
+   a computation becomes a failed record with its message, not an abort; an abandoned record is not written. */
+PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome *out);

@@ -3,6 +3,13 @@
 #include "dynamics.h"
 
 typedef struct {
+  PetscBool numerical; /* -threshold: root-find gamma_c of each level */
+} LmgThresholdOptions;
+
+/* Not collective. Reads -threshold. */
+PetscErrorCode LmgThresholdSetFromOptions(LmgThresholdOptions *o, char *err);
+
+typedef struct {
   PetscReal gamma_c_A, gamma_c_B; /* 1/s, mean-field (G_loc) and secular two-level (G01) closed forms */
   PetscReal gamma_c;              /* 1/s, K3_opt(gamma_c) = 1 for the level; NaN when not computed */
   PetscReal K3_opt_at_zero;       /* K3_opt of the level at gamma_phi = 0 */
@@ -11,7 +18,7 @@ typedef struct {
   char      message[LMG_MSG_LEN];
 } LmgThreshold;
 
-/* Not collective. The closed forms always; with cfg->threshold, gamma_c of `level` by bracketing K3_opt(gamma) - 1
-   (doubling up from the closed forms) and Illinois regula falsi to 1e-6 relative. No violation at gamma_phi = 0, or
-   no sign change found, is a failed record with its reason. */
-PetscErrorCode LmgThresholdCompute(const LmgConfig *cfg, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th);
+/* Not collective. The closed forms always; with o->numerical, gamma_c of `level` by bracketing K3_opt(gamma) - 1
+   (doubling up from the closed forms) and Illinois regula falsi to 1e-6 relative, with the dynamics of d. No violation
+   at gamma_phi = 0, or no sign change found, leaves gamma_c NaN with the reason in the message (the record is done). */
+PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th);

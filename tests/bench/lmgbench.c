@@ -5,7 +5,7 @@
 
 int main(int argc, char **argv)
 {
-  LmgConfig   cfg;
+  LmgSpectrumOptions cfg = {4, 1, 1e-8, LMG_SOLVER_SLEPC, 1024};
   LmgSpectrum sp;
   PetscInt    N = 2000, reps = 3;
   PetscReal   g = 0.95, best = 1e300;
@@ -15,8 +15,6 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-N", &N, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-reps", &reps, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-gamma_over_J", &g, NULL));
-  PetscCall(PetscMemzero(&cfg, sizeof cfg));
-  cfg.J = 1; cfg.T = 1e-8; cfg.nev = 4; cfg.solver = LMG_SOLVER_SLEPC; cfg.dE_max_bits = 1024;
   for (PetscInt r = 0; r < reps; r++) {
     double t = MPI_Wtime();
     PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &cfg, N, g, &sp));

@@ -1,7 +1,7 @@
 /* make bench: time the full-space (or k-level) K3 on the tau grid at one (N, Gamma/J, gamma_phi).
    Usage: lmgdyn -N 100 [-gamma_over_J 0.95] [-gamma_phi 0.05] [-level 0]; prints 'N level seconds K3_opt steps peak_MB'. */
 #include <sys/resource.h>
-#include "lmg/dynamics.h"
+#include "lmg/config.h"
 
 int main(int argc, char **argv)
 {
@@ -23,10 +23,10 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsClearValue(NULL, "-gamma_over_J"));
   PetscCall(PetscOptionsClearValue(NULL, "-gamma_phi"));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
-  cfg.nev = PetscMax(4, level);
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, N, g, &sp));
+  cfg.spec.nev = PetscMax(4, level);
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, &sp));
   t = MPI_Wtime();
-  PetscCall(LmgDynamicsCompute(&cfg, &sp, gphi, level, &d));
+  PetscCall(LmgDynamicsCompute(&cfg.dyn, &sp, gphi, level, &d));
   t = MPI_Wtime() - t;
   getrusage(RUSAGE_SELF, &ru);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%d %d %.3f %.9f %d %.1f %s\n", (int)N, (int)level, t, (double)d.K3_opt, (int)d.steps, ru.ru_maxrss / 1024.0, d.message));

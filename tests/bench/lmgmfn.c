@@ -3,7 +3,7 @@
    SLEPc MFN (Krylov, expm of the projected matrix) on a MatShell applying L; the RK reference is the engine's propagator.
    Usage: lmgmfn -N 100; prints 'N mfn_seconds matvecs rk_seconds rk_steps max|rho_mfn - rho_rk|'. */
 #include <slepcmfn.h>
-#include "lmg/dynamics.h"
+#include "lmg/config.h"
 
 typedef struct {
   LmgLiouville L;
@@ -33,21 +33,21 @@ int main(int argc, char **argv)
   Vec           rho0, r1, r2;
   PetscInt      N = 100, n, steps;
   PetscReal     tau, err, t0, tm, tr;
-  PetscBool     ok;
+  LmgPropStatus ok;
   char          msg[LMG_ERR_LEN];
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-N", &N, NULL));
   PetscCall(PetscOptionsClearValue(NULL, "-N"));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, msg));
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg, N, 0.95, &sp));
-  PetscCall(LmgLiouvilleCreate(&cfg, &sp, 0, 0.05, &L));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, &sp));
+  PetscCall(LmgLiouvilleCreate(&sp, 0, 0.05, &L));
   n   = LmgLiouvilleSize(L);
   tau = PETSC_PI / (3 * sp.dE);
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho0));
   PetscCall(VecDuplicate(rho0, &r1));
   PetscCall(VecDuplicate(rho0, &r2));
-  PetscCall(LmgLiouvilleInitial(L, "ground", cfg.T, rho0));
+  PetscCall(LmgLiouvilleInitial(L, "ground", cfg.spec.T, rho0));
 
   s.L = L, s.count = 0;
   PetscCall(MatCreateShell(PETSC_COMM_SELF, n * n, n * n, n * n, n * n, &s, &A));
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
   PetscCall(MFNSolve(mfn, rho0, r1));
   tm = MPI_Wtime() - t0;
 
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, tau, 1e-4, 0.1, 100000000, rho0, &P));
+  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, PETSC_TRUE, tau, 1e-4, 0.1, 100000000, rho0, &P));
   t0 = MPI_Wtime();
   PetscCall(LmgPropagatorSample(&P, 1.0, r2, &ok));
   tr = MPI_Wtime() - t0;

@@ -3,6 +3,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import h5py
@@ -11,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / "bin" / "lmgsweep"
-SHARED = ROOT.parent / "shared"
+REFERENCE = ROOT / "tests" / "reference"  # independent reference values (README, What is computed)
+sys.path.insert(0, str(ROOT / "postprocess"))
+import lmgload  # noqa: E402
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_mpi_yield_when_idle="1")
 
 
@@ -34,6 +37,17 @@ def sha(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def statuses(f):
+    """The status arrays of an open file, kind -> int8 array (the /status datasets with CF flags)."""
+    return {k: f["status"][k][...] for k in f["status"] if "flag_values" in f["status"][k].attrs}
+
+
+def messages(path, kind):
+    """The /status/<kind>_message texts as a str array over the records."""
+    with h5py.File(path, "r") as f:
+        return lmgload._read(f["status"][f"{kind}_message"])
+
+
 def records(path, group="spectrum"):
     """All datasets of a group as numpy arrays."""
     with h5py.File(path, "r") as f:
@@ -52,4 +66,4 @@ def assert_same(a, b, rtol=0.0):
 
 @pytest.fixture(scope="session")
 def reference():
-    return json.loads((SHARED / "reference" / "benchmark_N370.json").read_text())
+    return json.loads((REFERENCE / "benchmark_N370.json").read_text())

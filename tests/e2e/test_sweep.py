@@ -3,7 +3,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import assert_same, records, run
+from conftest import assert_same, messages, records, run
 
 SMALL = ["-N", "100,370,1001", "-gamma_over_J", "0.8,0.95", "-gamma_phi", "0.01,0.05", "-levels", "2,5"]
 
@@ -33,7 +33,7 @@ def test_ranks_give_identical_files(small_runs):
 
 
 def test_benchmark_values(small_runs, reference):
-    """N = 370, Gamma/J = 0.95 with the default J against ../shared/reference/benchmark_N370.json."""
+    """N = 370, Gamma/J = 0.95 with the default J against tests/reference/benchmark_N370.json."""
     s, J = reference["spectrum"], reference["with_default_J"]["J_rad_s"]
     tol = s["tolerance_relative"]
     r = records(small_runs[1])
@@ -103,8 +103,8 @@ def test_large_N_and_unresolved_splitting_flagged(tmp_path):
     r = records(path)
     with h5py.File(path, "r") as f:
         assert (f["status/spectrum"][...] == 1).all()
-        for msg in f["status/spectrum_message"][...].ravel():
-            assert b"dE unresolved" in msg
+    for msg in messages(path, "spectrum").ravel():
+        assert "dE unresolved" in msg
     assert (r["dE_resolved"] == 0).all() and np.isnan(r["dE"]).all() and np.isnan(r["gap_ratio"]).all()
     assert np.isfinite(r["E"]).all() and np.isfinite(r["J01"]).all()
     for i, N in enumerate((200000, 1000000)):
@@ -128,32 +128,40 @@ def test_scalapack_and_mumps_teams_agree(small_runs, tmp_path):
 
 
 def test_layout(small_runs):
-    """DESIGN.md layout: scales, units and description everywhere, provenance, status/timing."""
+    """The layout: provenance, coordinates (dimension scales) inside every group, units/long_name/description on every
+    variable, status and timing per record."""
     with h5py.File(small_runs[2], "r") as f:
-        for a in ("program", "version", "git_commit", "command_line", "options", "created", "finished", "units", "J", "T",
-                  "petsc_version", "slepc_version", "hdf5_version", "mpi_version", "ranks"):
+        for a in ("program", "version", "file_format", "git_commit", "command_line", "options", "signature", "limits", "created",
+                  "finished", "units", "J", "T", "petsc_version", "slepc_version", "hdf5_version", "mpi_version", "ranks"):
             assert a in f.attrs, a
         assert f.attrs["program"] == b"lmgsweep" or f.attrs["program"] == "lmgsweep"
+        assert f.attrs["file_format"] == 2
         assert len(f.attrs["finished"].strip(b"\0")) > 0
-        np.testing.assert_array_equal(f["grid/N"][...], [100, 370, 1001])
-        np.testing.assert_array_equal(f["grid/level"][...], [2, 5])
-        assert f["grid/level"].dtype == np.int32
-        np.testing.assert_allclose(f["grid/gamma_phi"][...], [0.01, 0.05])
+        assert "grid" not in f
+        for g in ("spectrum", "dynamics", "threshold", "status", "timing"):
+            np.testing.assert_array_equal(f[g]["N"][...], [100, 370, 1001])
+            assert f[g]["N"].attrs["CLASS"] == b"DIMENSION_SCALE", g
+        np.testing.assert_array_equal(f["dynamics/level"][...], [2, 5])
+        assert f["dynamics/level"].dtype == np.int32
+        np.testing.assert_allclose(f["dynamics/gamma_phi"][...], [0.01, 0.05])
         def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
-                assert "units" in obj.attrs and "description" in obj.attrs, name
+            if isinstance(obj, h5py.Dataset) and not bytes(obj.attrs.get("NAME", b"")).startswith(b"This is a netCDF dimension"):
+                assert "units" in obj.attrs and "description" in obj.attrs and "long_name" in obj.attrs, name
         f.visititems(visit)
-        for name in f["spectrum"]:
-            d = f["spectrum"][name]
-            assert d.dims[0][0].name == "/grid/N" and d.dims[1][0].name == "/grid/gamma_over_J", name
+        for name, d in f["spectrum"].items():
+            if "CLASS" in d.attrs:
+                continue
+            assert d.dims[0][0].name == "/spectrum/N" and d.dims[1][0].name == "/spectrum/gamma_over_J", name
             if d.ndim == 3:
-                assert d.dims[2][0].name in ("/grid/eigen_index", "/grid/doublet"), name
-        for name in f["dynamics"]:
-            d = f["dynamics"][name]
-            assert [d.dims[i][0].name for i in range(4)] == ["/grid/N", "/grid/gamma_over_J", "/grid/gamma_phi", "/grid/level"], name
-        assert f["dynamics/K3"].dims[4][0].name == "/grid/tau_over_tau_opt"
-        np.testing.assert_allclose(f["grid/tau_over_tau_opt"][...], np.linspace(0.05, 2.0, 40))
+                assert d.dims[2][0].name in ("/spectrum/eigen_index", "/spectrum/doublet"), name
+        for name, d in f["dynamics"].items():
+            if "CLASS" in d.attrs:
+                continue
+            assert [d.dims[i][0].name for i in range(4)] == ["/dynamics/N", "/dynamics/gamma_over_J", "/dynamics/gamma_phi", "/dynamics/level"], name
+        assert f["dynamics/K3"].dims[4][0].name == "/dynamics/tau_over_tau_opt"
+        np.testing.assert_allclose(f["dynamics/tau_over_tau_opt"][...], np.linspace(0.05, 2.0, 40))
         assert f["status/spectrum"].dtype == np.int8 and f["status/dynamics"].dtype == np.int8
+        np.testing.assert_array_equal(f["status/dynamics"].attrs["flag_values"], [0, 1, 2, 3])
         assert (f["timing/spectrum"][...] > 0).all()
 
 
@@ -161,8 +169,9 @@ def test_help_lists_options():
     p = run(0, "-help")
     assert p.returncode == 0
     out = p.stdout + p.stderr
-    for opt in ("-N <now 370", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <now 37195.4", "-T <now 1e-08", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s", "-tau_grid", "-initial", "-threshold", "-dyn_max_steps", "-dyn_max_gb", "-dyn_frame"):
+    for opt in ("-N <370>", "-gamma_over_J", "-gamma_phi", "-levels", "-nev", "-J <37195.4>", "-T <1e-08>", "-team_size", "-spectrum_solver", "-output", "-resume", "rad/s", "-tau_grid", "-initial", "-threshold", "-dyn_max_steps", "-dyn_max_gb", "-dyn_frame", "-dry_run", "-drain_grace"):
         assert opt in out, opt
+    assert out.index("-gamma_phi <") < out.index("-dyn_ts_type"), "lmgsweep's options first, PETSc's after"
 
 
 def test_unconverged_eigenpairs_are_failed_records(tmp_path):
@@ -174,6 +183,6 @@ def test_unconverged_eigenpairs_are_failed_records(tmp_path):
     assert "0 done, 6 failed" in p.stderr  # 2 spectrum records, and the 2 dynamics and 2 threshold records that need them
     with h5py.File(path, "r") as f:
         assert (f["status/spectrum"][...] == 2).all()
-        for msg in f["status/spectrum_message"][...].ravel():
-            assert b"eigenpairs converged (DIVERGED_ITS" in msg
         assert np.isnan(f["spectrum/E"][...]).all() and np.isnan(f["spectrum/dE"][...]).all()
+    for msg in messages(path, "spectrum").ravel():
+        assert "eigenpairs converged (DIVERGED_ITS" in msg

@@ -139,7 +139,7 @@ def test_load_xarray(h5file):
 def test_summary_cli(h5file):
     r = subprocess.run([sys.executable, os.path.join(POST, "lmgload.py"), h5file], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert "spectrum: 4 records: 2 done, 1 failed, 1 pending" in r.stdout
+    assert "spectrum: 4 records: 2 done, 1 failed, 0 skipped, 1 pending" in r.stdout
     assert "N=370, gamma_over_J=0.8: EPS did not converge" in r.stdout
     assert "N[2]" in r.stdout and "gamma_phi[2]" in r.stdout
 

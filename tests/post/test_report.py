@@ -293,8 +293,8 @@ def test_real_engine_file(tmp_path):
     md = (tmp_path / "o" / "report.md").read_text()
     assert "nan" not in md.lower()
     with h5py.File(path, "r") as f:
-        n, y = f["grid/N"][()], f["spectrum/eta_MF"][:, 2]
-        assert f["grid/gamma_over_J"][2] == 0.95 and np.all(f["status/spectrum"][()] == 1)
+        n, y = f["spectrum/N"][()], f["spectrum/eta_MF"][:, 2]
+        assert f["spectrum/gamma_over_J"][2] == 0.95 and np.all(f["status/spectrum"][()] == 1)
     nc = number_after(md, "(linear in log N between the neighbouring done N): N =")
     assert nc == pytest.approx(independent_crossing(n, y), rel=1e-4)
     assert 100 < nc < 120  # eta_MF = 2 between N = 111 and 112 at Gamma/J = 0.95 (engine, N = 107 ... 122)

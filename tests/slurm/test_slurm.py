@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,12 +18,14 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "postprocess"))
+import lmgload  # noqa: E402
 BIN = ROOT / "bin" / "lmgsweep"
 SLURM_SH = ROOT / "tests" / "slurm" / "slurm.sh"
 MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_mpi_yield_when_idle="1")
 FINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"}
 
-# a few seconds of work on 2 workers, every record kind, all done but 3 dynamics records refused with a message
+# a few seconds of work on 2 workers, every record kind, all done but 3 dynamics records skipped with a message
 SMALL = "-N 100,200,370,1000\n-gamma_over_J 0.9,0.95\n-gamma_phi 0,0.05\n-levels 2,5\n"
 # 14 spectrum records of 0.1-0.7 s each (N = 1e5 ... 4e5), long enough to be signalled mid-way
 LONG = "-N 100000:400000:7\n-gamma_over_J 0.9,0.95\n-levels 2\n"
@@ -95,7 +98,7 @@ def contents(path):
     """Every dataset of the results and status groups (timing differs from run to run)."""
     out = {}
     with h5py.File(path, "r") as f:
-        for g in ("grid", "spectrum", "dynamics", "threshold", "status"):
+        for g in ("spectrum", "dynamics", "threshold", "status"):
             for k in f[g]:
                 out[g + "/" + k] = f[g][k][...]
     return out
@@ -112,13 +115,15 @@ def assert_same_file(a, b):
 
 
 def check_records(path):
-    """Every record done or failed with a message; done records have finite values; the sweep is marked finished."""
+    """Every record done, failed or skipped (these two with a message); done records have finite values; the sweep is
+    marked finished."""
     with h5py.File(path, "r") as f:
         assert f.attrs["finished"], "the file is not marked finished"
         for kind in ("spectrum", "dynamics", "threshold"):
             st = f["status"][kind][...]
-            assert ((st == 1) | (st == 2)).all(), kind + ": pending records"
-            assert all(m.strip(b"\0 ") for m in f["status"][kind + "_message"][...][st == 2]), kind + ": a failure without a message"
+            assert ((st == 1) | (st == 2) | (st == 3)).all(), kind + ": pending records"
+            msg = lmgload._read(f["status"][kind + "_message"])
+            assert all(m.strip() for m in msg[(st == 2) | (st == 3)]), kind + ": a failed or skipped record without a message"
         st = f["status/spectrum"][...] == 1
         assert st.any() and np.isfinite(f["spectrum/E"][...][st]).all() and np.isfinite(f["spectrum/J01"][...][st]).all()
         st = f["status/dynamics"][...] == 1
@@ -138,7 +143,9 @@ def test_sweep_job(slurm, tmp_path):
     out = tmp_path / "results" / "small.h5"
     done = check_records(out)
     ndone = sum(done.values())  # the job's summary line agrees with the file's statuses
-    assert re.search(rf"finished 56 of 56 records: {ndone} done, {56 - ndone} failed", log), log
+    with h5py.File(out, "r") as f:
+        nfailed = sum(int((f["status"][k][...] == 2).sum()) for k in ("spectrum", "dynamics", "threshold"))
+    assert re.search(rf"finished 56 of 56 records: {ndone} done, {nfailed} failed, {56 - ndone - nfailed} skipped", log), log
     assert done["spectrum"] == 8
     with h5py.File(out, "r") as f:
         assert f.attrs["ranks"] == 3
@@ -167,9 +174,12 @@ def test_convergence_job(slurm, tmp_path):
     assert info["JobState"] == "COMPLETED" and info["ExitCode"] == "0:0", log
     out = tmp_path / "results" / "convergence.h5"
     done = check_records(out)
-    assert done == {"spectrum": 1, "dynamics": 8, "threshold": 3}  # the full space at N = 20 has no violation: no gamma_c
+    assert done == {"spectrum": 1, "dynamics": 8, "threshold": 4}
     with h5py.File(out, "r") as f:
-        assert list(f["grid/level"][...]) == [2, 3, 5, 0] and "-threshold" in str(f.attrs["options"])
+        assert list(f["dynamics/level"][...]) == [2, 3, 5, 0] and "-threshold" in str(f.attrs["options"])
+        gc = f["threshold/gamma_c"][0, 0, :]  # the full space at N = 20 has no violation: no gamma_c, and the message says so
+        assert np.isfinite(gc[:3]).all() and np.isnan(gc[3])
+        assert "no violation" in lmgload._read(f["status/threshold_message"])[0, 0, 3]
     assert (tmp_path / "results" / "convergence_convergence.png").stat().st_size > 0
     assert_same_file(out, direct(tmp_path, ROOT / "inputs" / "convergence.opts", CONVERGENCE_SMALL))
 

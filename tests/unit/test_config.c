@@ -65,7 +65,7 @@ static PetscErrorCode ExpectBad(const char *opt, const char *val, const char *op
 int main(int argc, char **argv)
 {
   LmgConfig cfg, cfg2;
-  char      err[LMG_ERR_LEN], sig1[4096], sig2[4096];
+  char      err[LMG_ERR_LEN], *sig1, *sig2, d[1024];
   PetscBool ok;
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
@@ -110,15 +110,15 @@ int main(int argc, char **argv)
   LMG_TEST("defaults: N = {370}", cfg.nN == 1 && cfg.N && cfg.N[0] == 370);
   LMG_TEST("defaults: gamma_over_J = {0.95}", cfg.nG == 1 && cfg.gamma_over_J && cfg.gamma_over_J[0] == 0.95);
   LMG_TEST("defaults: gamma_phi = {0.05}", cfg.nGphi == 1 && cfg.gamma_phi && cfg.gamma_phi[0] == 0.05);
-  LMG_TEST("defaults: J = 37195.4 rad/s", cfg.J == 37195.4);
-  LMG_TEST("defaults: T = 1e-8 K", cfg.T == 1e-8);
+  LMG_TEST("defaults: J = 37195.4 rad/s", cfg.spec.J == 37195.4);
+  LMG_TEST("defaults: T = 1e-8 K", cfg.spec.T == 1e-8);
   LMG_TEST("defaults: levels = {2,3,5,10}", cfg.nLevel == 4 && cfg.level && cfg.level[0] == 2 && cfg.level[1] == 3 && cfg.level[2] == 5 && cfg.level[3] == 10);
   LMG_TEST("defaults: max level 10", LmgConfigMaxLevel(&cfg) == 10);
-  LMG_TEST("defaults: nev = 10 (max(4, largest level))", cfg.nev == 10);
-  LMG_TEST("defaults: solver slepc, team_size 1, resume off", cfg.solver == LMG_SOLVER_SLEPC && cfg.team_size == 1 && !cfg.resume);
+  LMG_TEST("defaults: nev = 10 (max(4, largest level))", cfg.spec.nev == 10);
+  LMG_TEST("defaults: solver slepc, team_size 1, resume off", cfg.spec.solver == LMG_SOLVER_SLEPC && cfg.team_size == 1 && !cfg.resume);
   /* -output is documented with the default lmgsweep.h5; a run without -output must not fail on it */
-  snprintf(sig1, sizeof sig1, "defaults: output = lmgsweep.h5 and no error (got output '%.200s', err '%.600s')", cfg.output, err);
-  LMG_TEST(sig1, !strcmp(cfg.output, "lmgsweep.h5") && err[0] == '\0');
+  snprintf(d, sizeof d, "defaults: output = lmgsweep.h5 and no error (got output '%.200s', err '%.600s')", cfg.output, err);
+  LMG_TEST(d, !strcmp(cfg.output, "lmgsweep.h5") && err[0] == '\0');
   PetscCall(LmgConfigDestroy(&cfg));
 
   /* --- LmgConfigLoad: explicit good values --- */
@@ -128,14 +128,14 @@ int main(int argc, char **argv)
     LMG_TEST("explicit: no error", err[0] == '\0');
     LMG_TEST("explicit: N = {100,200,300}", cfg.nN == 3 && cfg.N[0] == 100 && cfg.N[1] == 200 && cfg.N[2] == 300);
     LMG_TEST("explicit: gamma_over_J = {0.1,1,10}", cfg.nG == 3 && LMG_CLOSE(cfg.gamma_over_J[0], 0.1, 1e-15) && LMG_CLOSE(cfg.gamma_over_J[1], 1, 1e-15) && LMG_CLOSE(cfg.gamma_over_J[2], 10, 1e-15));
-    LMG_TEST("explicit: levels {full}, nev 4", cfg.nLevel == 1 && cfg.level[0] == 0 && cfg.nev == 4);
-    LMG_TEST("explicit: J 2, T 5e-9, scalapack", cfg.J == 2 && cfg.T == 5e-9 && cfg.solver == LMG_SOLVER_SCALAPACK);
+    LMG_TEST("explicit: levels {full}, nev 4", cfg.nLevel == 1 && cfg.level[0] == 0 && cfg.spec.nev == 4);
+    LMG_TEST("explicit: J 2, T 5e-9, scalapack", cfg.spec.J == 2 && cfg.spec.T == 5e-9 && cfg.spec.solver == LMG_SOLVER_SCALAPACK);
     PetscCall(LmgConfigDestroy(&cfg));
   }
   {
     const char *kv[] = {"-output", "t.h5", "-nev", "12", NULL};
     PetscCall(Load(kv, &cfg, err));
-    LMG_TEST("-nev 12 accepted", err[0] == '\0' && cfg.nev == 12);
+    LMG_TEST("-nev 12 accepted", err[0] == '\0' && cfg.spec.nev == 12);
     PetscCall(LmgConfigDestroy(&cfg));
   }
   /* the database really is cleared between cases: back to the defaults */
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     const char *kv[] = {"-output", "t.h5", NULL};
     PetscCall(Load(kv, &cfg, err));
   }
-  LMG_TEST("PetscOptionsClear: defaults again", err[0] == '\0' && cfg.nev == 10 && cfg.nN == 1 && cfg.N[0] == 370 && cfg.solver == LMG_SOLVER_SLEPC);
+  LMG_TEST("PetscOptionsClear: defaults again", err[0] == '\0' && cfg.spec.nev == 10 && cfg.nN == 1 && cfg.N[0] == 370 && cfg.spec.solver == LMG_SOLVER_SLEPC);
   PetscCall(LmgConfigDestroy(&cfg));
 
   /* --- LmgConfigLoad: bad values --- */
@@ -168,15 +168,18 @@ int main(int argc, char **argv)
   {
     const char *kdef[] = {"-output", "t.h5", NULL}, *k370[] = {"-output", "t.h5", "-N", "370", NULL}, *k371[] = {"-output", "t.h5", "-N", "371", NULL};
     PetscCall(Load(kdef, &cfg, err));
-    PetscCall(LmgConfigSignature(&cfg, sig1, sizeof sig1));
+    PetscCall(LmgConfigSignature(&cfg, &sig1));
     PetscCall(Load(k370, &cfg2, err));
-    PetscCall(LmgConfigSignature(&cfg2, sig2, sizeof sig2));
+    PetscCall(LmgConfigSignature(&cfg2, &sig2));
     LMG_TEST("signature: both configs load without error", err[0] == '\0');
     LMG_TEST("signature: equal for equal configs (default vs -N 370)", !strcmp(sig1, sig2));
     PetscCall(LmgConfigDestroy(&cfg2));
+    free(sig2);
     PetscCall(Load(k371, &cfg2, err));
-    PetscCall(LmgConfigSignature(&cfg2, sig2, sizeof sig2));
+    PetscCall(LmgConfigSignature(&cfg2, &sig2));
     LMG_TEST("signature: differs when N differs", strcmp(sig1, sig2) != 0);
+    free(sig1);
+    free(sig2);
     PetscCall(LmgConfigDestroy(&cfg2));
     PetscCall(LmgConfigDestroy(&cfg));
   }

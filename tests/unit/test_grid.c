@@ -1,5 +1,5 @@
 /* Grid: task index <-> (iN, iG) round trip over a 3x4 grid, and the cost ordering (larger N first, a permutation). */
-#include "lmg/grid.h"
+#include "lmg/kind.h"
 #include "lmgtest.h"
 
 /* Checks that tasks[0..n) is a permutation of 0..n-1. */
@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscMemzero(&cfg, sizeof cfg));
-  cfg.nN = 3; cfg.N = N; cfg.nG = 4; cfg.gamma_over_J = G; cfg.dE_max_bits = 1024;
+  cfg.nN = 3; cfg.N = N; cfg.nG = 4; cfg.gamma_over_J = G; cfg.spec.dE_max_bits = 1024;
 
   /* --- round trip --- */
   n = LmgGridTaskCount(&cfg);
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
   ok = PETSC_TRUE;
   for (PetscInt t = 0; t < n && t < 12; t++) {
     LmgTask task = LmgGridTask(&cfg, t);
-    if (task.kind != LMG_TASK_SPECTRUM || task.iN < 0 || task.iN >= 3 || task.iG < 0 || task.iG >= 4 || task.group != t) ok = PETSC_FALSE;
+    if (task.kind != LMG_KIND_SPECTRUM || task.iN < 0 || task.iN >= 3 || task.iG < 0 || task.iG >= 4 || task.group != t) ok = PETSC_FALSE;
     else hits[task.iN][task.iG]++;
   }
   LMG_TEST("every task: spectrum kind, indices in range, group == task id", ok);
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
       LmgTask x = LmgGridTask(&cfg, t);
       all[t]    = t;
       count[x.kind][x.iN][x.iG]++;
-      kinds = (PetscBool)(kinds && x.group == x.iN * 4 + x.iG && (x.kind == LMG_TASK_SPECTRUM) == (x.iL < 0) && (x.kind == LMG_TASK_DYNAMICS) == (x.iP >= 0));
+      kinds = (PetscBool)(kinds && x.group == x.iN * 4 + x.iG && (x.kind == LMG_KIND_SPECTRUM) == (x.iL < 0) && (x.kind == 1 /* dynamics */) == (x.iP >= 0));
     }
     for (PetscInt i = 0; i < 3; i++)
       for (PetscInt g = 0; g < 4; g++) kinds = (PetscBool)(kinds && count[0][i][g] == 1 && count[1][i][g] == 6 && count[2][i][g] == 3);
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
       LmgTask x = LmgGridTask(&cfg, all[i]);
       if (i == 0 || LmgGridTask(&cfg, all[i - 1]).group != x.group) {
         contiguous = (PetscBool)(contiguous && !seen[x.group]);
-        lead       = (PetscBool)(lead && x.kind == LMG_TASK_SPECTRUM);
+        lead       = (PetscBool)(lead && x.kind == LMG_KIND_SPECTRUM);
         seen[x.group] = 1;
       }
     }

@@ -4,11 +4,9 @@
 
 static PetscErrorCode Compute(LmgSolverType solver, PetscInt N, PetscReal g, PetscInt nev, LmgSpectrum *sp)
 {
-  LmgConfig cfg;
+  LmgSpectrumOptions o = {nev, 1, 1e-8, solver, 1024};
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(&cfg, sizeof cfg));
-  cfg.J = 1; cfg.T = 1e-8; cfg.nev = nev; cfg.solver = solver; cfg.dE_max_bits = 1024;
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &cfg, N, g, sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &o, N, g, sp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

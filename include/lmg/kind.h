@@ -1,0 +1,46 @@
+/* Record kinds: one row each — group name, record axes, field table, cost and compute functions — in LmgKinds. The
+   grid, scheduler, HDF5 layout, resume and summaries loop over the table; a kind is its own source file and one row. */
+#pragma once
+#include "grid.h"
+
+typedef enum { LMG_F64, LMG_I8, LMG_I32, LMG_STR } LmgFieldType; /* LMG_STR: a char[LMG_STR_LEN] member */
+
+#define LMG_NOHAVE  ((size_t)-1)
+
+typedef struct {
+  const char  *name, *units, *long_name, *desc;
+  LmgFieldType type;
+  PetscInt     extra;    /* trailing axis (LMG_AX_TAU, ...) or -1 */
+  size_t       off;      /* offset of the member in the record struct */
+  PetscBool    isptr;    /* the member points to the values */
+  size_t       have_off; /* offset of a PetscInt member: values held along `extra` (the rest NaN / 0); LMG_NOHAVE: all */
+} LmgField;
+
+struct _LmgWork;
+struct _LmgTeam;
+
+typedef struct {
+  const char     *name; /* /<name>/..., /status/<name>, /timing/<name> */
+  PetscInt        naxes;
+  LmgAxis         axes[4]; /* record axes, N and Gamma/J first */
+  const LmgField *fields;
+  PetscInt        nfields;
+  size_t          size;       /* bytes of the record struct */
+  PetscBool       collective; /* computed by the whole team (else by its leader alone) */
+  /* Not collective: whether the kind is part of the run (it has records). */
+  PetscBool (*enabled)(const LmgConfig *);
+  /* Not collective: a-priori cost in microseconds on one core (the scheduler's order). */
+  PetscReal (*cost)(const LmgConfig *, const LmgTask *);
+  /* Compute one record into rec (zeroed, `size` bytes) with w's cached spectrum of the task's group; out gets the
+     status and message. Collective on the team when `collective`, else called on the leader only. */
+  PetscErrorCode (*compute)(struct _LmgWork *, const LmgTask *, void *rec, LmgOutcome *out);
+  /* Not collective: the estimate of a dry run (seconds, bytes) from the group's spectrum, or the reason it would be
+     skipped (out). */
+  PetscErrorCode (*plan)(const LmgConfig *, const LmgSpectrum *, const LmgTask *, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
+  PetscErrorCode (*destroy)(void *rec); /* NULL: nothing to free */
+} LmgKind;
+
+extern const LmgKind *const LmgKinds[];
+extern const PetscInt       LmgNKinds;
+#define LMG_MAXKINDS 8
+#define LMG_KIND_SPECTRUM 0 /* row 0: every other kind needs the spectrum of its group */

@@ -1,0 +1,49 @@
+/* Option tables: each module lists its options (name, default, help) in one table and reads them with the typed readers
+   below (PETSc options database). The tables make -help (lmgsweep's options first), and the unknown-option check: an
+   option that neither lmgsweep nor PETSc/SLEPc under lmgsweep's prefixes (-dyn_, -spectrum_) reads stops the run. */
+#pragma once
+#include "lmg.h"
+
+typedef struct {
+  const char *name; /* "-gamma_phi" */
+  const char *def;  /* the default as -help shows it ("" for a flag that is off, or none) */
+  const char *help;
+} LmgOption;
+
+typedef struct {
+  const char      *title;
+  const LmgOption *opt;
+  PetscInt         n;
+} LmgOptionTable;
+
+#define LMG_TABLE(title, t) {title, t, (PetscInt)(sizeof t / sizeof t[0])}
+
+/* Every table, in -help order (options.c); each module exports its own. */
+extern const LmgOptionTable *const LmgOptionTables[];
+extern const PetscInt              LmgNOptionTables;
+
+/* The -help text of all tables (malloc'd; the caller frees). Not collective; PETSc need not be initialised. */
+char *LmgOptionsHelp(const char *intro);
+
+/* Typed readers of option o (marking it used). Bad values fill err with one line naming the option (when err is still
+   empty) and leave the default. The value text has no length limit. Not collective. */
+PetscErrorCode LmgOptionsText(const LmgOption *o, const char **text, PetscBool *set);
+PetscErrorCode LmgOptionsReal(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal *v, char *err);
+PetscErrorCode LmgOptionsInt(const LmgOption *o, PetscInt lo, PetscInt hi, PetscInt *v, char *err);
+PetscErrorCode LmgOptionsFlag(const LmgOption *o, PetscBool *v, char *err);
+/* One of the NULL-terminated choices; *v its index. */
+PetscErrorCode LmgOptionsChoice(const LmgOption *o, const char *const *choices, PetscInt *v, char *err);
+/* Parse a range list: items separated by commas, each a number, `a:b:n` (n points, linear, ends
+   included) or `log:a:b:n` (geometric). Not collective. Returns 0, or 1 with `why` filled. */
+int LmgRangeParse(const char *text, PetscInt *n, PetscReal **vals, char *why, size_t len);
+/* A number as the whole text: decimal or exponent notation only (no hexadecimal, inf or nan). */
+int LmgParseNumber(const char *s, double *v);
+
+/* Collective on comm, after every module has read its options and created its PETSc objects' options (see
+   LmgSpectrumCheckOptions, LmgPropagatorCheckOptions): err names the first option that no rank used, with the closest
+   known option, and says where it came from. Options that PETSc reads at start-up or finalisation are allowed. */
+PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, char err[LMG_ERR_LEN]);
+/* Whether name ("-x") is an option of lmgsweep's tables. */
+PetscBool LmgOptionsOwn(const char *name);
+/* The best match among the known option names for `name` (NULL when none is close). */
+const char *LmgOptionsClosest(const char *name);

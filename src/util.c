@@ -1,0 +1,74 @@
+/* Small helpers: growing strings, and the key that groups record messages by the kind of reason. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+#include "lmg/lmg.h"
+
+void LmgStrAppend(LmgStr *b, const char *fmt, ...)
+{
+  va_list ap;
+  int     k;
+  if (b->cap && !b->s) return; /* an earlier allocation failed */
+  for (;;) {
+    va_start(ap, fmt);
+    k = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    if (b->s && b->len + (size_t)k < b->cap) break;
+    b->cap = 2 * (b->len + (size_t)k + 64);
+    char *t = (char *)realloc(b->s, b->cap);
+    if (!t) {
+      free(b->s);
+      b->s = NULL;
+      return;
+    }
+    b->s = t;
+    if (!b->len) b->s[0] = '\0';
+  }
+  b->len += (size_t)k;
+}
+
+void LmgMessageKey(const char *msg, char *key, size_t len)
+{
+  size_t o = 0;
+  for (const char *p = msg; *p && o + 1 < len;) {
+    if (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))) {
+      while (isdigit((unsigned char)*p) || *p == '.' || ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) || p[1] == '-' || p[1] == '+')) || ((*p == '-' || *p == '+') && (p[-1] == 'e' || p[-1] == 'E'))) p++;
+      key[o++] = '#';
+    } else key[o++] = *p++;
+  }
+  key[o] = '\0';
+}
+
+static PetscErrorCode Capture(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  LmgErrorInfo *info = (LmgErrorInfo *)ctx;
+  (void)comm, (void)line, (void)file;
+  (void)p;
+  if (!info->fun[0]) { /* the first call is where the error arose; the others are its traceback */
+    snprintf(info->mess, sizeof info->mess, "%s", mess && mess[0] && mess[0] != ' ' ? mess : "");
+    snprintf(info->fun, sizeof info->fun, "%s", fun ? fun : "?");
+  }
+  return n;
+}
+
+PetscErrorCode LmgErrorPush(LmgErrorInfo *info)
+{
+  info->mess[0] = info->fun[0] = '\0';
+  return PetscPushErrorHandler(Capture, info);
+}
+
+PetscErrorCode LmgErrorPop(void)
+{
+  return PetscPopErrorHandler();
+}
+
+void LmgErrorText(PetscErrorCode ierr, const LmgErrorInfo *info, const char *where, char *msg, size_t len)
+{
+  const char *text = NULL;
+  PetscErrorMessage(ierr, &text, NULL);
+  if (info->mess[0]) snprintf(msg, len, "%s: %s (PETSc error %d in %s)", where, info->mess, (int)ierr, info->fun);
+  else snprintf(msg, len, "%s: %s (PETSc error %d in %s)", where, text ? text : "?", (int)ierr, info->fun[0] ? info->fun : "?");
+  for (char *c = msg; *c; c++)
+    if (*c == '\n' || *c == '\r') *c = ' '; /* one line */
+}
