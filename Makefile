@@ -47,7 +47,7 @@ BENCH    := bin/lmgbench bin/lmgdyn bin/lmgmfn
 HDRS     := $(wildcard include/lmg/*.h)
 
 .PHONY: all deps run check bench clean toolchain
-all: bin/lmgsweep $(UNIT)
+all: toolchain bin/lmgsweep $(UNIT)
 
 # Install missing Debian packages (idempotent, non-interactive; needs root or sudo); checked again when DEB_PKGS changes.
 deps: $(DEPS_STAMP)
@@ -62,7 +62,7 @@ $(DEPS_STAMP): Makefile
 
 # One clear line when PETSc/SLEPc are not where the build looks (before any compiler error).
 toolchain:
-	@[ -n "$(PETSC_CFLAGS)" ] || { echo "lmgsweep: PETSc/SLEPc (complex) not found by pkg-config in $(PETSC_PC) $(SLEPC_PC): on Debian run 'make deps', on a cluster give PETSC_DIR=... [PETSC_ARCH=...] SLEPC_DIR=..."; exit 2; }
+	@{ [ -e $(PETSC_PC)/petsc.pc ] || [ -e $(PETSC_PC)/PETSc.pc ]; } && [ -n "$(PETSC_CFLAGS)" ] || { echo "lmgsweep: PETSc/SLEPc (complex) not found by pkg-config in $(PETSC_PC) $(SLEPC_PC): on Debian run 'make deps', on a cluster give PETSC_DIR=... [PETSC_ARCH=...] SLEPC_DIR=..."; exit 2; }
 	@command -v $(firstword $(CC)) >/dev/null || { echo "lmgsweep: the MPI compiler wrapper '$(CC)' is not on PATH (module load an MPI, or CC=...)"; exit 2; }
 
 build/%.o: src/%.c $(HDRS) | toolchain

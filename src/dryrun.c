@@ -57,7 +57,7 @@ static PetscErrorCode Spectra(const LmgConfig *cfg, const LmgTeam *team, LmgSpec
 }
 
 /* Estimated wall time: the records in the scheduler's order, each to the least loaded team. */
-static PetscErrorCode Schedule(const LmgConfig *cfg, PetscInt nteams, const double *sec, PetscReal *wall)
+static PetscErrorCode Schedule(const LmgConfig *cfg, PetscInt nteams, const double *sec, const int8_t *st, PetscReal *wall)
 {
   PetscInt   n = LmgGridTaskCount(cfg), *order;
   PetscReal *load;
@@ -68,6 +68,7 @@ static PetscErrorCode Schedule(const LmgConfig *cfg, PetscInt nteams, const doub
   PetscCall(LmgGridOrderByCost(cfg, n, order));
   for (PetscInt i = 0; i < n; i++) {
     PetscInt best = 0;
+    if (st[order[i]] != LMG_PENDING) continue;
     for (PetscInt k = 1; k < nteams; k++)
       if (load[k] < load[best]) best = k;
     load[best] += sec[order[i]];
@@ -134,7 +135,7 @@ static PetscErrorCode Print(const LmgConfig *cfg, const LmgTeam *team, const dou
     for (int i = 0; i < nr; i++)
       if (r[i].kind == k) printf("      %d %s, e.g. %s\n", r[i].count, r[i].status == LMG_SKIPPED ? "skipped" : "failing", r[i].example);
   }
-  PetscCall(Schedule(cfg, team->count, sec, &wall));
+  PetscCall(Schedule(cfg, team->count, sec, st, &wall));
   Human(wall, b1, sizeof b1), Human(total, b2, sizeof b2);
   printf("  estimated wall time on %d rank%s (%" PetscInt_FMT " team%s of %" PetscInt_FMT "): %s (%s of work on one core; %" PetscInt_FMT " records)\n", (int)size, size > 1 ? "s" : "", team->count, team->count > 1 ? "s" : "", cfg->team_size, b1, b2, n);
   fflush(stdout);

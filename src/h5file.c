@@ -353,7 +353,7 @@ static PetscErrorCode Create(MPI_Comm comm, const LmgConfig *cfg, const char *cm
 /* Collective: with -resume, reopen the records skipped by a limit whose value changed, and store the new limits. */
 static PetscErrorCode ResumeLimits(MPI_Comm comm, LmgH5 *h5)
 {
-  char        was[LIMITS_LEN] = "", now[LIMITS_LEN];
+  char        was[LIMITS_LEN + 1] = "", now[LIMITS_LEN];
   PetscMPIInt rank;
   PetscInt    n = 0, k;
   PetscFunctionBeginUser;

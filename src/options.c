@@ -205,7 +205,7 @@ PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, char err[LMG_ERR_LEN])
   PetscCallMPI(MPI_Bcast(list, len, MPI_CHAR, 0, comm));
   for (char *save = NULL, *name = strtok_r(list, "\n", &save); name && !err[0]; name = strtok_r(NULL, "\n", &save)) {
     PetscBool used, any;
-    PetscCall(PetscOptionsUsed(NULL, name, &used));
+    PetscCall(PetscOptionsUsed(NULL, name + 1, &used)); /* the database keeps names without the '-' */
     PetscCallMPI(MPI_Allreduce(&used, &any, 1, MPIU_BOOL, MPI_LOR, comm));
     if (!any && !Late(name)) {
       const char *near = LmgOptionsClosest(name);
