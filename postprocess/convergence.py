@@ -143,7 +143,7 @@ def collect(run, ip, N=None, gamma_over_J=None):
                 else:
                     v, cell_k3 = np.nan, status_word(st)
                     msg = message(run, "dynamics", (iN, iG, ip, iL))
-                    if cell_k3 == "failed" and msg:
+                    if cell_k3 in ("failed", "skipped") and msg:
                         notes.append(f"K3_opt: {msg}")
                 if not has_th:
                     gc, cell_gc = np.nan, "n/a"
@@ -157,7 +157,7 @@ def collect(run, ip, N=None, gamma_over_J=None):
                             notes.append("gamma_c not computed" + (f": {msg}" if msg else ""))
                     else:
                         gc, cell_gc = np.nan, status_word(st)
-                        if cell_gc == "failed" and msg:
+                        if cell_gc in ("failed", "skipped") and msg:
                             notes.append(f"gamma_c: {msg}")
                 rec["K3"].append(v)
                 rec["gamma_c"].append(gc)

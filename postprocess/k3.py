@@ -89,7 +89,7 @@ def main(argv=None):
                 what = f"level {level_name(levels[iL])}, gamma_phi = {gps[iP]:g} 1/s"
                 if int(st[idx]) != DONE:
                     word = status_word(st[idx])
-                    msg = message(run, "dynamics", idx) if word == "failed" else ""
+                    msg = message(run, "dynamics", idx) if word in ("failed", "skipped") else ""
                     skipped.append(f"skipped {what}: {word}" + (f": {msg}" if msg else ""))
                     continue
                 curves.append((n, m, iL, iP, K3[idx]))

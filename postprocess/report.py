@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import convergence  # noqa: E402
 import k3  # noqa: E402
 import table3  # noqa: E402
-from lmgload import DONE, FAILED, PENDING, LmgFileError, load  # noqa: E402
+from lmgload import DONE, FAILED, PENDING, SKIPPED, STATUS_NAMES, LmgFileError, load, reasons  # noqa: E402
 
 FIGS = {1: "fig1_eta_vs_N.png", 2: "fig2_eta_vs_ratio.png", 3: "fig3_fluct_vs_N.png", 4: "fig4_convergence.png",
         5: "fig5_k3_tau.png", 6: "fig6_threshold_map.png"}
@@ -529,23 +529,23 @@ def closed_form(th_curve, name, nlev):
 # ---------------------------------------------------------------- report.md
 
 def records_section(run):
-    c, out = run["coords"], ["| kind | records | done | failed | pending |", "|---|---|---|---|---|"]
-    fails = []
+    """Counts per kind, then the reasons of failed and skipped records: one line per kind of reason with its count."""
+    out = ["| kind | records | done | failed | skipped | pending |", "|---|---|---|---|---|---|"]
+    notes = []
     for kind, st in run.get("status", {}).items():
         if kind.endswith("_message"):
             continue
         s = st.data
         out.append(f"| {kind} | {s.size} | {int(np.sum(s == DONE))} | {int(np.sum(s == FAILED))} | "
-                   f"{int(np.sum(s == PENDING))} |")
-        msg = run["status"].get(f"{kind}_message")
-        idx = list(zip(*np.nonzero(s == FAILED)))
-        for k in idx[:MAX_FAILURES]:
-            where = ", ".join(f"{d} = {c[d][i]:g}" if d in c else f"{d} = {i}" for d, i in zip(st.dims, k))
-            fails.append(f"- {kind} failed at {where}: {msg.data[k] if msg is not None else ''}")
-        if len(idx) > MAX_FAILURES:
-            fails.append(f"- ... and {len(idx) - MAX_FAILURES} more {kind} failures "
-                         f"(`postprocess/lmgload.py FILE` lists them all)")
-    return out + ([""] + fails if fails else [])
+                   f"{int(np.sum(s == SKIPPED))} | {int(np.sum(s == PENDING))} |")
+        for status in (FAILED, SKIPPED):
+            found = reasons(run, kind, status)
+            for count, key, example in found[:MAX_FAILURES]:
+                notes.append(f"- {count} {kind} {STATUS_NAMES[status]}: " + (example if count == 1 else f"{key} (e.g. {example})"))
+            if len(found) > MAX_FAILURES:
+                notes.append(f"- ... and {len(found) - MAX_FAILURES} more kinds of {kind} reasons "
+                             f"(`postprocess/lmgload.py FILE` lists them all)")
+    return out + ([""] + notes if notes else [])
 
 
 def table3_section(ctx):

@@ -41,7 +41,7 @@ def rows(run, gamma_phi):
             st = int(status[i, j])
             if st != DONE:
                 word = STATUS_NAMES.get(st, f"status={st}")
-                note = str(msg.data[i, j]).strip() if msg is not None and word == "failed" else ""
+                note = str(msg.data[i, j]).strip() if msg is not None and word in ("failed", "skipped") else ""
                 out.append([str(n), word + (f": {note}" if note else "")])
                 continue
             resolved = int(v["dE_resolved"][i, j]) == 1

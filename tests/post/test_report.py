@@ -151,7 +151,7 @@ def test_all_figures_written(full_report):
         assert f"- `{name}`:" in md
     assert "## Skipped\n\n(nothing)" in md and err == ""
     assert sorted(os.listdir(out)) == sorted(list(report.FIGS.values()) + ["report.md"])
-    assert "| spectrum | 72 | 70 | 1 | 1 |" in md and "| dynamics | 432 | 431 | 1 | 0 |" in md
+    assert "| spectrum | 72 | 70 | 1 | 0 | 1 |" in md and "| dynamics | 432 | 431 | 1 | 0 | 0 |" in md
 
 
 def independent_crossing(n, y, level=2.0):
@@ -206,7 +206,7 @@ def test_failed_and_pending_are_not_numbers(full_report):
     assert rows["220"].split("|")[2].strip() == f"failed: {SPEC_MSG}"
     assert rows["370"].split("|")[5].strip() == f"{eta(370, 0.95):.6g}"  # a done row has its numbers
     assert len(rows) == len(N) + 1  # the header too
-    assert "dynamics failed at N = 300, gamma_over_J = 0.95, gamma_phi = 0.1, level = 5: TS diverged" in md
+    assert "- 1 dynamics failed: N=300, gamma_over_J=0.95, gamma_phi=0.1, level=5: TS diverged" in md
 
 
 def test_table3_pending_row(tmp_path):
