@@ -99,7 +99,7 @@ def main(argv=None):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(8, 5))
+        fig, ax = plt.subplots(figsize=(8, 5.6))
         colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
         styles = ["-", "--", ":", "-."]
         for n, m, iL, iP, y in curves:
@@ -112,7 +112,11 @@ def main(argv=None):
         ax.set_title(f"Leggett–Garg K3, N = {N}, Γ/J = {G:g}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-        fig.tight_layout()
+        fig.text(0.01, 0.01, "K3(τ) = C(0,τ) + C(τ,2τ) − C(0,2τ) of Q = sign(Jz), measured at 0, τ, 2τ from ρ(0) = |E0⟩⟨E0| under "
+                 "collective dephasing γ_φ;\nK3 > 1 (above the black line) is forbidden to a macrorealist. Level k: the k lowest "
+                 "eigenstates of H; full: the whole Dicke space.\nThe fast ripple of the higher levels is their beating with the "
+                 "excited doublets (and, in the full space, intrawell motion).", fontsize=7, va="bottom")
+        fig.tight_layout(rect=(0, 0.09, 1, 1))
         fig.savefig(out, dpi=110)
         plt.close(fig)
     except (LmgFileError, OSError) as e:

@@ -7,7 +7,7 @@
 #include "lmg/options.h"
 
 static const LmgOption opts[] = {
-  {"-tau_grid", "0.05:2:40", "K3 intervals tau in units of tau_opt = pi/(3 dE) of each record (> 0): list, a:b:n or log:a:b:n; K3_opt is always computed"},
+  {"-tau_grid", "0.01:2:200", "K3 intervals tau in units of tau_opt = pi/(3 dE) of each record (> 0): list, a:b:n or log:a:b:n; K3_opt is always computed"},
   {"-initial", "ground", "Initial state: ground (|E0>), pointer ((|E0> + |E1>)/sqrt2) or thermal (Gibbs state at T over the model's levels)"},
   {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
   {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take (~640 n^2 bytes); a larger one is skipped with that reason"},

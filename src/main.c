@@ -61,7 +61,7 @@ static PetscErrorCode Sweep(const LmgConfig *cfg, const LmgTeam *team, const cha
     if (LmgGridKindCount(cfg, k)) snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%" PetscInt_FMT " %s", kinds[0] ? ", " : "", LmgGridKindCount(cfg, k), LmgKinds[k]->name);
   PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: %s %s: %" PetscInt_FMT " records (%s), %" PetscInt_FMT " to compute, %" PetscInt_FMT " team(s) of %" PetscInt_FMT " rank(s)\n", h5.resumed ? "resuming" : "writing", cfg->output, LmgGridTaskCount(cfg), kinds, w.n, team->count, cfg->team_size));
   PetscCall(LmgWorkCreate(cfg, &h5, team, &work));
-  PetscCall(LmgSchedulerRun(PETSC_COMM_WORLD, team, cfg, &w, LmgTaskRun, &work, &stats));
+  PetscCall(LmgSchedulerRun(PETSC_COMM_WORLD, team, cfg, &w, LmgTaskRun, LmgTaskEstimate, &work, &stats));
   PetscCall(LmgWorkDestroy(&work));
   PetscCall(LmgH5Close(&h5, (PetscBool)(stats.left == 0), (PetscBool)(stats.done + stats.failed + stats.skipped > 0)));
   PetscCall(PetscFree4(w.order, w.group, w.kind, w.cost));

@@ -80,12 +80,17 @@ PetscErrorCode LmgTeamDestroy(LmgTeam *team)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* What one finished record tells the master. */
+/* What one finished record tells the master; an estimate of one record not started yet. */
 typedef struct {
   int        pos;
   double     secs;
   LmgOutcome out;
 } Report;
+
+typedef struct {
+  int    pos;
+  double secs;
+} Estimate;
 
 typedef struct {
   int     kind, status, count;
@@ -98,7 +103,11 @@ typedef struct {
   PetscReal  t0, last;
   PetscReal  model_left[LMG_MAXKINDS];           /* a-priori cost of the records not reported yet, per kind */
   PetscReal  model_done[LMG_MAXKINDS], secs_done[LMG_MAXKINDS];
+  PetscReal  plan_left[LMG_MAXKINDS];            /* estimated seconds of the records with an estimate not reported yet */
+  PetscReal  plan_done[LMG_MAXKINDS], psecs_done[LMG_MAXKINDS];
+  PetscReal *est;                                /* per position: the estimate (seconds), 0: none */
   PetscInt  *tasks, *inflight; /* per team: records reported, records handed out and not reported */
+  PetscBool *reported_at;      /* per position */
   PetscReal *seconds;          /* per team: busy seconds */
   Reason     reason[NREASON];
   PetscInt   nreason, other;
@@ -120,11 +129,32 @@ static PetscReal Ratio(const Book *b, PetscInt k)
   return md > 0 && sd > 0 ? sd / md : 1e-6;
 }
 
+/* Measured over estimated seconds of kind k's records done so far (1 before any). */
+static PetscReal PlanRatio(const Book *b, PetscInt k)
+{
+  return b->plan_done[k] > 0 && b->psecs_done[k] > 0 ? b->psecs_done[k] / b->plan_done[k] : 1;
+}
+
 static PetscReal SecondsLeft(const Book *b)
 {
   PetscReal s = 0;
-  for (PetscInt k = 0; k < LMG_MAXKINDS; k++) s += b->model_left[k] * Ratio(b, k);
+  for (PetscInt k = 0; k < LMG_MAXKINDS; k++) s += b->model_left[k] * Ratio(b, k) + b->plan_left[k] * PlanRatio(b, k);
   return s;
+}
+
+static PetscReal SecondsOf(const Book *b, const LmgWorkList *w, PetscInt pos)
+{
+  return b->est[pos] > 0 ? b->est[pos] * PlanRatio(b, w->kind[pos]) : w->cost[pos] * Ratio(b, w->kind[pos]);
+}
+
+/* An estimate for a record not reported yet replaces its a-priori cost. */
+static void Estimated(Book *b, const LmgWorkList *w, const Estimate *e)
+{
+  PetscInt k = w->kind[e->pos];
+  if (b->est[e->pos] > 0 || !(e->secs > 0) || b->reported_at[e->pos]) return;
+  b->est[e->pos] = e->secs;
+  b->model_left[k] -= w->cost[e->pos];
+  b->plan_left[k] += e->secs;
 }
 
 /* A line on stderr; a closed stderr drops it (SIGPIPE is ignored) and the work goes on. */
@@ -178,9 +208,16 @@ static void Account(Book *b, const LmgWorkList *w, PetscInt team, const Report *
   }
   b->reported++;
   b->tasks[team]++;
-  b->model_left[k] -= w->cost[r->pos];
-  b->model_done[k] += w->cost[r->pos];
-  b->secs_done[k] += r->secs;
+  b->reported_at[r->pos] = PETSC_TRUE;
+  if (b->est[r->pos] > 0) {
+    b->plan_left[k] -= b->est[r->pos];
+    b->plan_done[k] += b->est[r->pos];
+    b->psecs_done[k] += r->secs;
+  } else {
+    b->model_left[k] -= w->cost[r->pos];
+    b->model_done[k] += w->cost[r->pos];
+    b->secs_done[k] += r->secs;
+  }
   if (r->out.status == LMG_DONE) b->done++;
   else {
     if (r->out.status == LMG_FAILED) b->failed++;
@@ -246,15 +283,16 @@ static PetscInt Batch(const LmgWorkList *w, Picker *p, Book *b, PetscInt *last_g
     PetscInt q = Pick(w, p, *last_group);
     if (q < 0) break;
     pos[n++] = (int)q;
-    est += w->cost[q] * Ratio(b, w->kind[q]);
+    est += SecondsOf(b, w, q);
     *last_group = w->group[q];
   }
   return n;
 }
 
 /* ---------------------------------------------------------------- the protocol
-   team -> master: int header[5] = {team, nreports, want a batch, final, signal seen}, then nreports Reports (bytes);
-   master -> team: int [n, pos_1 .. pos_n] (n = 0: no more work). */
+   team -> master: int header[6] = {team, nreports, want a batch, final, signal seen, nestimates}, then the Reports and
+   the Estimates (bytes); master -> team: int [n, pos_1 .. pos_n] (n = 0: no more work). */
+#define NHEAD 6
 
 /* Wait for the next message without spinning a core away from the workers: a test, then sleeps growing from 20 us to
    1 ms (the teams' prefetch hides this latency). Progress lines meanwhile. */
@@ -299,9 +337,14 @@ static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkL
     h = (int *)buf;
     for (int i = 0; i < h[1]; i++) {
       Report r;
-      memcpy(&r, buf + 5 * sizeof(int) + (size_t)i * sizeof(Report), sizeof r);
+      memcpy(&r, buf + NHEAD * sizeof(int) + (size_t)i * sizeof(Report), sizeof r);
       Account(b, w, h[0], &r);
       if (r.out.status == LMG_ABANDONED) stop = 1;
+    }
+    for (int i = 0; i < h[5]; i++) {
+      Estimate e;
+      memcpy(&e, buf + NHEAD * sizeof(int) + (size_t)h[1] * sizeof(Report) + (size_t)i * sizeof(Estimate), sizeof e);
+      Estimated(b, w, &e);
     }
     if (h[4]) stop = 1; /* a team got the signal: drain everyone */
     if (h[3]) active--;
@@ -320,33 +363,60 @@ static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkL
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The leader's message to the master: its reports so far (then cleared), and whether it wants a batch. */
-static PetscErrorCode Tell(MPI_Comm comm, const LmgTeam *team, Report *rep, int *nrep, int want, int final)
+/* What a team's leader holds for the master: reports of finished records and estimates of unstarted ones. */
+typedef struct {
+  Report   *rep;
+  Estimate *est;
+  int       nrep, nest, cap;
+} Pending;
+
+/* After the record at pos that begins its group: the estimates of the group's other records (contiguous in order). */
+static PetscErrorCode Estimates(const LmgWorkList *w, LmgEstimateFn est, void *ctx, int pos, Pending *q)
 {
-  size_t len = 5 * sizeof(int) + (size_t)*nrep * sizeof(Report);
+  PetscInt g = w->group[pos], a = pos, z = pos;
+  PetscFunctionBeginUser;
+  if (!est) PetscFunctionReturn(PETSC_SUCCESS);
+  while (a > 0 && w->group[a - 1] == g) a--;
+  while (z + 1 < w->n && w->group[z + 1] == g) z++;
+  for (PetscInt p = a; p <= z; p++) {
+    PetscReal s = 0;
+    if (p == pos) continue;
+    PetscCall(est(ctx, w->order[p], &s));
+    if (!(s > 0)) continue;
+    if (q->nest == q->cap) PetscCall(PetscRealloc((size_t)(q->cap = 2 * q->cap + 64) * sizeof(Estimate), &q->est));
+    q->est[q->nest++] = (Estimate){(int)p, (double)s};
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The leader's message to the master: what it holds (then cleared), and whether it wants a batch. */
+static PetscErrorCode Tell(MPI_Comm comm, const LmgTeam *team, Pending *q, int want, int final)
+{
+  size_t len = NHEAD * sizeof(int) + (size_t)q->nrep * sizeof(Report) + (size_t)q->nest * sizeof(Estimate);
   char  *msg;
-  int    h[5] = {(int)team->id, *nrep, want, final, (int)LmgStopSignal};
+  int    h[NHEAD] = {(int)team->id, q->nrep, want, final, (int)LmgStopSignal, q->nest};
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(len, &msg));
   memcpy(msg, h, sizeof h);
-  memcpy(msg + sizeof h, rep, (size_t)*nrep * sizeof(Report));
+  memcpy(msg + sizeof h, q->rep, (size_t)q->nrep * sizeof(Report));
+  memcpy(msg + sizeof h + (size_t)q->nrep * sizeof(Report), q->est, (size_t)q->nest * sizeof(Estimate));
   PetscCallMPI(MPI_Send(msg, (int)len, MPI_BYTE, 0, TAG_REQ, comm));
   PetscCall(PetscFree(msg));
-  *nrep = 0;
+  q->nrep = q->nest = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* A team: the leader keeps a queue of positions and asks for the next batch as it starts the last queued record;
    every rank of the team computes each record (the leader broadcasts its position; -1 ends). */
-static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkList *w, LmgTaskFn fn, void *ctx)
+static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx)
 {
-  int        *queue, *reply, head = 0, tail = 0, nrep = 0, asked = 0, done = 0, pos;
-  Report     *rep;
+  int        *queue, *reply, head = 0, tail = 0, asked = 0, done = 0, pos;
+  Pending     q = {NULL, NULL, 0, 0, 0};
   MPI_Request req = MPI_REQUEST_NULL;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc3(BATCH_MAX + 1, &queue, BATCH_MAX + 1, &reply, 2 * BATCH_MAX + 2, &rep));
+  PetscCall(PetscMalloc3(BATCH_MAX + 1, &queue, BATCH_MAX + 1, &reply, 2 * BATCH_MAX + 2, &q.rep));
   if (team->leader) {
-    PetscCall(Tell(comm, team, rep, &nrep, 1, 0));
+    PetscCall(Tell(comm, team, &q, 1, 0));
     PetscCallMPI(MPI_Irecv(reply, BATCH_MAX + 1, MPI_INT, 0, TAG_TASK, comm, &req));
     asked = 1;
   }
@@ -362,7 +432,7 @@ static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkLi
       }
       if (head < tail && !LmgStopSignal) pos = queue[head++];
       if (pos >= 0 && head == tail && !asked && !done) { /* starting the last queued record: ask for the next batch now */
-        PetscCall(Tell(comm, team, rep, &nrep, 1, 0));
+        PetscCall(Tell(comm, team, &q, 1, 0));
         PetscCallMPI(MPI_Irecv(reply, BATCH_MAX + 1, MPI_INT, 0, TAG_TASK, comm, &req));
         asked = 1;
       }
@@ -370,21 +440,24 @@ static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkLi
     PetscCallMPI(MPI_Bcast(&pos, 1, MPI_INT, 0, team->comm));
     if (pos < 0) break;
     double t = MPI_Wtime();
-    PetscCall(fn(ctx, team, w->order[pos], &rep[nrep].out));
-    rep[nrep].pos  = pos;
-    rep[nrep].secs = MPI_Wtime() - t;
-    nrep++;
+    PetscCall(fn(ctx, team, w->order[pos], &q.rep[q.nrep].out));
+    q.rep[q.nrep].pos  = pos;
+    q.rep[q.nrep].secs = MPI_Wtime() - t;
+    if (team->leader && w->kind[pos] == LMG_KIND_SPECTRUM && q.rep[q.nrep].out.status == LMG_DONE) PetscCall(Estimates(w, est, ctx, pos, &q));
+    q.nrep++;
   }
   if (team->leader) {
     if (asked) PetscCallMPI(MPI_Wait(&req, MPI_STATUS_IGNORE)); /* the master answers every request */
-    PetscCall(Tell(comm, team, rep, &nrep, 0, 1));
+    PetscCall(Tell(comm, team, &q, 0, 1));
   }
-  PetscCall(PetscFree3(queue, reply, rep));
+  PetscCall(PetscFree3(queue, reply, q.rep));
+  PetscCall(PetscFree(q.est));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, void *ctx, Book *b)
+static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx, Book *b)
 {
+  Pending q = {NULL, NULL, 0, 0, 0};
   PetscFunctionBeginUser;
   for (PetscInt pos = 0; pos < w->n && !LmgStopSignal && !b->abandoned; pos++) {
     Report r;
@@ -395,8 +468,14 @@ static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const Lmg
     r.pos  = (int)pos;
     r.secs = MPI_Wtime() - t;
     Account(b, w, 0, &r);
+    if (w->kind[pos] == LMG_KIND_SPECTRUM && r.out.status == LMG_DONE) {
+      PetscCall(Estimates(w, est, ctx, (int)pos, &q));
+      for (int i = 0; i < q.nest; i++) Estimated(b, w, &q.est[i]);
+      q.nest = 0;
+    }
     Progress(b, cfg, PETSC_FALSE);
   }
+  PetscCall(PetscFree(q.est));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -431,7 +510,7 @@ static void Summary(const Book *b, const LmgSweepStats *s)
   }
 }
 
-PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, void *ctx, LmgSweepStats *s)
+PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx, LmgSweepStats *s)
 {
   Book        b;
   PetscMPIInt rank, size;
@@ -447,9 +526,10 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   b.t0 = b.last = MPI_Wtime();
   for (PetscInt i = 0; i < w->n; i++) b.model_left[w->kind[i]] += w->cost[i];
   PetscCall(PetscCalloc3(b.nteams, &b.tasks, b.nteams, &b.inflight, b.nteams, &b.seconds));
-  if (size == 1) PetscCall(Alone(team, cfg, w, fn, ctx, &b));
+  PetscCall(PetscCalloc2(w->n, &b.est, w->n, &b.reported_at));
+  if (size == 1) PetscCall(Alone(team, cfg, w, fn, est, ctx, &b));
   else if (team->master) PetscCall(Master(comm, cfg, w, &b));
-  else PetscCall(Worker(comm, team, w, fn, ctx));
+  else PetscCall(Worker(comm, team, w, fn, est, ctx));
   sig = LmgStopSignal;
   PetscCallMPI(MPI_Allreduce(&sig, &anysig, 1, MPI_INT, MPI_MAX, comm));
   if (!rank) {
@@ -464,5 +544,6 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   s->drained = (PetscBool)(anysig && s->left > 0);
   if (!rank) Summary(&b, s);
   PetscCall(PetscFree3(b.tasks, b.inflight, b.seconds));
+  PetscCall(PetscFree2(b.est, b.reported_at));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

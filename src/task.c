@@ -70,3 +70,17 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
   PetscCallMPI(MPI_Bcast(out, sizeof *out, MPI_BYTE, 0, team->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode LmgTaskEstimate(void *ctx, PetscInt t, PetscReal *seconds)
+{
+  LmgWork   *w    = (LmgWork *)ctx;
+  LmgTask    task = LmgGridTask(w->cfg, t);
+  LmgOutcome o;
+  PetscReal  bytes;
+  PetscFunctionBeginUser;
+  *seconds = 0;
+  if (w->cached_group != task.group) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(LmgKinds[task.kind]->plan(w->cfg, &w->cache, &task, seconds, &bytes, &o));
+  if (o.status != LMG_PENDING) *seconds = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -23,6 +23,10 @@ PetscErrorCode LmgTeamDestroy(LmgTeam *team);
 /* Computes task t on the team (collective on team->comm); out: its status (LMG_DONE, LMG_FAILED, LMG_SKIPPED, or
    LMG_ABANDONED: not written, still pending) and message, the same on every rank of the team. */
 typedef PetscErrorCode (*LmgTaskFn)(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome *out);
+/* On a team's leader, after it computed the record that begins a group (its spectrum): the estimated seconds of task t
+   of that group (a dry run's estimate, from the spectrum), or 0 when there is none. The master then schedules and
+   extrapolates the ETA with these, scaled by the measured over estimated time of the records done so far. */
+typedef PetscErrorCode (*LmgEstimateFn)(void *ctx, PetscInt t, PetscReal *seconds);
 
 typedef struct {
   PetscInt   n;     /* tasks to run */
@@ -41,4 +45,4 @@ typedef struct {
 /* Collective on comm. Runs the work list: master/teams, or rank 0 alone in a one-rank run. Progress lines on stderr at
    most every cfg->progress seconds, a closing summary (counts, reasons grouped by kind, load per team); stats
    identical on all ranks. */
-PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, void *ctx, LmgSweepStats *stats);
+PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx, LmgSweepStats *stats);

@@ -19,3 +19,6 @@ PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task);
 /* LmgTaskFn for the sweep (ctx: LmgWork). Collective on team->comm; the leader writes the record. A PETSc error inside
    a computation becomes a failed record with its message, not an abort; an abandoned record is not written. */
 PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome *out);
+/* LmgEstimateFn for the sweep: the kind's estimate of task t from the cached spectrum of its group (0 when the cache
+   holds another group, or the record would be skipped). Not collective. */
+PetscErrorCode LmgTaskEstimate(void *ctx, PetscInt t, PetscReal *seconds);

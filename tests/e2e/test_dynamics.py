@@ -122,7 +122,7 @@ def test_two_level_closed_form_in_file(tmp_path, reference):
     lg = reference["leggett_garg"]
     np.testing.assert_allclose(K3_opt, [lg["k2_gamma0_K3_opt"], lg["k2_gamma0.05_K3_opt"]], rtol=0, atol=2e-6)
     np.testing.assert_allclose(tau_opt, np.pi / (3 * dE), rtol=1e-14)
-    assert len(x) == 40 and np.isclose(x[0], 0.05) and np.isclose(x[-1], 2.0)
+    assert len(x) == 200 and np.isclose(x[0], 0.01) and np.isclose(x[-1], 2.0)
     for i, gp in enumerate(gphi):
         kappa = gp * J01**2
         omega = np.sqrt(dE**2 - kappa**2)

@@ -159,7 +159,7 @@ def test_layout(small_runs):
                 continue
             assert [d.dims[i][0].name for i in range(4)] == ["/dynamics/N", "/dynamics/gamma_over_J", "/dynamics/gamma_phi", "/dynamics/level"], name
         assert f["dynamics/K3"].dims[4][0].name == "/dynamics/tau_over_tau_opt"
-        np.testing.assert_allclose(f["dynamics/tau_over_tau_opt"][...], np.linspace(0.05, 2.0, 40))
+        np.testing.assert_allclose(f["dynamics/tau_over_tau_opt"][...], np.linspace(0.01, 2.0, 200))
         assert f["status/spectrum"].dtype == np.int8 and f["status/dynamics"].dtype == np.int8
         np.testing.assert_array_equal(f["status/dynamics"].attrs["flag_values"], [0, 1, 2, 3])
         assert (f["timing/spectrum"][...] > 0).all()

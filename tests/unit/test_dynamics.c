@@ -10,7 +10,7 @@ static PetscErrorCode Config(LmgConfig *cfg, PetscInt nev)
 {
   char err[LMG_ERR_LEN];
   PetscFunctionBeginUser;
-  PetscCall(LmgConfigLoad(PETSC_COMM_SELF, cfg, err)); /* defaults: J = 37195.4, T = 1e-8, tau grid 0.05:2:40, ground */
+  PetscCall(LmgConfigLoad(PETSC_COMM_SELF, cfg, err)); /* defaults: J = 37195.4, T = 1e-8, tau grid 0.01:2:200, ground */
   cfg->spec.nev = nev;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
