@@ -29,6 +29,7 @@ ifeq ($(origin CC),default)
 endif
 CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude $(PETSC_CFLAGS) $(HDF5_CFLAGS)
 LDLIBS  := $(PETSC_LIBS) $(HDF5_LIBS) $(MPFR_LIBS) $(LAPACK_LIBS) -lm
+LAUNCH_CC ?= cc
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # What `make deps` installs on Debian 12 (only the missing ones). slurm-wlm and munge: the local Slurm of tests/slurm;
@@ -72,9 +73,13 @@ build/%.o: src/%.c $(HDRS) | toolchain
 # The kernels of the dissipator vectorise at -O3 with plain complex products (x86-64-v3 clones chosen at run time).
 build/band.o: CFLAGS += -O3 -fcx-limited-range
 
-bin/lmgsweep: build/main.o $(LIB_OBJ)
+bin/lmgsweep-engine: build/main.o $(LIB_OBJ)
 	@mkdir -p bin
 	@echo "  LD $@"; $(CC) -o $@ $^ $(LDLIBS)
+
+# The command users run: blocks the drain signals during the engine's start-up, then executes it (static: ~1 ms).
+bin/lmgsweep: src/launcher.c bin/lmgsweep-engine
+	@echo "  LD $@"; $(LAUNCH_CC) -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $< 2>/dev/null || $(LAUNCH_CC) -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $<
 
 bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS) | toolchain
 	@mkdir -p bin
@@ -100,4 +105,4 @@ bench: deps
 	bash tests/bench/bench.sh
 
 clean:
-	rm -rf build bin/lmgsweep bin/test_* $(BENCH)
+	rm -rf build bin/lmgsweep bin/lmgsweep-engine bin/test_* $(BENCH)

@@ -9,8 +9,8 @@
 
 static const LmgOption opts[] = {
   {"-output", "lmgsweep.h5", "HDF5 output file; must not exist unless -resume"},
-  {"-resume", "", "Reopen -output, check that it was written with the same grid and options, compute only the records not done"},
-  {"-dry_run", "", "Print the grid, the records per kind, their estimated time and memory, which would be skipped and why, and the estimated wall time; write nothing"},
+  {"-resume", "off", "Reopen -output, check that it was written with the same grid and options, compute only the records not done"},
+  {"-dry_run", "off", "Print the grid, the records per kind, their estimated time and memory, which would be skipped and why, and the estimated wall time; write nothing"},
   {"-team_size", "1", "MPI ranks per worker team (rank 0 schedules; the other ranks form teams of this size)"},
   {"-progress", "5", "Seconds between progress lines on stderr"},
   {"-drain_grace", "20", "Seconds a record in flight may go on after SIGTERM/SIGUSR1 before it is abandoned (left pending for -resume)"},
@@ -28,8 +28,8 @@ static PetscErrorCode ReadRun(LmgConfig *cfg, char *err)
   PetscCall(LmgOptionsFlag(&opts[1], &cfg->resume, err));
   PetscCall(LmgOptionsFlag(&opts[2], &cfg->dry_run, err));
   PetscCall(LmgOptionsInt(&opts[3], 1, 1 << 20, &cfg->team_size, err));
-  PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, &cfg->progress, err));
-  PetscCall(LmgOptionsReal(&opts[5], 0, PETSC_FALSE, &cfg->drain_grace, err));
+  PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, 1e9, &cfg->progress, err));
+  PetscCall(LmgOptionsReal(&opts[5], 0, PETSC_FALSE, 1e9, &cfg->drain_grace, err));
   if (!err[0] && !cfg->output[0]) snprintf(err, LMG_ERR_LEN, "-output: an empty file name");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -59,6 +59,7 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
     snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": %d teams but only %" PetscInt_FMT " records; use fewer ranks or larger teams", cfg->team_size, (size - 1) / (int)cfg->team_size, nrec);
   for (PetscInt i = 0; i < cfg->nN; i++) Nmax = PetscMax(Nmax, cfg->N[i]);
   if (!err[0] && kmax > Nmax + 1) snprintf(err, LMG_ERR_LEN, "-levels: k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT " for every N of the grid", kmax, Nmax + 1);
+  if (!err[0] && cfg->spec.nev > Nmax + 1) snprintf(err, LMG_ERR_LEN, "-nev %" PetscInt_FMT ": more than the N+1 = %" PetscInt_FMT " eigenpairs of the largest N of the grid", cfg->spec.nev, Nmax + 1);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -18,11 +18,12 @@ static int CheckN(const char *text, LmgConfig *cfg, char *err)
 {
   PetscReal *v;
   char       why[256];
-  if (LmgRangeParse(text, &cfg->nN, &v, why, sizeof why)) return snprintf(err, LMG_ERR_LEN, "-N %.200s: %s", text, why), 1;
+  char q[104];
+  if (LmgRangeParse(text, &cfg->nN, &v, why, sizeof why)) return snprintf(err, LMG_ERR_LEN, "-N %s: %s", LmgQuote(text, q, sizeof q), why), 1;
   cfg->N = (PetscInt *)malloc((size_t)cfg->nN * sizeof(PetscInt));
   for (PetscInt i = 0; i < cfg->nN; i++) {
     if (v[i] != floor(v[i]) || v[i] < 2 || v[i] > 1e8) {
-      snprintf(err, LMG_ERR_LEN, "-N %.200s: %.17g is not an integer from 2 to 100000000", text, (double)v[i]);
+      snprintf(err, LMG_ERR_LEN, "-N %s: %.17g is not an integer from 2 to 100000000", LmgQuote(text, q, sizeof q), (double)v[i]);
       free(v);
       return 1;
     }
@@ -43,41 +44,34 @@ static int CheckLevels(const char *text, LmgConfig *cfg, char *err)
     free(buf);
     return 0;
   }
-  if (text[0] == '\0' || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,")) bad = snprintf(err, LMG_ERR_LEN, "-levels %.200s: an empty list or an empty item", text) > 0;
+  char q[104];
+  if (text[0] == '\0' || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,")) bad = snprintf(err, LMG_ERR_LEN, "-levels %s: an empty list or an empty item", LmgQuote(text, q, sizeof q)) > 0;
   for (item = bad ? NULL : strtok_r(buf, ",", &save); item && !bad; item = strtok_r(NULL, ",", &save)) {
     double   v;
     PetscInt k;
     if (!strcmp(item, "full")) k = 0;
     else if (LmgParseNumber(item, &v) && v == floor(v) && v >= 2 && v <= 1e8) k = (PetscInt)v;
     else {
-      bad = snprintf(err, LMG_ERR_LEN, "-levels %.200s: unknown level '%.40s' (an integer k >= 2, or full; none alone for spectra only)", text, item) > 0;
+      bad = snprintf(err, LMG_ERR_LEN, "-levels %s: unknown level '%.40s' (an integer k >= 2, or full; none alone for spectra only)", LmgQuote(text, q, sizeof q), item) > 0;
       break;
     }
     for (PetscInt i = 0; i < cfg->nLevel; i++)
-      if (cfg->level[i] == k) bad = snprintf(err, LMG_ERR_LEN, "-levels %.200s: level '%.40s' is listed twice", text, item) > 0;
+      if (cfg->level[i] == k) bad = snprintf(err, LMG_ERR_LEN, "-levels %s: level '%.40s' is listed twice", LmgQuote(text, q, sizeof q), item) > 0;
     cfg->level[cfg->nLevel++] = k;
   }
   free(buf);
   return bad;
 }
 
-static int CheckReals(const char *opt, const char *text, PetscReal lo, PetscBool strict, PetscInt *n, PetscReal **v, char *err)
-{
-  char why[256];
-  if (LmgRangeParse(text, n, v, why, sizeof why)) return snprintf(err, LMG_ERR_LEN, "%s %.200s: %s", opt, text, why), 1;
-  for (PetscInt i = 0; i < *n; i++)
-    if ((*v)[i] < lo || (strict && (*v)[i] == lo)) return snprintf(err, LMG_ERR_LEN, "%s %.200s: %g must be %s %g", opt, text, (double)(*v)[i], strict ? ">" : ">=", (double)lo), 1;
-  return 0;
-}
-
+/* Gamma/J up to 1e12 (beyond, (Gamma N)^2 overflows in the sector matrices' Sturm counts); gamma_phi up to 1e30 1/s. */
 PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err)
 {
   const char *t[4];
   PetscFunctionBeginUser;
   for (int i = 0; i < 4; i++) PetscCall(LmgOptionsText(&opts[i], &t[i], NULL));
   if (!err[0]) CheckN(t[0], cfg, err);
-  if (!err[0]) CheckReals("-gamma_over_J", t[1], 0, PETSC_TRUE, &cfg->nG, &cfg->gamma_over_J, err);
-  if (!err[0]) CheckReals("-gamma_phi", t[2], 0, PETSC_FALSE, &cfg->nGphi, &cfg->gamma_phi, err);
+  if (!err[0]) PetscCall(LmgOptionsList(&opts[1], 0, PETSC_TRUE, 1e12, &cfg->nG, &cfg->gamma_over_J, err));
+  if (!err[0]) PetscCall(LmgOptionsList(&opts[2], 0, PETSC_FALSE, 1e30, &cfg->nGphi, &cfg->gamma_phi, err));
   if (!err[0]) CheckLevels(t[3], cfg, err);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

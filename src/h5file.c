@@ -13,11 +13,11 @@
 
 /* Limits that skip records without changing any stored value: outside the signature, kept as the attribute `limits`;
    a -resume with another value reopens the records they skipped. */
-#define NLIMITS 2
-static const char *const limit_name[NLIMITS] = {"-dyn_max_steps", "-dyn_max_gb"};
+#define NLIMITS 3
+static const char *const limit_name[NLIMITS] = {"-dyn_max_steps", "-dyn_max_gb", "-spectrum_max_gb"};
 static PetscReal         LimitValue(const LmgConfig *cfg, int i)
 {
-  return i == 0 ? cfg->dyn.max_steps : cfg->dyn.max_gb;
+  return i == 0 ? cfg->dyn.max_steps : i == 1 ? cfg->dyn.max_gb : cfg->spec.max_gb;
 }
 #define LIMITS_LEN 256
 

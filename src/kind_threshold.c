@@ -45,8 +45,9 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   *seconds = 1e-4, *bytes = 0;
   out->status = LMG_PENDING;
   if (sp->status != LMG_DONE || !sp->dE_resolved) {
-    out->status = sp->status == LMG_DONE ? LMG_SKIPPED : LMG_FAILED;
-    PetscCall(PetscStrncpy(out->message, sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold", LMG_MSG_LEN));
+    out->status = sp->status == LMG_FAILED ? LMG_FAILED : LMG_SKIPPED;
+    if (sp->status == LMG_SKIPPED) snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
+    else PetscCall(PetscStrncpy(out->message, sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold", LMG_MSG_LEN));
   } else if (cfg->thr.numerical) {
     PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, gB, cfg->level[task->iL], &p));
     *seconds = 20 * 0.5 * p.seconds;

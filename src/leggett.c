@@ -17,22 +17,16 @@ const LmgOptionTable LmgDynamicsOptionTable = LMG_TABLE("The dynamics (also -dyn
 
 PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err)
 {
-  const char *inits[] = {"ground", "pointer", "thermal", NULL}, *frames[] = {"interaction", "lab", NULL}, *tg;
+  const char *inits[] = {"ground", "pointer", "thermal", NULL}, *frames[] = {"interaction", "lab", NULL};
   PetscInt    init = 0, frame = 0;
-  char        why[256];
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(o, sizeof *o));
   o->max_gb = 8, o->max_steps = 1e6;
-  PetscCall(LmgOptionsText(&opts[0], &tg, NULL));
-  if (LmgRangeParse(tg, &o->ntau, &o->tau, why, sizeof why)) {
-    if (!err[0]) snprintf(err, LMG_ERR_LEN, "-tau_grid %.200s: %s", tg, why);
-  } else
-    for (PetscInt i = 0; i < o->ntau; i++)
-      if (!(o->tau[i] > 0) && !err[0]) snprintf(err, LMG_ERR_LEN, "-tau_grid %.200s: %g must be > 0", tg, (double)o->tau[i]);
+  PetscCall(LmgOptionsList(&opts[0], 0, PETSC_TRUE, 1e30, &o->ntau, &o->tau, err));
   PetscCall(LmgOptionsChoice(&opts[1], inits, &init, err));
   PetscCall(LmgOptionsChoice(&opts[2], frames, &frame, err));
-  PetscCall(LmgOptionsReal(&opts[3], 0, PETSC_TRUE, &o->max_gb, err));
-  PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, &o->max_steps, err));
+  PetscCall(LmgOptionsReal(&opts[3], 0, PETSC_TRUE, 1e9, &o->max_gb, err));
+  PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, 1e15, &o->max_steps, err));
   PetscCall(PetscStrncpy(o->initial, inits[init], sizeof o->initial));
   o->interaction = (PetscBool)(frame == 0);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -80,13 +74,14 @@ static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
    5e-3 k^3) us for k levels. */
 PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *p)
 {
-  PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, span, rate, G = sp->g * sp->J, T4 = 4 * PETSC_PI / (3 * sp->dE);
+  PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, span, rate, G = sp->g * sp->J, tmax = 1, T4;
   LmgOutcome *out = &p->out;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(p, sizeof *p));
   p->bytes = level ? 40 * 16 * n * n + 1e6 : 40 * 16 * n * n;
   out->status = LMG_SKIPPED;
-  if (sp->status != LMG_DONE) out->status = LMG_FAILED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record failed");
+  if (sp->status == LMG_SKIPPED) snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
+  else if (sp->status != LMG_DONE) out->status = LMG_FAILED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record failed");
   else if (!sp->dE_resolved) snprintf(out->message, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
   else if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
   else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
@@ -94,6 +89,8 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
   else if (level == 0 && p->bytes / 1e9 > o->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(p->bytes / 1e9), (double)o->max_gb);
   if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
   out->status = LMG_PENDING;
+  for (PetscInt i = 0; i < o->ntau; i++) tmax = PetscMax(tmax, o->tau[i]);
+  T4 = 2 * tmax * PETSC_PI / (3 * sp->dE); /* the adjoint trajectory runs to 2 max(tau, tau_opt) */
   rate = 0.5 * gphi * sp->N * sp->N; /* largest dephasing rate: (gphi/2)(m - m')^2, or gphi |P Jz P|^2 <= gphi max <Jz^2> */
   for (PetscInt i = 0; level && i < level; i++) rate = i ? PetscMax(rate, 2 * gphi * sp->Jz2[i]) : 2 * gphi * sp->Jz2[0];
   if (o->interaction) {
@@ -102,7 +99,7 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
     p->steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
   } else p->steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * sp->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
   p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n);
-  if (p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (4 tau_opt x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
+  if (p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (2 max(tau) x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -53,7 +53,14 @@ static PetscErrorCode Sweep(const LmgConfig *cfg, const LmgTeam *team, const cha
   LmgSweepStats stats;
   LmgWork       work;
   char          kinds[256] = "";
+  int           sig = LmgStopSignal;
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &sig, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
+  if (sig) { /* drained before the start: nothing to close, nothing written */
+    PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "lmgsweep: stopped by signal %d before the sweep started; nothing written (rerun to start)\n", sig));
+    *code = LMG_EXIT_DRAINED;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(LmgH5Open(PETSC_COMM_WORLD, cfg, cmdline, &h5, err));
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(BuildWork(cfg, &h5, &w));
@@ -104,9 +111,25 @@ int main(int argc, char **argv)
   PetscBool help_only, speak, teamed = PETSC_FALSE;
   int       code = 0;
 
+  sigset_t  drain;
+
+  sigemptyset(&drain); /* a drain signal during start-up waits for lmgsweep's handler (not PETSc's, which aborts) */
+  sigaddset(&drain, SIGTERM);
+  sigaddset(&drain, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &drain, NULL);
+  MPI_Init(&argc, &argv); /* before PETSc: a bad options file is one line, not PETSc's trace */
+  if (LmgOptionsFilesCheck(argc, argv, err)) {
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (!rank) fprintf(stderr, "lmgsweep: error: %s\n", err);
+    free(help);
+    MPI_Finalize();
+    return LMG_EXIT_BADARG;
+  }
   PetscCall(SlepcInitialize(&argc, &argv, NULL, help ? help : intro));
   free(help);
   PetscCall(LmgSignalsInstall());
+  sigprocmask(SIG_UNBLOCK, &drain, NULL);
   PetscCall(JoinArgs(argc, argv, &cmdline));
   PetscCall(LmgLaunchCheck(PETSC_COMM_WORLD, launch, &speak));
   PetscCall(LmgConfigLoad(PETSC_COMM_WORLD, &cfg, err));
@@ -134,5 +157,6 @@ int main(int argc, char **argv)
   PetscCall(PetscFree(cmdline));
   PetscCall(LmgConfigDestroy(&cfg));
   PetscCall(SlepcFinalize());
+  MPI_Finalize();
   return code;
 }

@@ -60,14 +60,47 @@ PetscErrorCode LmgOptionsText(const LmgOption *o, const char **text, PetscBool *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgOptionsReal(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal *v, char *err)
+const char *LmgQuote(const char *text, char *buf, size_t len)
+{
+  size_t n = strlen(text), keep = len > 8 ? len - 8 : 0;
+  if (n < len) snprintf(buf, len, "%s", text);
+  else snprintf(buf, len, "%.*s... (%zu characters)", (int)(keep > 20 ? keep - 16 : keep), text, n);
+  for (char *c = buf; *c; c++)
+    if (!isprint((unsigned char)*c)) *c = '?';
+  return buf;
+}
+
+/* "> lo" / ">= lo" and "<= hi" as text. */
+static void Bounds(PetscReal lo, PetscBool strict, PetscReal hi, char *buf, size_t len)
+{
+  snprintf(buf, len, "%s %g and <= %g", strict ? ">" : ">=", (double)lo, (double)hi);
+}
+
+PetscErrorCode LmgOptionsReal(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal hi, PetscReal *v, char *err)
 {
   const char *text;
   double      x;
+  char        q[104], b[64];
   PetscFunctionBeginUser;
   PetscCall(LmgOptionsText(o, &text, NULL));
-  if (LmgParseNumber(text, &x) && (x > lo || (!strict && x == lo))) *v = x;
-  else if (!err[0]) snprintf(err, LMG_ERR_LEN, "%s %.100s: must be a number %s %g", o->name, text, strict ? ">" : ">=", (double)lo);
+  if (LmgParseNumber(text, &x) && (x > lo || (!strict && x == lo)) && x <= hi) *v = x;
+  else if (!err[0]) Bounds(lo, strict, hi, b, sizeof b), snprintf(err, LMG_ERR_LEN, "%s %s: must be a number %s", o->name, LmgQuote(text, q, sizeof q), b);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgOptionsList(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal hi, PetscInt *n, PetscReal **v, char *err)
+{
+  const char *text;
+  char        why[256], q[104], b[64];
+  PetscFunctionBeginUser;
+  *n = 0, *v = NULL;
+  PetscCall(LmgOptionsText(o, &text, NULL));
+  if (LmgRangeParse(text, n, v, why, sizeof why)) {
+    if (!err[0]) snprintf(err, LMG_ERR_LEN, "%s %s: %s", o->name, LmgQuote(text, q, sizeof q), why);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  for (PetscInt i = 0; i < *n && !err[0]; i++)
+    if (!(((*v)[i] > lo || (!strict && (*v)[i] == lo)) && (*v)[i] <= hi)) Bounds(lo, strict, hi, b, sizeof b), snprintf(err, LMG_ERR_LEN, "%s %s: %.17g must be %s", o->name, LmgQuote(text, q, sizeof q), (double)(*v)[i], b);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -78,7 +111,10 @@ PetscErrorCode LmgOptionsInt(const LmgOption *o, PetscInt lo, PetscInt hi, Petsc
   PetscFunctionBeginUser;
   PetscCall(LmgOptionsText(o, &text, NULL));
   if (LmgParseNumber(text, &x) && x == floor(x) && x >= (double)lo && x <= (double)hi) *v = (PetscInt)x;
-  else if (!err[0]) snprintf(err, LMG_ERR_LEN, "%s %.100s: must be an integer from %" PetscInt_FMT " to %" PetscInt_FMT, o->name, text, lo, hi);
+  else if (!err[0]) {
+    char q[104];
+    snprintf(err, LMG_ERR_LEN, "%s %s: must be an integer from %" PetscInt_FMT " to %" PetscInt_FMT, o->name, LmgQuote(text, q, sizeof q), lo, hi);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -97,7 +133,10 @@ PetscErrorCode LmgOptionsFlag(const LmgOption *o, PetscBool *v, char *err)
       if (!strcasecmp(text, no[i])) *v = PETSC_FALSE, ok = PETSC_TRUE;
     }
   }
-  if (!ok && !err[0]) snprintf(err, LMG_ERR_LEN, "%s %.100s: must be a flag (no value, or 1/0, true/false, yes/no)", o->name, text);
+  if (!ok && !err[0]) {
+    char q[104];
+    snprintf(err, LMG_ERR_LEN, "%s %s: must be a flag (no value, or 1/0, true/false, yes/no)", o->name, LmgQuote(text, q, sizeof q));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -114,7 +153,10 @@ PetscErrorCode LmgOptionsChoice(const LmgOption *o, const char *const *choices, 
     }
     snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
   }
-  if (!err[0]) snprintf(err, LMG_ERR_LEN, "%s %.100s: unknown (%s)", o->name, text, list);
+  if (!err[0]) {
+    char q[104];
+    snprintf(err, LMG_ERR_LEN, "%s %s: unknown (%s)", o->name, LmgQuote(text, q, sizeof q), list);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -286,4 +328,69 @@ int LmgRangeParse(const char *text, PetscInt *n, PetscReal **vals, char *why, si
     *n    = 0;
   }
   return bad;
+}
+
+static int CheckFile(const char *path, int depth, char *err);
+
+/* The -options_file values among n words. */
+static int CheckWords(char **w, int n, int depth, char *err)
+{
+  for (int i = 0; i < n; i++)
+    if (!strcmp(w[i], "-options_file")) {
+      if (i + 1 >= n || w[i + 1][0] == '-') return snprintf(err, LMG_ERR_LEN, "-options_file: no file name given"), 1;
+      if (CheckFile(w[++i], depth + 1, err)) return 1;
+    }
+  return 0;
+}
+
+/* Split s (modified) into at most cap white-space separated words. */
+static int Words(char *s, char **w, int cap)
+{
+  int n = 0;
+  for (char *save = NULL, *t = strtok_r(s, " \t\r\n", &save); t && n < cap; t = strtok_r(NULL, " \t\r\n", &save)) w[n++] = t;
+  return n;
+}
+
+static int CheckFile(const char *path, int depth, char *err)
+{
+  FILE  *f;
+  char  *line = NULL, q[104], *w[4];
+  size_t cap  = 0;
+  long   no   = 0;
+  int    bad  = 0;
+  if (depth > 8) return snprintf(err, LMG_ERR_LEN, "-options_file %s: options files nested more than 8 deep", LmgQuote(path, q, sizeof q)), 1;
+  if (!(f = fopen(path, "r"))) return snprintf(err, LMG_ERR_LEN, "-options_file %s: cannot read it (%s)", LmgQuote(path, q, sizeof q), strerror(errno)), 1;
+  for (ssize_t len; !bad && (len = getline(&line, &cap, f)) >= 0;) {
+    int n;
+    no++;
+    if ((ssize_t)strlen(line) != len || memchr(line, '\0', (size_t)len)) { bad = snprintf(err, LMG_ERR_LEN, "-options_file %s: line %ld holds a NUL byte: not a text file", LmgQuote(path, q, sizeof q), no) > 0; break; }
+    for (ssize_t i = 0; i < len; i++)
+      if ((unsigned char)line[i] < 32 && !isspace((unsigned char)line[i])) bad = snprintf(err, LMG_ERR_LEN, "-options_file %s: line %ld holds control characters: not a text file", LmgQuote(path, q, sizeof q), no) > 0;
+    if (bad) break;
+    line[strcspn(line, "#!")] = '\0'; /* comments */
+    n = Words(line, w, 4);
+    if (n == 0) continue;
+    if (!strcmp(w[0], "alias")) bad = n != 3 ? snprintf(err, LMG_ERR_LEN, "-options_file %s: line %ld: an alias needs two names", LmgQuote(path, q, sizeof q), no) > 0 : 0;
+    else if (w[0][0] != '-' || !isalpha((unsigned char)w[0][1])) bad = snprintf(err, LMG_ERR_LEN, "-options_file %s: line %ld starts with '%.40s', not an option (-name [value]; # starts a comment)", LmgQuote(path, q, sizeof q), no, w[0]) > 0;
+    else if (n > 2) bad = snprintf(err, LMG_ERR_LEN, "-options_file %s: line %ld: '%.40s' after the value of %.60s (one option per line)", LmgQuote(path, q, sizeof q), no, w[2], w[0]) > 0;
+    else if (!strcmp(w[0], "-options_file")) bad = n < 2 ? snprintf(err, LMG_ERR_LEN, "-options_file %s: line %ld: -options_file without a file name", LmgQuote(path, q, sizeof q), no) > 0 : CheckFile(w[1], depth, err);
+  }
+  if (!bad && ferror(f)) bad = snprintf(err, LMG_ERR_LEN, "-options_file %s: read error (%s)", LmgQuote(path, q, sizeof q), strerror(errno)) > 0;
+  free(line);
+  fclose(f);
+  return bad;
+}
+
+int LmgOptionsFilesCheck(int argc, char **argv, char err[LMG_ERR_LEN])
+{
+  const char *env = getenv("PETSC_OPTIONS");
+  err[0]          = '\0';
+  if (CheckWords(argv + 1, argc - 1, 0, err)) return 1;
+  if (env) {
+    char *copy = strdup(env), *w[256];
+    int   n    = Words(copy, w, 256), bad = CheckWords(w, n, 0, err);
+    free(copy);
+    if (bad) return 1;
+  }
+  return 0;
 }

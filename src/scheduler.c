@@ -3,6 +3,7 @@
    so it never waits. Progress and a summary with reasons grouped; a drain on SIGTERM/SIGUSR1. One-rank runs loop
    locally. */
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include "lmg/kind.h"
@@ -100,6 +101,7 @@ typedef struct {
 /* Bookkeeping of the process that schedules. */
 typedef struct {
   PetscInt   n, nteams, done, failed, skipped, abandoned, handed, reported;
+  PetscBool  master; /* this process only schedules */
   PetscReal  t0, last;
   PetscReal  model_left[LMG_MAXKINDS];           /* a-priori cost of the records not reported yet, per kind */
   PetscReal  model_done[LMG_MAXKINDS], secs_done[LMG_MAXKINDS];
@@ -109,6 +111,7 @@ typedef struct {
   PetscInt  *tasks, *inflight; /* per team: records reported, records handed out and not reported */
   PetscBool *reported_at;      /* per position */
   PetscReal *seconds;          /* per team: busy seconds */
+  PetscReal *heard;            /* per team: when it last reported (its current record started about then) */
   Reason     reason[NREASON];
   PetscInt   nreason, other;
 } Book;
@@ -171,9 +174,11 @@ static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
   char      el[32], eta[32] = "--:--:--", line[256];
   if (!force && now - b->last < cfg->progress) return;
   b->last = now;
-  for (PetscInt t = 0; t < b->nteams; t++) busy += b->inflight[t] > 0;
+  PetscReal left = SecondsLeft(b);
+  for (PetscInt t = 0; t < b->nteams; t++)
+    if (b->inflight[t] > 0) busy++, left -= now - b->heard[t]; /* what the records in flight have done already */
   HMS(now - b->t0, el, sizeof el);
-  if (b->reported > 0) HMS(SecondsLeft(b) / b->nteams, eta, sizeof eta);
+  if (b->reported > 0) HMS(PetscMax(left, 0) / b->nteams, eta, sizeof eta);
   snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, LmgStopSignal ? " (draining)" : "");
   Say(line);
 }
@@ -335,6 +340,7 @@ static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkL
     }
     PetscCallMPI(MPI_Recv(buf, count, MPI_BYTE, st.MPI_SOURCE, TAG_REQ, comm, MPI_STATUS_IGNORE));
     h = (int *)buf;
+    b->heard[h[0]] = MPI_Wtime();
     for (int i = 0; i < h[1]; i++) {
       Report r;
       memcpy(&r, buf + NHEAD * sizeof(int) + (size_t)i * sizeof(Report), sizeof r);
@@ -464,6 +470,7 @@ static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const Lmg
     double t = MPI_Wtime();
     b->inflight[0]++;
     b->handed++;
+    b->heard[0] = t;
     PetscCall(fn(ctx, team, w->order[pos], &r.out));
     r.pos  = (int)pos;
     r.secs = MPI_Wtime() - t;
@@ -508,6 +515,14 @@ static void Summary(const Book *b, const LmgSweepStats *s)
     snprintf(line, sizeof line, "lmgsweep:   team %" PetscInt_FMT ": %" PetscInt_FMT " records, %.2f s busy (%.0f%%)\n", t, b->tasks[t], (double)b->seconds[t], s->wall > 0 ? 100.0 * (double)(b->seconds[t] / s->wall) : 0.0);
     Say(line);
   }
+  if (b->nteams > 1 || b->master) {
+    struct rusage ru;
+    double        cpu;
+    getrusage(RUSAGE_SELF, &ru);
+    cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    snprintf(line, sizeof line, "lmgsweep:   master (rank 0): %.2f s CPU, %.1f%% of the wall\n", cpu, s->wall > 0 ? 100.0 * cpu / (double)s->wall : 0.0);
+    Say(line);
+  }
 }
 
 PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx, LmgSweepStats *s)
@@ -523,10 +538,11 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   LmgDrainSetGrace(cfg->drain_grace);
   b.n      = w->n;
   b.nteams = team->count;
+  b.master = team->master;
   b.t0 = b.last = MPI_Wtime();
   for (PetscInt i = 0; i < w->n; i++) b.model_left[w->kind[i]] += w->cost[i];
   PetscCall(PetscCalloc3(b.nteams, &b.tasks, b.nteams, &b.inflight, b.nteams, &b.seconds));
-  PetscCall(PetscCalloc2(w->n, &b.est, w->n, &b.reported_at));
+  PetscCall(PetscCalloc3(w->n, &b.est, w->n, &b.reported_at, b.nteams, &b.heard));
   if (size == 1) PetscCall(Alone(team, cfg, w, fn, est, ctx, &b));
   else if (team->master) PetscCall(Master(comm, cfg, w, &b));
   else PetscCall(Worker(comm, team, w, fn, est, ctx));
@@ -544,6 +560,6 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   s->drained = (PetscBool)(anysig && s->left > 0);
   if (!rank) Summary(&b, s);
   PetscCall(PetscFree3(b.tasks, b.inflight, b.seconds));
-  PetscCall(PetscFree2(b.est, b.reported_at));
+  PetscCall(PetscFree3(b.est, b.reported_at, b.heard));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -13,6 +13,7 @@ static const LmgOption opts[] = {
   {"-T", "1e-08", "Temperature T in K (dE_over_kT, the thermal initial state)"},
   {"-spectrum_solver", "slepc", "Eigensolver: slepc (Krylov-Schur, shift-and-invert per level) or scalapack (whole sectors)"},
   {"-dE_max_bits", "1024", "Largest MPFR precision (bits) spent on resolving an exponentially small dE"},
+  {"-spectrum_max_gb", "8", "Memory (GB) a spectrum record may take (~250 bytes per basis state, and the eigenvectors); a larger one is skipped with that reason"},
 };
 const LmgOptionTable LmgSpectrumOptionTable = LMG_TABLE("The spectrum (also -spectrum_eps_*, -spectrum_st_*: SLEPc's eigensolver options)", opts);
 
@@ -21,12 +22,13 @@ PetscErrorCode LmgSpectrumSetFromOptions(LmgSpectrumOptions *o, PetscInt kmax, c
   const char *solvers[] = {"slepc", "scalapack", NULL};
   PetscInt    solver = 0;
   PetscFunctionBeginUser;
-  o->nev = 0, o->J = 37195.4, o->T = 1e-8, o->dE_max_bits = 1024;
+  o->nev = 0, o->J = 37195.4, o->T = 1e-8, o->dE_max_bits = 1024, o->max_gb = 8;
   PetscCall(LmgOptionsInt(&opts[0], 0, 100000000, &o->nev, err));
-  PetscCall(LmgOptionsReal(&opts[1], 0, PETSC_TRUE, &o->J, err));
-  PetscCall(LmgOptionsReal(&opts[2], 0, PETSC_TRUE, &o->T, err));
+  PetscCall(LmgOptionsReal(&opts[1], 1e-30, PETSC_FALSE, 1e30, &o->J, err));
+  PetscCall(LmgOptionsReal(&opts[2], 1e-30, PETSC_FALSE, 1e30, &o->T, err));
   PetscCall(LmgOptionsChoice(&opts[3], solvers, &solver, err));
   PetscCall(LmgOptionsInt(&opts[4], 64, 1 << 20, &o->dE_max_bits, err));
+  PetscCall(LmgOptionsReal(&opts[5], 0, PETSC_TRUE, 1e9, &o->max_gb, err));
   o->solver = solver ? LMG_SOLVER_SCALAPACK : LMG_SOLVER_SLEPC;
   if (!err[0] && o->nev && o->nev < kmax) snprintf(err, LMG_ERR_LEN, "-nev %" PetscInt_FMT ": must be at least %" PetscInt_FMT " (4, and the largest level)", o->nev, kmax);
   if (!o->nev) o->nev = kmax;
@@ -329,6 +331,7 @@ static PetscErrorCode Splitting(MPI_Comm comm, const LmgSpectrumOptions *o, cons
     PetscCallMPI(MPI_Bcast(&bits, 1, MPIU_INT, 0, comm));
     PetscCallMPI(MPI_Bcast(sp->message, LMG_MSG_LEN, MPI_CHAR, 0, comm));
   }
+  if (bits < 0) sp->status = LMG_ABANDONED;
   if (d == d) dE = d * o->J;
   sp->dE          = dE;
   sp->dE_resolved = dE == dE;
@@ -342,8 +345,15 @@ PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, Pe
   SectorResult res[2];
 
   double       t0 = MPI_Wtime();
+  PetscReal    gb = LmgSpectrumBytes(N, PetscMin(o->nev, N + 1)) / 1e9;
 
   PetscFunctionBeginUser;
+  if (gb > o->max_gb) { /* before any allocation of that size */
+    PetscCall(SpectrumAlloc(sp, o, 2, g, 0));
+    sp->N = N, sp->nev = 0, sp->status = LMG_SKIPPED, sp->dE = NAN;
+    snprintf(sp->message, LMG_MSG_LEN, "needs ~%.1f GB > -spectrum_max_gb %g", (double)gb, (double)o->max_gb);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(SpectrumAlloc(sp, o, N, g, o->nev));
   for (PetscInt p = 0; p < 2; p++) {
     PetscInt nw = p == 0 ? (sp->nev + 1) / 2 : sp->nev / 2;
@@ -362,9 +372,9 @@ PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, Pe
       sp->parity[i] = i % 2 ? -1 : 1;
       PetscCall(PetscArraycpy(sp->vec + i * sp->nh, r->vec + (i / 2) * sp->nh, sp->nh));
     }
+    sp->status = LMG_DONE;
     PetscCall(Splitting(comm, o, sec, res, sp));
     PetscCall(LmgSpectrumDerive(sp));
-    sp->status = LMG_DONE;
   }
   for (PetscInt p = 0; p < 2; p++) {
     PetscCall(PetscFree3(res[p].lam, res[p].err, res[p].vec));
@@ -396,4 +406,9 @@ PetscErrorCode LmgSpectrumCheckOptions(MPI_Comm comm, const LmgSpectrumOptions *
   if (!ierr) PetscCall(LmgSpectrumDestroy(&sp));
   else if (!err[0]) LmgErrorText(ierr, &info, "a -spectrum_ option is not accepted by SLEPc", err, LMG_ERR_LEN);
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscReal LmgSpectrumBytes(PetscInt N, PetscInt nev)
+{
+  return 250.0 * (N + 1.0) + 8.0 * nev * (LmgHalfLength(N) + 1.0);
 }

@@ -113,7 +113,7 @@ static int Attempt(const LmgSector *ev, const LmgSector *od, double le, double e
     if (mpfr_sgn(D) > 0 && mpfr_cmp(W, tmp) <= 0) {
       *dE = mpfr_get_d(D, MPFR_RNDN);
       res = 1;
-    } else if (mpfr_cmp(W, floor_) <= 0) break;
+    } else if (mpfr_cmp(W, floor_) <= 0 || LmgAbandon()) break;
     else MPBisect(&s[wider], mid, q, t, pivmin);
   }
   MPSectorClear(&s[0]);
@@ -132,12 +132,13 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
   *dE   = NAN;
   *bits = 0;
   why[0] = '\0';
-  while (p < need) p *= 2;
-  if (p > max_bits) {
-    snprintf(why, len, "dE unresolved: dE/J ~ exp(-N*S_inst) = 1e%.0f needs ~%.0f bits > -dE_max_bits %" PetscInt_FMT, -ev->N * S / log(10.0), need, max_bits);
+  if (!(need <= (PetscReal)max_bits)) { /* also S = inf (Gamma/J -> 0: m* = 1 in double) */
+    if (PetscIsInfOrNanReal(S)) snprintf(why, len, "dE unresolved: dE/J ~ (Gamma/J)^N is below any precision up to -dE_max_bits %" PetscInt_FMT, max_bits);
+    else snprintf(why, len, "dE unresolved: dE/J ~ exp(-N*S_inst) = 1e%.0f needs ~%.0f bits > -dE_max_bits %" PetscInt_FMT, -ev->N * S / log(10.0), need, max_bits);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  for (; p <= max_bits; p *= 2) {
+  while (p < need) p *= 2;
+  for (; p <= max_bits && !LmgAbandon(); p *= 2) {
     double d   = NAN;
     int    res = Attempt(ev, od, le, ee, lo, eo, (mpfr_prec_t)p, &d);
     if (res < 0) {
@@ -150,6 +151,7 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
-  snprintf(why, len, "dE unresolved: not resolved to 10 digits within -dE_max_bits %" PetscInt_FMT, max_bits);
+  if (LmgAbandon()) *bits = -1, snprintf(why, len, "abandoned by a drain");
+  else snprintf(why, len, "dE unresolved: not resolved to 10 digits within -dE_max_bits %" PetscInt_FMT, max_bits);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

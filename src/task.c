@@ -53,7 +53,12 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
   PetscCall(LmgWorkSpectrum(w, &task));
   PetscCall(PetscCalloc(kind->size, &rec));
   PetscCall(PetscMemzero(out, sizeof *out));
-  if (kind->collective || team->leader) {
+  if (w->cache.status == LMG_ABANDONED) { /* a drain gave up the group's spectrum: nothing of the group is written */
+    out->status = LMG_ABANDONED;
+    PetscCall(PetscStrncpy(out->message, w->cache.message, LMG_MSG_LEN));
+    w->cached_group = -1;
+    PetscCall(LmgSpectrumDestroy(&w->cache));
+  } else if (kind->collective || team->leader) {
     LmgErrorInfo   info;
     PetscErrorCode ierr;
     PetscCall(LmgErrorPush(&info));

@@ -5,7 +5,7 @@
 #include "lmg/threshold.h"
 
 static const LmgOption opts[] = {
-  {"-threshold", "", "Also root-find the numerical dephasing threshold gamma_c of every level (the closed forms A and B are always stored)"},
+  {"-threshold", "off", "Also root-find the numerical dephasing threshold gamma_c of every level (the closed forms A and B are always stored)"},
 };
 const LmgOptionTable LmgThresholdOptionTable = LMG_TABLE("The thresholds", opts);
 
@@ -81,8 +81,9 @@ PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynami
   th->gamma_c = th->gamma_c_A = th->gamma_c_B = th->K3_opt_at_zero = NAN;
   th->status = LMG_FAILED;
   if (sp->status != LMG_DONE || !sp->dE_resolved) {
-    if (sp->status == LMG_DONE) th->status = LMG_SKIPPED;
-    snprintf(th->message, LMG_MSG_LEN, "%s", sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold");
+    if (sp->status != LMG_FAILED) th->status = LMG_SKIPPED;
+    if (sp->status == LMG_SKIPPED) snprintf(th->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
+    else snprintf(th->message, LMG_MSG_LEN, "%s", sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   {

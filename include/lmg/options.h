@@ -6,7 +6,7 @@
 
 typedef struct {
   const char *name; /* "-gamma_phi" */
-  const char *def;  /* the default as -help shows it ("" for a flag that is off, or none) */
+  const char *def;  /* the default as -help shows it, and as read when the option is not given (flags: "off") */
   const char *help;
 } LmgOption;
 
@@ -28,7 +28,11 @@ char *LmgOptionsHelp(const char *intro);
 /* Typed readers of option o (marking it used). Bad values fill err with one line naming the option (when err is still
    empty) and leave the default. The value text has no length limit. Not collective. */
 PetscErrorCode LmgOptionsText(const LmgOption *o, const char **text, PetscBool *set);
-PetscErrorCode LmgOptionsReal(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal *v, char *err);
+PetscErrorCode LmgOptionsReal(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal hi, PetscReal *v, char *err);
+/* A range list (LmgRangeParse) whose values lie in (lo, hi] (strict) or [lo, hi]; *v malloc'd. */
+PetscErrorCode LmgOptionsList(const LmgOption *o, PetscReal lo, PetscBool strict, PetscReal hi, PetscInt *n, PetscReal **v, char *err);
+/* text for an error line: as it is when shorter than len, else its start, "..." and its length; unprintable bytes '?'. */
+const char *LmgQuote(const char *text, char *buf, size_t len);
 PetscErrorCode LmgOptionsInt(const LmgOption *o, PetscInt lo, PetscInt hi, PetscInt *v, char *err);
 PetscErrorCode LmgOptionsFlag(const LmgOption *o, PetscBool *v, char *err);
 /* One of the NULL-terminated choices; *v its index. */
@@ -38,6 +42,11 @@ PetscErrorCode LmgOptionsChoice(const LmgOption *o, const char *const *choices, 
 int LmgRangeParse(const char *text, PetscInt *n, PetscReal **vals, char *why, size_t len);
 /* A number as the whole text: decimal or exponent notation only (no hexadecimal, inf or nan). */
 int LmgParseNumber(const char *s, double *v);
+
+/* Before PETSc starts (not collective): every options file named by -options_file on the command line, in PETSC_OPTIONS
+   or in another options file must be a readable text file of lines "-name [value]" (# comments, "alias -a -b"), as
+   PETSc reads them; otherwise err gets one line (PETSc would stop with a trace). Returns 1 when bad. */
+int LmgOptionsFilesCheck(int argc, char **argv, char err[LMG_ERR_LEN]);
 
 /* Collective on comm, after every module has read its options and created its PETSc objects' options (see
    LmgSpectrumCheckOptions, LmgPropagatorCheckOptions): err names the first option that no rank used, with the closest

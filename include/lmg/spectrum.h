@@ -9,9 +9,15 @@ typedef struct {
   PetscReal     J, T;        /* rad/s, K */
   LmgSolverType solver;
   PetscInt      dE_max_bits; /* largest MPFR precision spent on resolving dE */
+  PetscReal     max_gb;      /* memory a spectrum record may take; a larger one is skipped */
 } LmgSpectrumOptions;
 
-/* Not collective. Reads -nev, -J, -T, -spectrum_solver, -dE_max_bits; nev covers kmax, the largest level asked for. */
+/* Estimated peak memory of the spectrum record of N with nev eigenpairs (measured ~250 bytes per basis state, and the
+   eigenvectors). */
+PetscReal LmgSpectrumBytes(PetscInt N, PetscInt nev);
+
+/* Not collective. Reads -nev, -J, -T, -spectrum_solver, -dE_max_bits, -spectrum_max_gb; nev covers kmax, the largest
+   level asked for. */
 PetscErrorCode LmgSpectrumSetFromOptions(LmgSpectrumOptions *o, PetscInt kmax, char *err);
 /* Collective on comm (a team): a small solve configured as the sweep's, so that PETSc/SLEPc read every -spectrum_
    option they will use (the unknown-option check follows); err: one line when SLEPc refuses one of them. */
@@ -38,7 +44,8 @@ typedef struct {
 } LmgSpectrum;
 
 /* Collective on comm (one team). Computes the spectrum record of (N, g) with o's solver, nev, J, T.
-   A numerical failure is sp->status = LMG_FAILED with sp->message, not an error. Results on all ranks. */
+   A numerical failure is sp->status = LMG_FAILED with sp->message, not an error; a record over -spectrum_max_gb is
+   LMG_SKIPPED (nothing allocated), one given up by a drain LMG_ABANDONED. Results on all ranks. */
 PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, LmgSpectrum *sp);
 PetscErrorCode LmgSpectrumDestroy(LmgSpectrum *sp);
 

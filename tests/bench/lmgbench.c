@@ -5,7 +5,7 @@
 
 int main(int argc, char **argv)
 {
-  LmgSpectrumOptions cfg = {4, 1, 1e-8, LMG_SOLVER_SLEPC, 1024};
+  LmgSpectrumOptions cfg = {4, 1, 1e-8, LMG_SOLVER_SLEPC, 1024, 8};
   LmgSpectrum sp;
   PetscInt    N = 2000, reps = 3;
   PetscReal   g = 0.95, best = 1e300;

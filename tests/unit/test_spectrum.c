@@ -4,7 +4,7 @@
 
 static PetscErrorCode Compute(LmgSolverType solver, PetscInt N, PetscReal g, PetscInt nev, LmgSpectrum *sp)
 {
-  LmgSpectrumOptions o = {nev, 1, 1e-8, solver, 1024};
+  LmgSpectrumOptions o = {nev, 1, 1e-8, solver, 1024, 8};
   PetscFunctionBeginUser;
   PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &o, N, g, sp));
   PetscFunctionReturn(PETSC_SUCCESS);
