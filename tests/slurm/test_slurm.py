@@ -99,7 +99,7 @@ def contents(path):
     out = {}
     with h5py.File(path, "r") as f:
         for g in ("spectrum", "dynamics", "threshold", "status"):
-            for k in f[g]:
+            for k in (f[g] if g in f else []):
                 out[g + "/" + k] = f[g][k][...]
     return out
 
