@@ -51,6 +51,10 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   PetscCall(LmgThresholdSetFromOptions(&cfg->thr, err));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  if (LmgGridRecords(cfg) > LMG_MAX_RECORDS) {
+    snprintf(err, LMG_ERR_LEN, "-N, -gamma_over_J, -gamma_phi, -levels: the grid has %.3g records, more than the %g one file holds; split the sweep", (double)LmgGridRecords(cfg), (double)LMG_MAX_RECORDS);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   nrec = LmgGridTaskCount(cfg);
   if (size > 1 && (size - 1) % cfg->team_size)
     snprintf(err, LMG_ERR_LEN, "-team_size %" PetscInt_FMT ": the %d worker ranks (all but rank 0) do not split into teams of that size", cfg->team_size, size - 1);

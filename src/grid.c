@@ -13,6 +13,12 @@ static const LmgOption opts[] = {
 };
 const LmgOptionTable LmgGridOptionTable = LMG_TABLE("The grid (every combination is computed)", opts);
 
+static int CompareReal(const void *a, const void *b)
+{
+  PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  return (x > y) - (x < y);
+}
+
 /* -N: integers >= 2. */
 static int CheckN(const char *text, LmgConfig *cfg, char *err)
 {
@@ -22,13 +28,21 @@ static int CheckN(const char *text, LmgConfig *cfg, char *err)
   if (LmgRangeParse(text, &cfg->nN, &v, why, sizeof why)) return snprintf(err, LMG_ERR_LEN, "-N %s: %s", LmgQuote(text, q, sizeof q), why), 1;
   cfg->N = (PetscInt *)malloc((size_t)cfg->nN * sizeof(PetscInt));
   for (PetscInt i = 0; i < cfg->nN; i++) {
-    if (v[i] != floor(v[i]) || v[i] < 2 || v[i] > 1e8) {
+    if (PetscAbsReal(v[i] - round(v[i])) > 1e-9 * v[i] || v[i] < 2 || v[i] > 1e8) { /* a:b:n steps land within rounding */
       snprintf(err, LMG_ERR_LEN, "-N %s: %.17g is not an integer from 2 to 100000000", LmgQuote(text, q, sizeof q), (double)v[i]);
       free(v);
       return 1;
     }
-    cfg->N[i] = (PetscInt)v[i];
+    cfg->N[i] = (PetscInt)round(v[i]);
+    v[i]      = (PetscReal)cfg->N[i];
   }
+  qsort(v, (size_t)cfg->nN, sizeof *v, CompareReal); /* a list and a range may meet in one integer */
+  for (PetscInt i = 1; i < cfg->nN; i++)
+    if (v[i] == v[i - 1]) {
+      snprintf(err, LMG_ERR_LEN, "-N %s: %.0f is listed twice", LmgQuote(text, q, sizeof q), (double)v[i]);
+      free(v);
+      return 1;
+    }
   free(v);
   return 0;
 }
@@ -98,6 +112,17 @@ PetscInt LmgGridKindCount(const LmgConfig *cfg, PetscInt k)
   PetscInt       n    = 1;
   if (!kind->enabled(cfg)) return 0;
   for (PetscInt a = 0; a < kind->naxes; a++) n *= LmgGridAxis(cfg, kind->axes[a]).n;
+  return n;
+}
+
+PetscReal LmgGridRecords(const LmgConfig *cfg)
+{
+  PetscReal n = 0;
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    PetscReal m = LmgKinds[k]->enabled(cfg) ? 1 : 0;
+    for (PetscInt a = 0; a < LmgKinds[k]->naxes; a++) m *= (PetscReal)LmgGridAxis(cfg, LmgKinds[k]->axes[a]).n;
+    n += m;
+  }
   return n;
 }
 

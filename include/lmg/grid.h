@@ -25,6 +25,10 @@ typedef struct {
 PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err);
 LmgAxisInfo    LmgGridAxis(const LmgConfig *cfg, LmgAxis a);
 
+/* Records of the whole grid, counted in floating point (to refuse grids beyond LMG_MAX_RECORDS before any count
+   overflows). */
+#define LMG_MAX_RECORDS 1e8
+PetscReal LmgGridRecords(const LmgConfig *cfg);
 /* Records of kind k (0 when the kind is not part of this run), tasks of the sweep, and the first task of kind k. */
 PetscInt LmgGridKindCount(const LmgConfig *cfg, PetscInt k);
 PetscInt LmgGridTaskCount(const LmgConfig *cfg);
