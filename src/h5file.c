@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "lmg/h5out.h"
@@ -153,26 +154,57 @@ static void Escape(const char *s, size_t n, char *out, size_t len)
   out[o] = '\0';
 }
 
-/* First key=value of the file's signature that differs in this run's, as one line for the user. */
+/* The value of key in a signature "k=v;k=v;..." (its length in *len), or NULL. */
+static const char *SigValue(const char *sig, const char *key, size_t kl, size_t *len)
+{
+  for (const char *p = sig; *p;) {
+    const char *eq = strchr(p, '='), *end = strchr(p, ';');
+    if (!end) end = p + strlen(p);
+    if (eq && eq < end && (size_t)(eq - p) == kl && !strncmp(p, key, kl)) {
+      *len = (size_t)(end - eq - 1);
+      return eq + 1;
+    }
+    p = *end ? end + 1 : end;
+  }
+  return NULL;
+}
+
+/* The first key whose value differs between signatures a and b (keys of a first, then those only in b). */
+static int FirstDiff(const char *a, const char *b, char *key, size_t klen, const char **va, size_t *la, const char **vb, size_t *lb)
+{
+  const char *sig[2] = {a, b};
+  for (int s = 0; s < 2; s++)
+    for (const char *p = sig[s]; *p;) {
+      const char *eq = strchr(p, '='), *end = strchr(p, ';');
+      if (!end) end = p + strlen(p);
+      if (eq && eq < end) {
+        size_t kl = (size_t)(eq - p);
+        *va       = SigValue(a, p, kl, la);
+        *vb       = SigValue(b, p, kl, lb);
+        if (!*va || !*vb || *la != *lb || strncmp(*va, *vb, *la)) {
+          snprintf(key, klen, "%.*s", (int)PetscMin(kl, klen - 1), p);
+          return 1;
+        }
+      }
+      p = *end ? end + 1 : end;
+    }
+  return 0;
+}
+
+/* The first option that differs between the file's signature and this run's, as one line for the user. */
 static void SignatureDiff(const char *file_sig, const char *run_sig, const char *path, char *err)
 {
-  char *a = strdup(file_sig), *sa = NULL, p[128];
-  Escape(path, 100, p, sizeof p);
-  snprintf(err, LMG_ERR_LEN, "-resume: the options differ from those %s was written with (its 'signature' attribute)", p);
-  for (char *kv = strtok_r(a, ";", &sa); kv; kv = strtok_r(NULL, ";", &sa)) {
-    char       *eq = strchr(kv, '='), key[128], was[130], now[130] = "(not set)";
-    size_t      kl = eq ? (size_t)(eq - kv) : strlen(kv);
-    const char *b;
-    snprintf(key, sizeof key, ";%.*s=", (int)PetscMin(kl, 100), kv);
-    b = strstr(run_sig, key + 1) == run_sig ? run_sig - 1 : strstr(run_sig, key); /* the key at the start, or after ';' */
-    if (b && !strncmp(b + 1, kv, strlen(kv)) && (b[1 + strlen(kv)] == ';' || b[1 + strlen(kv)] == '\0')) continue;
-    Escape(eq ? eq + 1 : "", 120, was, sizeof was);
-    if (b) Escape(b + strlen(key), strcspn(b + strlen(key), ";"), now, sizeof now);
-    Escape(kv, kl, key, sizeof key);
-    snprintf(err, LMG_ERR_LEN, "-resume: -%s differs from %s (file: %s; this run: %s)", key, p, was, now);
-    break;
+  char        key[128], k[160], was[130] = "(not set)", now[130] = "(not set)";
+  const char *va, *vb;
+  size_t      la = 0, lb = 0;
+  if (!FirstDiff(file_sig, run_sig, key, sizeof key, &va, &la, &vb, &lb)) {
+    snprintf(err, LMG_ERR_LEN, "-resume: the options differ from those %s was written with (its 'signature' attribute)", path);
+    return;
   }
-  free(a);
+  Escape(key, strlen(key), k, sizeof k);
+  if (va) Escape(va, PetscMin(la, 120), was, sizeof was);
+  if (vb) Escape(vb, PetscMin(lb, 120), now, sizeof now);
+  snprintf(err, LMG_ERR_LEN, "-resume: -%s differs from %s (file: %s; this run: %s)", k, path, was, now);
 }
 
 /* A string attribute of f into buf (len bytes), or "" when it is missing. */
@@ -247,14 +279,16 @@ static void CheckExisting(const char *path, const char *sig, char *err)
 }
 
 /* Rank 0: hold <output>.lock (an open-file-description lock: released by any end of the process, kill -9 included). */
-static void Lock(const char *path, int *fd, char *err)
+static void Lock(const char *path, int *fd, PetscBool *created, char *err)
 {
   char          lk[PETSC_MAX_PATH_LEN + 8], who[128] = "", p[128];
   struct flock  fl = {0};
   int           rc;
   Escape(path, 100, p, sizeof p);
   snprintf(lk, sizeof lk, "%s.lock", path);
-  *fd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  *fd      = open(lk, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  *created = (PetscBool)(*fd >= 0);
+  if (*fd < 0 && errno == EEXIST) *fd = open(lk, O_RDWR | O_CLOEXEC);
   if (*fd < 0) {
     snprintf(err, LMG_ERR_LEN, "-output %s: cannot create its lock file %s.lock (%s)", p, p, strerror(errno));
     return;
@@ -299,12 +333,18 @@ static void CheckOutput(const LmgConfig *cfg, const char *sig, PetscBool *exists
   else if (*exists && access(path, R_OK | W_OK)) snprintf(err, LMG_ERR_LEN, "-output %s: cannot open for writing (%s)", p, strerror(errno));
   else if (*exists) CheckExisting(path, sig, err);
   else {
-    int fd;
+    int            fd;
+    struct statvfs fs;
+    PetscReal      need = LmgH5Bytes(cfg);
     snprintf(part, sizeof part, "%s.part", path);
     unlink(part); /* a leftover of a run killed while it created the file */
     fd = open(part, O_CREAT | O_EXCL | O_WRONLY, 0644);
     if (fd < 0) snprintf(err, LMG_ERR_LEN, "-output %s: cannot create the file (%s)", p, strerror(errno));
-    else close(fd), unlink(part);
+    else {
+      if (!fstatvfs(fd, &fs) && (PetscReal)fs.f_bavail * (PetscReal)fs.f_frsize < 1.05 * need) /* allocated in full at creation */
+        snprintf(err, LMG_ERR_LEN, "-output %s: the file needs ~%.3g MB, the file system holding it has %.3g MB free", p, (double)(need / 1e6), (double)fs.f_bavail * (double)fs.f_frsize / 1e6);
+      close(fd), unlink(part);
+    }
   }
 }
 
@@ -333,6 +373,7 @@ static PetscErrorCode Create(MPI_Comm comm, const LmgConfig *cfg, const char *cm
     int e = errno;
     if (!rank) snprintf(err, LMG_ERR_LEN, "-output %s: cannot create the file: HDF5 could not allocate or write its structure (%s%s%s); nothing was written", p, e ? strerror(e) : "is the disk full or over quota?", info.fun[0] ? ", in " : "", info.fun);
     PetscCallMPI(MPI_Bcast(err, LMG_ERR_LEN, MPI_CHAR, 0, comm));
+    LmgH5RecordsAbort(h5);
     if (h5->file > 0) {
       H5E_BEGIN_TRY
       {
@@ -341,7 +382,6 @@ static PetscErrorCode Create(MPI_Comm comm, const LmgConfig *cfg, const char *cm
       H5E_END_TRY;
     }
     h5->file = 0;
-    for (PetscInt k = 0; k < LMG_MAXKINDS; k++) h5->g[k].on = PETSC_FALSE;
     if (!rank) unlink(part);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -379,7 +419,7 @@ PetscErrorCode LmgH5Open(MPI_Comm comm, const LmgConfig *cfg, const char *cmdlin
 {
   char       *sig, fin[80];
   PetscMPIInt rank;
-  PetscBool   exists = PETSC_FALSE;
+  PetscBool   exists = PETSC_FALSE, made_lock = PETSC_FALSE;
   hid_t       fapl;
 
   PetscFunctionBeginUser;
@@ -390,7 +430,7 @@ PetscErrorCode LmgH5Open(MPI_Comm comm, const LmgConfig *cfg, const char *cmdlin
   PetscCall(LmgConfigSignature(cfg, &sig));
   err[0] = '\0';
   LmgCallHDF5(H5Eset_auto2(H5E_DEFAULT, NULL, NULL)); /* our errors are one line; PETSc reports HDF5 failures */
-  if (!rank) Lock(cfg->output, &h5->lock, err);
+  if (!rank) Lock(cfg->output, &h5->lock, &made_lock, err);
   if (!rank && !err[0]) CheckOutput(cfg, sig, &exists, err);
   PetscCallMPI(MPI_Bcast(err, LMG_ERR_LEN, MPI_CHAR, 0, comm));
   PetscCallMPI(MPI_Bcast(&exists, 1, MPIU_BOOL, 0, comm));
@@ -415,6 +455,11 @@ PetscErrorCode LmgH5Open(MPI_Comm comm, const LmgConfig *cfg, const char *cmdlin
   if (err[0]) {
     if (h5->chr > 0) LmgCallHDF5(H5Tclose(h5->chr));
     if (h5->lock >= 0) close(h5->lock);
+    if (made_lock) { /* refused: leave no trace */
+      char lk[PETSC_MAX_PATH_LEN + 8];
+      snprintf(lk, sizeof lk, "%s.lock", cfg->output);
+      unlink(lk);
+    }
     h5->chr = 0, h5->lock = -1;
   }
   free(sig);

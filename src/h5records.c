@@ -92,7 +92,7 @@ static PetscErrorCode CreateKind(LmgH5 *h5, PetscInt k)
     if (f->extra >= 0 && !sc[f->extra]) PetscCall(Coordinate(loc, h5->cfg, (LmgAxis)f->extra, &sc[f->extra]));
     if (f->type == LMG_STR && !str) PetscCall(DimOnly(loc, "str_len", LMG_STR_LEN, &str));
   }
-  PetscCall(PetscMalloc1(kind->nfields, &h5->g[k].dset));
+  PetscCall(PetscCalloc1(kind->nfields, &h5->g[k].dset)); /* zeros: a failed creation closes only what exists */
   for (PetscInt i = 0; i < kind->nfields; i++) {
     const LmgField *f = &kind->fields[i];
     int             r = Dims(h5, k, f->extra, f->type == LMG_STR ? LMG_STR_LEN : 0, d);
@@ -173,6 +173,20 @@ static PetscErrorCode CreateBooks(LmgH5 *h5)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscReal LmgH5Bytes(const LmgConfig *cfg)
+{
+  PetscReal b = 1e6; /* metadata: groups, attributes, coordinates */
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    PetscReal nrec = (PetscReal)LmgGridKindCount(cfg, k), per = 1 + LMG_MSG_LEN + 8 + 4; /* status, message, timing */
+    for (PetscInt i = 0; nrec > 0 && i < LmgKinds[k]->nfields; i++) {
+      const LmgField *f = &LmgKinds[k]->fields[i];
+      per += (f->type == LMG_F64 ? 8 : f->type == LMG_I8 ? 1 : f->type == LMG_I32 ? 4 : LMG_STR_LEN) * (f->extra >= 0 ? (PetscReal)LmgGridAxis(cfg, (LmgAxis)f->extra).n : 1);
+    }
+    b += nrec * per;
+  }
+  return b;
+}
+
 PetscErrorCode LmgH5RecordsCreate(LmgH5 *h5)
 {
   PetscFunctionBeginUser;
@@ -207,6 +221,24 @@ PetscErrorCode LmgH5RecordsOpen(LmgH5 *h5)
     LmgCallHDF5(g->team = H5Dopen2(h5->file, nm, H5P_DEFAULT));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void LmgH5RecordsAbort(LmgH5 *h5)
+{
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    LmgH5Group *g = &h5->g[k];
+    hid_t       id[4] = {g->status, g->message, g->time, g->team};
+    H5E_BEGIN_TRY
+    {
+      for (PetscInt i = 0; g->dset && i < LmgKinds[k]->nfields; i++)
+        if (g->dset[i] > 0) H5Dclose(g->dset[i]);
+      for (int i = 0; i < 4; i++)
+        if (id[i] > 0) H5Dclose(id[i]);
+    }
+    H5E_END_TRY;
+    PetscFree(g->dset);
+    PetscMemzero(g, sizeof *g);
+  }
 }
 
 PetscErrorCode LmgH5RecordsClose(LmgH5 *h5)

@@ -1,5 +1,6 @@
 /* Task execution: one grid task on one team, the spectrum cached per (N, Gamma/J), PETSc errors captured as failed
    records, the record written by the team leader through its kind's field table. */
+#include <string.h>
 #include "lmg/kind.h"
 #include "lmg/task.h"
 
@@ -65,8 +66,12 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
     ierr = kind->compute(w, &task, rec, out);
     PetscCall(LmgErrorPop());
     if (ierr) {
+      PetscReal secs, bytes;
+      LmgOutcome o;
       out->status = LMG_FAILED;
       LmgErrorText(ierr, &info, kind->name, out->message, LMG_MSG_LEN);
+      if (LmgErrorIsMemory(ierr, &info) && !kind->plan(w->cfg, &w->cache, &task, &secs, &bytes, &o) && bytes > 0) /* what it needed */
+        snprintf(out->message + strlen(out->message), LMG_MSG_LEN - strlen(out->message), "; the record needs ~%.2g GB", (double)(bytes / 1e9));
     }
     if (team->leader && w->h5 && out->status != LMG_ABANDONED) PetscCall(LmgH5WriteRecord(w->h5, &task, rec, out, MPI_Wtime() - t0, team->id));
   }

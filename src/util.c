@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "lmg/lmg.h"
 
 void LmgStrAppend(LmgStr *b, const char *fmt, ...)
@@ -63,11 +64,20 @@ PetscErrorCode LmgErrorPop(void)
   return PetscPopErrorHandler();
 }
 
+PetscBool LmgErrorIsMemory(PetscErrorCode ierr, const LmgErrorInfo *info)
+{
+  return (PetscBool)(ierr == PETSC_ERR_MEM || strstr(info->fun, "Malloc") || strstr(info->mess, "Out of memory") || strstr(info->mess, "Memory requested"));
+}
+
 void LmgErrorText(PetscErrorCode ierr, const LmgErrorInfo *info, const char *where, char *msg, size_t len)
 {
-  const char *text = NULL;
+  const char   *text = NULL;
+  struct rusage ru;
   PetscErrorMessage(ierr, &text, NULL);
-  if (info->mess[0]) snprintf(msg, len, "%s: %s (PETSc error %d in %s)", where, info->mess, (int)ierr, info->fun);
+  getrusage(RUSAGE_SELF, &ru);
+  if (LmgErrorIsMemory(ierr, info)) /* the allocation that failed, and how big the process had grown */
+    snprintf(msg, len, "%s: out of memory in %s (%s) with %.0f MB resident", where, info->fun[0] ? info->fun : "?", info->mess[0] ? info->mess : "PETSc's malloc", ru.ru_maxrss / 1024.0);
+  else if (info->mess[0]) snprintf(msg, len, "%s: %s (PETSc error %d in %s)", where, info->mess, (int)ierr, info->fun);
   else snprintf(msg, len, "%s: %s (PETSc error %d in %s)", where, text ? text : "?", (int)ierr, info->fun[0] ? info->fun : "?");
   for (char *c = msg; *c; c++)
     if (*c == '\n' || *c == '\r') *c = ' '; /* one line */

@@ -38,6 +38,10 @@ PetscErrorCode LmgH5Close(LmgH5 *h5, PetscBool finished, PetscBool wrote);
 PetscErrorCode LmgH5RecordsCreate(LmgH5 *h5);
 PetscErrorCode LmgH5RecordsOpen(LmgH5 *h5);
 PetscErrorCode LmgH5RecordsClose(LmgH5 *h5);
+/* After a failed creation: close whatever record datasets exist (errors ignored). */
+void LmgH5RecordsAbort(LmgH5 *h5);
+/* The size of the file of cfg's grid (every dataset is allocated at creation). Not collective. */
+PetscReal LmgH5Bytes(const LmgConfig *cfg);
 /* Not collective (rank 0): records skipped for a reason naming `option` become pending; *n: how many. */
 PetscErrorCode LmgH5ReopenSkipped(const LmgH5 *h5, const char *option, PetscInt *n);
 /* Attributes and datasets of the layout. */

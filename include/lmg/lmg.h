@@ -46,7 +46,9 @@ typedef struct {
 } LmgErrorInfo;
 PetscErrorCode LmgErrorPush(LmgErrorInfo *info);
 PetscErrorCode LmgErrorPop(void);
-/* "<where>: <message> (PETSc error <n> in <function>)" into msg. */
+/* Whether the error is an allocation that failed. */
+PetscBool LmgErrorIsMemory(PetscErrorCode ierr, const LmgErrorInfo *info);
+/* "<where>: <message> (PETSc error <n> in <function>)", or "<where>: out of memory in ..." into msg. */
 void LmgErrorText(PetscErrorCode ierr, const LmgErrorInfo *info, const char *where, char *msg, size_t len);
 
 /* Drains (scheduler.c): whether the record in flight must be given up because a drain signal (SIGTERM, SIGUSR1) came

@@ -53,3 +53,36 @@ st, k3 = int(f["status/dynamics"][0, 0, 0, 0]), float(f["dynamics/K3_opt"][0, 0,
 print("  %.1f s wall, status %s, K3_opt %.9f, %d steps" % (float(sys.argv[3]) - float(sys.argv[2]), "done" if st == 1 else "NOT done", k3, int(f["dynamics/steps"][0, 0, 0, 0])))
 PY
 rm -rf "$out"
+
+echo
+echo "Scheduler throughput: three sweeps of cheap records, one rank alone (1), master + 1 worker (2), master + 2 workers (3);"
+echo "median of 3 wall times; busy = each team's share of the wall time spent computing; master = rank 0's CPU."
+echo "Control: two independent one-rank runs at once against one alone (what this machine's cores give in parallel)."
+sweep() { # NP ARGS...: one run; prints 'wall busy% master%'
+  local np=$1 f t0 t1 log; shift
+  f=$(mktemp -u /tmp/lmgbench-XXXXXX.h5)
+  t0=$(date +%s.%N)
+  log=$(bash tests/mpirun.sh "$np" bin/lmgsweep "$@" -output "$f" -progress 1000 2>&1)
+  t1=$(date +%s.%N)
+  rm -f "$f" "$f.lock"
+  awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')" '/team [0-9]+:/ {gsub(/[()%]/, "", $NF); b = b (b ? "/" : "") $NF} /master \(rank 0\)/ {m = $(NF-3)} END {printf "%.2f %s %s\n", w, b ? b : "-", m ? m : "-"}' <<<"$log"
+}
+median3() { sort -n | sed -n 2p; }
+for name in A B C; do
+  case $name in
+    A) args=(-N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3); what="2600 records: 520 spectra, k = 2, 3 dynamics and thresholds" ;;
+    B) args=(-options_file inputs/default.opts); what="inputs/default.opts, 1560 records" ;;
+    C) args=(-N 100:595:100 -gamma_over_J 0.9:0.999:100 -levels none); what="10000 spectrum records" ;;
+  esac
+  echo "sweep $name ($what):"
+  for np in 1 2 3; do
+    rows=$(for r in 1 2 3; do sweep $np "${args[@]}"; done)
+    w=$(awk '{print $1}' <<<"$rows" | median3)
+    printf '  %d rank(s): wall %6.2f s (runs: %s), busy %% per team: %s, master CPU %% of wall: %s\n' "$np" "$w" "$(awk '{printf "%s ", $1}' <<<"$rows")" "$(awk '{printf "%s ", $2}' <<<"$rows")" "$(awk '{printf "%s ", $3}' <<<"$rows")"
+    eval "w$np=$w"
+  done
+  echo "  ratios: (master + 1) / alone = $(awk -v a="$w2" -v b="$w1" 'BEGIN{printf "%.2f", a / b}'), speed-up (master + 2) over (master + 1) = $(awk -v a="$w2" -v b="$w3" 'BEGIN{printf "%.2f", a / b}')"
+done
+pairs=$(for r in 1 2 3; do t0=$(date +%s.%N); sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 >/dev/null & sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 >/dev/null; wait; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}'; done | median3)
+single=$(for r in 1 2 3; do sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 | awk '{print $1}'; done | median3)
+echo "control (sweep A): one alone $single s, two at once $pairs s: the cores give $(awk -v a="$single" -v b="$pairs" 'BEGIN{printf "%.2f", 2 * a / b}')x in parallel"
