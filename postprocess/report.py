@@ -105,7 +105,7 @@ def edges(v, log):
 
 
 def m_star(g):
-    """Mean-field magnetisation m* = sqrt(1 - (Gamma/J)^2) for Gamma/J < 1, else 0 (PHYSICS.md §2)."""
+    """Mean-field magnetisation m* = sqrt(1 - (Gamma/J)^2) for Gamma/J < 1, else 0 (README (What is computed, §2))."""
     g = np.asarray(g, dtype=float)
     return np.sqrt(np.clip(1.0 - g * g, 0.0, None))
 

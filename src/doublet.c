@@ -1,4 +1,4 @@
-/* Derived spectrum quantities of PHYSICS.md §2 from the eigenvalues, the half-chain eigenvectors and dE. */
+/* Derived spectrum quantities of README (What is computed, §2) from the eigenvalues, the half-chain eigenvectors and dE. */
 #include <math.h>
 #include "lmg/dicke.h"
 #include "lmg/spectrum.h"

@@ -1,4 +1,4 @@
-/* k-level truncation (eigenbasis of H): H_k = diag(E_i - E_0), L_k = sqrt(gphi) P Jz P, Q_k = P sign(Jz) P (PHYSICS.md §3). */
+/* k-level truncation (eigenbasis of H): H_k = diag(E_i - E_0), L_k = sqrt(gphi) P Jz P, Q_k = P sign(Jz) P (README (What is computed, §3)). */
 #include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"

@@ -1,4 +1,4 @@
-/* LMG Hamiltonian in the Dicke basis, split into its two parity sectors (PHYSICS.md §1), in units of J. */
+/* LMG Hamiltonian in the Dicke basis, split into its two parity sectors (README (What is computed, §1)), in units of J. */
 #pragma once
 #include "lmg.h"
 

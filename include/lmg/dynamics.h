@@ -1,4 +1,4 @@
-/* Dynamics record of one (N, Gamma/J, gamma_phi, level): K3 on the tau grid (PHYSICS.md §3). */
+/* Dynamics record of one (N, Gamma/J, gamma_phi, level): K3 on the tau grid (README (What is computed, §3)). */
 #pragma once
 #include <petscts.h>
 #include "liouville.h"

@@ -1,4 +1,4 @@
-/* The Lindbladian of PHYSICS.md §3 on vec(rho) (dense n x n, column-major): one interface, two models —
+/* The Lindbladian of README (What is computed, §3) on vec(rho) (dense n x n, column-major): one interface, two models —
    the k-level eigenbasis truncation (liouville_trunc.c) and the full Dicke space (liouville_full.c). Both work in the
    eigenbasis of their H: L x = s [diag(E), x] + D x, s = -i (or +i for L^dagger), D the dephasing dissipator. */
 #pragma once

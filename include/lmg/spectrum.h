@@ -1,4 +1,4 @@
-/* Spectrum record of one (N, Gamma/J): the quantities of PHYSICS.md §2 and the eigenvectors. */
+/* Spectrum record of one (N, Gamma/J): the quantities of README (What is computed, §2) and the eigenvectors. */
 #pragma once
 #include "lmg.h"
 

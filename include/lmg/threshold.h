@@ -1,4 +1,4 @@
-/* Dephasing thresholds of one (N, Gamma/J, level): closed forms A and B, and the numerical gamma_c (PHYSICS.md §4). */
+/* Dephasing thresholds of one (N, Gamma/J, level): closed forms A and B, and the numerical gamma_c (README (What is computed, §4)). */
 #pragma once
 #include "dynamics.h"
 

@@ -1,4 +1,4 @@
-"""End-to-end: the Lindblad dynamics and K3 (PHYSICS.md §3) against an independent QuTiP computation, the k = N+1
+"""End-to-end: the Lindblad dynamics and K3 (README (What is computed, §3)) against an independent QuTiP computation, the k = N+1
 truncation against the full space, the two-level closed form at the benchmark, and kill -9 / -resume of a dynamics sweep."""
 import re
 

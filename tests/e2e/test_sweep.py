@@ -1,4 +1,4 @@
-"""End-to-end: real runs with 1, 2 and 3 ranks, values against PHYSICS.md / reference JSON / dense numpy, layout."""
+"""End-to-end: real runs with 1, 2 and 3 ranks, values against README (What is computed) / reference JSON / dense numpy, layout."""
 import h5py
 import numpy as np
 import pytest
@@ -51,12 +51,12 @@ def test_benchmark_values(small_runs, reference):
     np.testing.assert_allclose(r["leakage_avg"][i, g], s["leakage_avg"], atol=1e-4)
     assert r["dE_resolved"][i, g] == 1
     np.testing.assert_array_equal(r["parity"][i, g], [1, -1, 1, -1, 1])
-    # secular = 2 dE T2, T2 = 1/(gamma_phi G01), at gamma_phi = 0.05 (PHYSICS.md §2)
+    # secular = 2 dE T2, T2 = 1/(gamma_phi G01), at gamma_phi = 0.05 (README (What is computed, §2))
     np.testing.assert_allclose(2 * r["dE"][i, g] / (0.05 * r["G01"][i, g]), reference["with_default_J"]["secular_at_gamma_phi_0.05"], rtol=tol)
 
 
 def dense_lmg(N, g):
-    """Full (N+1)x(N+1) H/J straight from PHYSICS.md §1 and numpy's eigh: an independent reference."""
+    """Full (N+1)x(N+1) H/J straight from README (What is computed, §1) and numpy's eigh: an independent reference."""
     j = N / 2
     m = np.arange(-j, j + 1)
     off = -g * np.sqrt(j * (j + 1) - m[:-1] * (m[:-1] + 1))

@@ -1,7 +1,7 @@
 """Tests of postprocess/convergence.py and postprocess/k3.py (and lmgload on /dynamics, /threshold) on synthetic files.
 
 Run: cd /work/main && /usr/bin/python3 -m pytest -q tests/post
-The files follow the engine's layout (README, PHYSICS.md §3-4): /dynamics [N, G, gamma_phi, level(, tau)],
+The files follow the engine's layout (README, README (What is computed, §3)-4): /dynamics [N, G, gamma_phi, level(, tau)],
 /threshold [N, G, level], /status/dynamics, /status/threshold. Every value is a known function of the coordinates
 (below), records that are not done hold garbage (99), and the expected cells are recomputed here from those functions.
 """
@@ -24,7 +24,7 @@ from test_postprocess import BENCH, fixed, make_dataset  # noqa: E402
 
 N, G, P, L = [50, 370], [0.8, 0.95], [0.0, 0.05, 0.1], [5, 0, 2, 3, 10]  # levels deliberately unsorted (0 = full)
 TAU = np.linspace(0.25, 2.0, 8)
-Q01 = 0.971372  # benchmark q01 (shared/reference/benchmark_N370.json)
+Q01 = 0.971372  # benchmark q01 (tests/reference/benchmark_N370.json)
 GARBAGE = 99.0
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
 # Special records, all at (N, Gamma/J) = (370, 0.95): (gamma_phi, level) -> (status, message) for /dynamics,

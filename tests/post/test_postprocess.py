@@ -20,7 +20,7 @@ import table3  # noqa: E402
 HBAR, KB = 1.054571817e-34, 1.380649e-23
 N, G, P, L, NEV = [50, 370], [0.8, 0.95], [0.05, 0.1], [2, 5, 0], 4
 T = 1e-8
-# The N = 370, Gamma/J = 0.95 record (shared/reference/benchmark_N370.json, default J): dE in rad/s.
+# The N = 370, Gamma/J = 0.95 record (tests/reference/benchmark_N370.json, default J): dE in rad/s.
 BENCH = dict(dE=1310.0, G01=2838.962, G_loc=6673.875, eta_MF=2.35083, gap_ratio=11.3768)
 SPECTRUM_2D = ["dE", "dE_resolved", "dE_bits", "gap_ratio", "J01", "q01", "G01", "G_loc", "eta_MF", "eta_exact",
                "eta_quantum", "leakage_avg", "delta_G", "Delta_zp", "S_inst", "S_overlap", "dE_over_kT"]
@@ -168,7 +168,7 @@ def test_table3_values(h5file, capsys, gamma_phi):
     assert (G_loc, G01, eta_MF, gap_ratio) == pytest.approx((6673.875, 2838.962, 2.35083, 11.3768), rel=1e-5)
     assert secular == pytest.approx(2 * 1310.0 / (gamma_phi * 2838.962), rel=1e-5)
     if gamma_phi == 0.05:
-        assert secular == pytest.approx(18.458, rel=1e-4)  # PHYSICS.md §2
+        assert secular == pytest.approx(18.458, rel=1e-4)  # README (What is computed, §2)
 
 
 def test_table3_unresolved_failed_pending(h5file, capsys):

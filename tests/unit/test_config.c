@@ -1,5 +1,5 @@
 /* Options: LmgRangeParse against hand-computed values, LmgConfigLoad through the options database
-   (defaults of PHYSICS.md §1 / the option help, and one clear error line per bad value), signatures. */
+   (defaults of README (What is computed, §1) / the option help, and one clear error line per bad value), signatures. */
 #include <string.h>
 #include "lmg/config.h"
 #include "lmgtest.h"

@@ -1,4 +1,4 @@
-/* Parity sectors against an independent dense reference: the full (N+1)x(N+1) LMG matrix of PHYSICS.md §1
+/* Parity sectors against an independent dense reference: the full (N+1)x(N+1) LMG matrix of README (What is computed, §1)
    (units of J, h = 0) diagonalized by LAPACK, eigenvector parities read off psi(-m) = +-psi(m). */
 #include "lmg/dicke.h"
 #include <petscblaslapack.h>

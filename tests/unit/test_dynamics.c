@@ -1,4 +1,4 @@
-/* Dynamics against PHYSICS.md §3: the k = 2 closed forms (gamma_phi = 0 and 0.05) at the benchmark, k = N+1 equal to full,
+/* Dynamics against README (What is computed, §3): the k = 2 closed forms (gamma_phi = 0 and 0.05) at the benchmark, k = N+1 equal to full,
    trace/Hermiticity/positivity of rho(t) in the full space, and convergence under halved tolerances. */
 #include <math.h>
 #include "lmg/config.h"
@@ -15,7 +15,7 @@ static PetscErrorCode Config(LmgConfig *cfg, PetscInt nev)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* PHYSICS.md §3: k = 2, rho0 = |E0><E0|: C(tau) = q01^2 e^{-kappa tau}(cos W tau + kappa/W sin W tau), K3 = 2C(tau) - C(2tau). */
+/* README (What is computed, §3): k = 2, rho0 = |E0><E0|: C(tau) = q01^2 e^{-kappa tau}(cos W tau + kappa/W sin W tau), K3 = 2C(tau) - C(2tau). */
 static PetscReal K3TwoLevel(const LmgSpectrum *sp, PetscReal gphi, PetscReal tau)
 {
   PetscReal q2 = sp->q01 * sp->q01, kap = gphi * sp->J01 * sp->J01, W = PetscSqrtReal(sp->dE * sp->dE - kap * kap);
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     LmgThreshold th;
     cfg.thr.numerical = PETSC_TRUE;
     PetscCall(LmgThresholdCompute(&cfg.thr, &cfg.dyn, &sp, 2, &th));
-    /* the seed's rounded values: 0.04992, 0.11734 (PHYSICS.md §4); the formula from the reference spectrum gives 0.049905, 0.117318 */
+    /* the seed's rounded values: 0.04992, 0.11734 (README (What is computed, §4)); the formula from the reference spectrum gives 0.049905, 0.117318 */
     snprintf(msg, sizeof msg, "closed forms: gamma_c_A = %.6f (0.04992), gamma_c_B = %.6f (0.11734), to 5e-4 relative", (double)th.gamma_c_A, (double)th.gamma_c_B);
     LMG_TEST(msg, LMG_CLOSE(th.gamma_c_A, 0.04992, 5e-4) && LMG_CLOSE(th.gamma_c_B, 0.11734, 5e-4));
     snprintf(msg, sizeof msg, "k=2 numerical gamma_c = %.6f: the closed-form K3_opt there is %.8f (= 1 to 1e-6), %d solves", (double)th.gamma_c, (double)K3TwoLevel(&sp, th.gamma_c, PETSC_PI / (3 * sp.dE)), (int)th.evaluations);

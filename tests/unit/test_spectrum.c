@@ -1,4 +1,4 @@
-/* Spectrum against ../shared/reference/benchmark_N370.json (PHYSICS.md §2) and SLEPc against ScaLAPACK. */
+/* Spectrum against tests/reference/benchmark_N370.json (README (What is computed, §2)) and SLEPc against ScaLAPACK. */
 #include "lmg/spectrum.h"
 #include "lmgtest.h"
 
