@@ -28,7 +28,7 @@ ifeq ($(origin CC),default)
   CC := mpicc
 endif
 CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude $(PETSC_CFLAGS) $(HDF5_CFLAGS)
-LDLIBS  := $(PETSC_LIBS) $(HDF5_LIBS) $(MPFR_LIBS) $(LAPACK_LIBS) -lm
+LDLIBS  := $(PETSC_LIBS) $(HDF5_LIBS) $(MPFR_LIBS) $(LAPACK_LIBS) -lquadmath -lm
 LAUNCH_CC ?= cc
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -40,7 +40,7 @@ DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex
             slurm-wlm munge libpmix-dev
 DEPS_STAMP := bin/.deps
 
-LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_threshold dicke splitting spectrum doublet band \
+LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_threshold kind_decoherence dicke splitting spectrum doublet band modes exact rates rates_full \
             liouville liouville_full liouville_trunc propagate leggett threshold h5file h5records scheduler task dryrun launch
 LIB_OBJ  := $(LIB_SRC:%=build/%.o)
 UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))

@@ -49,6 +49,7 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   PetscCall(LmgSpectrumSetFromOptions(&cfg->spec, PetscMax(4, kmax), err));
   PetscCall(LmgDynamicsSetFromOptions(&cfg->dyn, err));
   PetscCall(LmgThresholdSetFromOptions(&cfg->thr, err));
+  PetscCall(LmgRatesSetFromOptions(&cfg->rates, err));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   if (LmgGridRecords(cfg) > LMG_MAX_RECORDS) {
@@ -75,6 +76,7 @@ PetscErrorCode LmgConfigDestroy(LmgConfig *cfg)
   free(cfg->gamma_phi);
   free(cfg->level);
   PetscCall(LmgDynamicsOptionsDestroy(&cfg->dyn));
+  PetscCall(LmgRatesOptionsDestroy(&cfg->rates));
   PetscCall(PetscMemzero(cfg, sizeof *cfg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -102,7 +104,7 @@ static int CompareString(const void *a, const void *b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The PETSc options under -dyn_ and -spectrum_ (not lmgsweep's own, no monitors or viewers), "name=value" sorted. */
+/* The PETSc options under -dyn_, -spectrum_ and -rates_ (not lmgsweep's own, no monitors or viewers), "name=value" sorted. */
 static PetscErrorCode AppendPrefixed(LmgStr *b)
 {
   char  *all, *save = NULL, **kv;
@@ -115,7 +117,7 @@ static PetscErrorCode AppendPrefixed(LmgStr *b)
     tok = val;
     if (val && (val[0] != '-' || isdigit((unsigned char)val[1]) || val[1] == '.')) tok = strtok_r(NULL, " ", &save);
     else val = NULL;
-    if ((strncmp(name, "-dyn_", 5) && strncmp(name, "-spectrum_", 10)) || strstr(name, "monitor") || strstr(name, "view") || LmgOptionsOwn(name)) continue;
+    if ((strncmp(name, "-dyn_", 5) && strncmp(name, "-spectrum_", 10) && strncmp(name, "-rates_", 7)) || strstr(name, "monitor") || strstr(name, "view") || LmgOptionsOwn(name)) continue;
     if (n == cap) PetscCall(PetscRealloc((cap *= 2) * sizeof *kv, &kv));
     kv[n] = (char *)malloc(strlen(name) + (val ? strlen(val) : 0) + 2);
     sprintf(kv[n++], "%s=%s", name + 1, val ? val : "");
@@ -137,9 +139,13 @@ PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig)
   if (cfg->nLevel) AppendList(&b, "levels", cfg->nLevel, NULL, cfg->level);
   else LmgStrAppend(&b, "levels=none;");
   AppendList(&b, "tau_grid", cfg->dyn.ntau, cfg->dyn.tau, NULL);
-  LmgStrAppend(&b, "initial=%s;threshold=%d;dyn_frame=%s;", cfg->dyn.initial, (int)cfg->thr.numerical, cfg->dyn.interaction ? "interaction" : "lab");
+  LmgStrAppend(&b, "initial=%s;threshold=%d;dyn_frame=%s;dyn_method=%s;", cfg->dyn.initial, (int)cfg->thr.numerical, cfg->dyn.interaction ? "interaction" : "lab",
+               cfg->dyn.method == LMG_METHOD_AUTO ? "auto" : cfg->dyn.method == LMG_METHOD_EXACT ? "exact" : "stepper");
   LmgStrAppend(&b, "nev=%" PetscInt_FMT ";J=%.17g;T=%.17g;spectrum_solver=%s;dE_max_bits=%" PetscInt_FMT ";", cfg->spec.nev, (double)cfg->spec.J, (double)cfg->spec.T,
                cfg->spec.solver == LMG_SOLVER_SLEPC ? "slepc" : "scalapack", cfg->spec.dE_max_bits);
+  LmgStrAppend(&b, "rates=%d;rates_trace=%d;", (int)cfg->rates.on, (int)cfg->rates.trace);
+  if (cfg->rates.on) LmgStrAppend(&b, "rates_tol=%.17g;rates_k0=%" PetscInt_FMT ";", (double)cfg->rates.tol, cfg->rates.k0);
+  if (cfg->rates.trace) AppendList(&b, "rates_trace_grid", cfg->rates.ntrace, cfg->rates.trace_t, NULL);
   PetscCall(AppendPrefixed(&b));
   PetscCheck(b.s, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for the signature");
   *sig = b.s;

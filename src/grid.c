@@ -101,6 +101,9 @@ LmgAxisInfo LmgGridAxis(const LmgConfig *cfg, LmgAxis a)
   case LMG_AX_TAU: x = (LmgAxisInfo){"tau_over_tau_opt", "1", "K3 interval tau in units of tau_opt = pi/(3 dE) of the record", cfg->dyn.ntau, cfg->dyn.tau, NULL}; break;
   case LMG_AX_EIG: x = (LmgAxisInfo){"eigen_index", "1", "index i of the eigenvalue E_i (ascending)", cfg->spec.nev, NULL, NULL}; break;
   case LMG_AX_DOUBLET: x = (LmgAxisInfo){"doublet", "1", "member of the ground doublet: 0 (E0), 1 (E1)", 2, NULL, NULL}; break;
+  case LMG_AX_MODE: x = (LmgAxisInfo){"mode", "1", "Liouvillian mode carrying rho01: 0 the slower, 1 the faster", 2, NULL, NULL}; break;
+  case LMG_AX_RATE: x = (LmgAxisInfo){"rate", "1", "exact rate: 0 slower rho01 mode, 1 faster rho01 mode, 2 population mode, 3 Liouvillian gap", LMG_NRATES, NULL, NULL}; break;
+  case LMG_AX_TRACE: x = (LmgAxisInfo){"t_over_T2", "1", "time in units of T2 = 1/(gamma_phi G01) of the record", cfg->rates.ntrace, cfg->rates.trace_t, NULL}; break;
   default: break;
   }
   return x;

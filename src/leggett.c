@@ -12,12 +12,13 @@ static const LmgOption opts[] = {
   {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
   {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take (~640 n^2 bytes); a larger one is skipped with that reason"},
   {"-dyn_max_steps", "1e+06", "Time steps (estimated before, counted during the integration) beyond which a record is skipped with that reason"},
+  {"-dyn_method", "auto", "K3 by the Liouvillian's modes (exact: any tau_opt at one cost), by the time stepper (stepper), or the cheaper of the two for each record (auto: exact for k levels where it is cheaper or the stepper would exceed -dyn_max_steps; the stepper in the full space)"},
 };
 const LmgOptionTable LmgDynamicsOptionTable = LMG_TABLE("The dynamics (also -dyn_ts_*: PETSc's TS options of the integrator)", opts);
 
 PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err)
 {
-  const char *inits[] = {"ground", "pointer", "thermal", NULL}, *frames[] = {"interaction", "lab", NULL};
+  const char *inits[] = {"ground", "pointer", "thermal", NULL}, *frames[] = {"interaction", "lab", NULL}, *methods[] = {"auto", "exact", "stepper", NULL};
   PetscInt    init = 0, frame = 0;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(o, sizeof *o));
@@ -27,6 +28,7 @@ PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err)
   PetscCall(LmgOptionsChoice(&opts[2], frames, &frame, err));
   PetscCall(LmgOptionsReal(&opts[3], 0, PETSC_TRUE, 1e9, &o->max_gb, err));
   PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, 1e15, &o->max_steps, err));
+  PetscCall(LmgOptionsChoice(&opts[5], methods, &o->method, err));
   PetscCall(PetscStrncpy(o->initial, inits[init], sizeof o->initial));
   o->interaction = (PetscBool)(frame == 0);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -66,6 +68,21 @@ static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
   *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
 }
 
+/* Exact propagation (exact.c): two zgeev of k^2/2 and, per tau, products of the modes with the vectors (measured on
+   one core, N = 370: 0.8 ms at k = 5, 10 ms at 10, 0.8 s at 30, 34 s at 60, ~2.9e-9 (k^2/2)^3 s per block); memory
+   4 (k^2/2)^2 complex numbers. Possible for k levels, and for the full space up to n = 60. */
+static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, PetscReal n, LmgDynamicsPlan *p)
+{
+  PetscReal m = 0.5 * n * n, secs = 2.9e-9 * 2 * m * m * m + (o->ntau + 1) * 1.5e-9 * 4 * m * m, bytes = 64 * m * m;
+  PetscBool can = (PetscBool)((level > 0 || n <= 60) && bytes / 1e9 <= o->max_gb);
+  PetscFunctionBeginUser;
+  if (o->method == LMG_METHOD_EXACT) p->exact = can;
+  else if (o->method == LMG_METHOD_AUTO) p->exact = (PetscBool)(can && level > 0 && (secs < p->seconds || p->steps > o->max_steps));
+  if (o->method == LMG_METHOD_EXACT && !can) p->out.status = LMG_SKIPPED, snprintf(p->out.message, LMG_MSG_LEN, "-dyn_method exact: needs a k-level model within -dyn_max_gb (%.1f GB) or the full space up to N = 59", (double)(bytes / 1e9));
+  if (p->exact) p->seconds = secs, p->bytes = bytes + 1e6; /* p->steps stays the time stepper's, for a fallback */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Steps per trajectory, measured (RK5(4) at tol 1e-8, N = 100-2000): in the interaction picture dt ~ 1/w with w ~ 0.9 x
    the level spacing at the top of the spectrum, 2 sqrt(Gamma (Gamma + J)), times (gphi/0.05)^0.15 (for k levels at most
    their spread), and at least 40 (dt <= 0.1 tau_opt); an explicit integrator also needs dt <~ 3/rate of the fastest
@@ -99,7 +116,8 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
     p->steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
   } else p->steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * sp->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
   p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n);
-  if (p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (2 max(tau) x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
+  PetscCall(ChooseMethod(o, level, n, p));
+  if (!p->exact && p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (2 max(tau) x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -111,6 +129,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   LmgPropagator Pf, Pa;
   Event        *ev;
   LmgPropStatus st = LMG_PROP_OK;
+  PetscBool     full = (PetscBool)(L->sp->N + 1 == n);
   PetscFunctionBeginUser;
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho));
   PetscCall(VecDuplicate(rho, &rho0));
@@ -122,8 +141,10 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   qsort(ev, (size_t)ne, sizeof *ev, CompareEvent);
   /* steps of at most 0.1 tau_opt (the doublet turns by 0.2 rad): measured, the interpolant then costs no accuracy
      (k = 2 against its closed form: 3e-9 on the tau grid, 2e-7 with unbounded steps) */
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, o->interaction, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
-  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, o->interaction, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
+  /* full space: measured against tol 1e-10 (N = 100-2000), K3 within 2e-8, and the adjoint's looser tolerance saves ~40 %
+     of its steps; k levels (cheap steps): 1e-10 on both, K3 within 1e-10 of the exact propagation */
+  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, o->interaction, full ? 1e-8 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
+  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, o->interaction, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
   for (PetscInt e = 0; e < ne && st == LMG_PROP_OK; e++) {
     PetscCall(LmgPropagatorSample(&Pa, ev[e].t, qh, &st));
     if (st == LMG_PROP_OK && ev[e].kind == 0) {
@@ -180,7 +201,7 @@ PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum
   dyn->status = LMG_DONE;
   PetscCall(PetscMalloc1(o->ntau, &dyn->K3));
   for (PetscInt i = 0; i < o->ntau; i++) dyn->K3[i] = NAN;
-  dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = NAN;
+  dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = dyn->K3_err = NAN;
   PetscCall(LmgDynamicsPlanCompute(o, sp, gphi, level, &plan));
   if (plan.out.status != LMG_PENDING) {
     dyn->status = plan.out.status;
@@ -193,7 +214,14 @@ PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum
   for (PetscInt i = 0; i < o->ntau; i++) t[i] = o->tau[i];
   t[o->ntau] = 1;
   PetscCall(LmgLiouvilleCreate(sp, level, gphi, &L));
-  PetscCall(Correlators(L, o, m, t, C1, C2, C3, dyn));
+  if (plan.exact) {
+    PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, C1, C2, C3, dyn));
+    if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {
+      PetscCall(PetscStrncpy(dyn->message, "", LMG_MSG_LEN)); /* the time stepper instead, where it is affordable */
+      dyn->status = LMG_DONE, dyn->K3_err = NAN, dyn->trace_err = dyn->herm_err = 0;
+      PetscCall(Correlators(L, o, m, t, C1, C2, C3, dyn));
+    }
+  } else PetscCall(Correlators(L, o, m, t, C1, C2, C3, dyn));
   if (dyn->status == LMG_DONE) {
     for (PetscInt i = 0; i < o->ntau; i++) {
       dyn->K3[i] = C1[i] + C2[i] - C3[i];

@@ -23,6 +23,13 @@ PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode LmgLiouvilleJz(LmgLiouville L, PetscReal *Z)
+{
+  PetscFunctionBeginUser;
+  PetscCall(L->ops.jz(L, Z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscInt LmgLiouvilleSize(LmgLiouville L)
 {
   return L->n;

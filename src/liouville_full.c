@@ -88,6 +88,18 @@ static PetscErrorCode Initial_Full(LmgLiouville L, const char *initial, PetscRea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Dense A from its band. */
+static PetscErrorCode Jz_Full(LmgLiouville L, PetscReal *Z)
+{
+  Full          *f = (Full *)L->data;
+  const LmgBand *A = &f->A;
+  PetscFunctionBeginUser;
+  PetscCall(PetscArrayzero(Z, L->n * L->n));
+  for (PetscInt j = 0; j < L->n; j++)
+    for (PetscInt q = A->ptr[j]; q < A->ptr[j + 1]; q++) Z[A->lo[j] + q - A->ptr[j] + L->n * j] = A->val[q];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Destroy_Full(LmgLiouville L)
 {
   Full *f = (Full *)L->data;
@@ -95,7 +107,7 @@ static PetscErrorCode Destroy_Full(LmgLiouville L)
   PetscCall(PetscFree3(f->W[0], f->W[1], f->mh));
   PetscCall(LmgBandDestroy(&f->A));
   PetscCall(PetscFree3(L->Q, f->Z, f->z));
-  PetscCall(PetscFree(L->E));
+  PetscCall(PetscFree3(L->E, L->Eerr, L->p));
   PetscCall(PetscFree(f));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -174,7 +186,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
   f->base[0] = 0, f->base[1] = f->ns[0];
   PetscCall(PetscMalloc3(f->ns[0] * f->ns[0], &f->W[0], f->ns[1] * f->ns[1], &f->W[1], nh, &f->mh));
   PetscCall(PetscMalloc3(n * n, &L->Q, n * n, &f->Z, n, &f->z));
-  PetscCall(PetscMalloc1(n, &L->E));
+  PetscCall(PetscMalloc3(n, &L->E, n, &L->Eerr, n, &L->p));
   for (PetscInt h = 0; h < nh; h++) f->mh[h] = LmgHalfM(N, h);
   for (PetscInt s = 0; s < 2; s++) {
     PetscCall(Diagonalize(&sec[s], sp->J, f->W[s], L->E + f->base[s]));
@@ -183,14 +195,20 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
   /* energies relative to E0; the doublet partner at the spectrum's resolved dE (as the k-level models) */
   lo[0] = f->base[sp->parity[0] > 0 ? 0 : 1], lo[1] = f->base[sp->parity[1] > 0 ? 0 : 1];
   E0 = L->E[lo[0]];
-  for (PetscInt a = 0; a < n; a++) L->E[a] -= E0;
-  if (lo[1] != lo[0]) L->E[lo[1]] = sp->dE;
+  for (PetscInt a = 0; a < n; a++) { /* dstevd: absolute errors ~ n eps |H| */
+    L->E[a] -= E0;
+    L->Eerr[a] = 4 * n * PETSC_MACHINE_EPSILON * (PetscAbsReal(E0) + sp->J * sp->N * (1 + sp->g));
+    L->p[a]    = a < f->base[1] ? 1 : -1;
+  }
+  if (lo[1] != lo[0]) L->E[lo[1]] = sp->dE, L->Eerr[lo[1]] = sp->dE_bits > 53 ? 1e-10 * sp->dE : sp->Eerr[0] + sp->Eerr[1];
+  L->Eerr[lo[0]] = 0;
   PetscCall(BuildOperators(L, f, n));
   L->n              = n;
   L->sp             = sp;
   L->data           = f;
   L->ops.dissipate  = Dissipate_Full;
   L->ops.initial    = Initial_Full;
+  L->ops.jz         = Jz_Full;
   L->ops.destroy    = Destroy_Full;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -79,12 +79,20 @@ static PetscErrorCode Initial_Trunc(LmgLiouville L, const char *initial, PetscRe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode Jz_Trunc(LmgLiouville L, PetscReal *Z)
+{
+  Trunc *t = (Trunc *)L->data;
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < L->n * L->n; i++) Z[i] = PetscRealPart(t->Z[i]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Destroy_Trunc(LmgLiouville L)
 {
   Trunc *t = (Trunc *)L->data;
   PetscFunctionBeginUser;
   PetscCall(PetscFree6(t->Z, t->Z2, L->Q, t->T1, t->T2, t->z));
-  PetscCall(PetscFree(L->E));
+  PetscCall(PetscFree3(L->E, L->Eerr, L->p));
   PetscCall(PetscFree(t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -96,8 +104,12 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
   PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
   PetscCall(PetscNew(&t));
   PetscCall(PetscMalloc6(k * k, &t->Z, k * k, &t->Z2, k * k, &L->Q, k * k, &t->T1, k * k, &t->T2, k, &t->z));
-  PetscCall(PetscMalloc1(k, &L->E));
-  for (PetscInt i = 0; i < k; i++) L->E[i] = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
+  PetscCall(PetscMalloc3(k, &L->E, k, &L->Eerr, k, &L->p));
+  for (PetscInt i = 0; i < k; i++) { /* E1 - E0 is the resolved dE (to 1e-10 relative, or by its bounds in double) */
+    L->E[i]    = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
+    L->Eerr[i] = i == 0 ? 0 : i == 1 ? (sp->dE_bits > 53 ? 1e-10 * sp->dE : sp->Eerr[0] + sp->Eerr[1]) : sp->Eerr[0] + sp->Eerr[i];
+    L->p[i]    = sp->parity[i];
+  }
   for (PetscInt j = 0; j < k; j++)
     for (PetscInt i = 0; i < k; i++) {
       t->Z[i + k * j] = Element(sp, i, j, 1);
@@ -109,6 +121,7 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
   L->sp             = sp;
   L->ops.dissipate  = Dissipate_Trunc;
   L->ops.initial    = Initial_Trunc;
+  L->ops.jz         = Jz_Trunc;
   L->ops.destroy    = Destroy_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

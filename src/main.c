@@ -97,6 +97,7 @@ static PetscErrorCode CheckOptions(const LmgConfig *cfg, const LmgTeam *team, ch
   if (!team->master) {
     PetscCall(LmgSpectrumCheckOptions(team->comm, &cfg->spec, err));
     if (!err[0]) PetscCall(LmgPropagatorCheckOptions(err));
+    if (!err[0]) PetscCall(LmgRatesCheckOptions(err));
   }
   PetscCall(Agree(PETSC_COMM_WORLD, err));
   if (!err[0]) PetscCall(LmgOptionsCheckUnused(PETSC_COMM_WORLD, err));
@@ -143,6 +144,7 @@ int main(int argc, char **argv)
       char ignore[LMG_ERR_LEN] = "";
       PetscCall(LmgSpectrumCheckOptions(team.comm, &cfg.spec, ignore));
       PetscCall(LmgPropagatorCheckOptions(ignore));
+      PetscCall(LmgRatesCheckOptions(ignore));
     }
   }
   if (!help_only && !err[0]) {

@@ -3,6 +3,7 @@
 #pragma once
 #include "options.h"
 #include "threshold.h"
+#include "rates.h"
 
 typedef struct {
   PetscInt            nN, nG, nGphi, nLevel;
@@ -13,6 +14,7 @@ typedef struct {
   LmgSpectrumOptions  spec;
   LmgDynamicsOptions  dyn;
   LmgThresholdOptions thr;
+  LmgRatesOptions     rates;
   /* the run (config.c) */
   char      output[PETSC_MAX_PATH_LEN];
   PetscBool resume, dry_run;

@@ -10,7 +10,10 @@ typedef struct {
   PetscReal  max_gb;      /* memory a full-space record may take */
   PetscReal  max_steps;   /* estimated time steps beyond which a record is skipped; the most steps of a trajectory */
   PetscBool  interaction; /* -dyn_frame interaction (else lab) */
+  PetscInt   method;      /* -dyn_method: LMG_METHOD_AUTO, _EXACT (the Liouvillian's modes) or _STEPPER (PETSc TS) */
 } LmgDynamicsOptions;
+
+enum { LMG_METHOD_AUTO, LMG_METHOD_EXACT, LMG_METHOD_STEPPER };
 
 /* Not collective. Reads -tau_grid, -initial, -dyn_frame, -dyn_max_gb, -dyn_max_steps. */
 PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err);
@@ -28,9 +31,9 @@ typedef struct {
    units of `scale` seconds keep every record's time span O(1)); first step dt0 and steps at most dtmax in those units
    (the interpolant between steps is as accurate as the steps only when they resolve the slow dynamics); at most maxsteps steps; options
    prefix -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default).
-   Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = 1e-8 in the max norm (forward: rho) or 1e-7 in
-   the RMS norm (adjoint: Q_H). */
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscBool interaction, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
+   Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = tol, in the max norm (forward: rho) or in the RMS
+   norm (adjoint: Q_H); -dyn_ts_rtol/-dyn_ts_atol override. */
+PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscBool interaction, PetscReal tol, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
 /* Not collective: configures integrators as the sweep's are, so that PETSc reads every -dyn_ option it will use;
    err: one line when PETSc refuses one of them. */
 PetscErrorCode LmgPropagatorCheckOptions(char *err);
@@ -49,6 +52,7 @@ typedef struct {
   PetscReal  K3_opt, K3_max, tau_at_max, secular;
   PetscInt   steps, rejects;      /* both trajectories */
   PetscReal  trace_err, herm_err; /* max over the forward trajectory of |Tr rho - 1| and |rho - rho^dagger| */
+  PetscReal  K3_err;              /* exact propagation: bound on the error double precision leaves in K3 (else NaN) */
   char       integrator[LMG_STR_LEN];
   PetscInt   status;
   char       message[LMG_MSG_LEN];
@@ -58,6 +62,7 @@ typedef struct {
    else out.status = LMG_PENDING with the estimated steps of the larger trajectory, time on one core and peak memory. */
 typedef struct {
   PetscReal  steps, seconds, bytes;
+  PetscBool  exact; /* by the Liouvillian's modes (else the time stepper) */
   LmgOutcome out;
 } LmgDynamicsPlan;
 PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *plan);
@@ -67,3 +72,8 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
    drain LMG_ABANDONED, each with dyn->message. */
 PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn);
 PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);
+
+/* exact.c, for LmgDynamicsCompute: C1 = C(0, t_i), C2 = C(t_i, 2 t_i), C3 = C(0, 2 t_i) (t in units of tau_opt, s) from
+   the modes of L; dyn gets the diagnostics, the error bound, and status LMG_SKIPPED (with why) when the result would be
+   noise or LMG_FAILED when LAPACK fails. */
+PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn);

@@ -5,7 +5,7 @@
 #include "config.h"
 
 /* Every coordinate of the file: the record axes (N, Gamma/J, gamma_phi, level) and trailing axes of fields. */
-typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_NAXES } LmgAxis;
+typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_AX_MODE, LMG_AX_RATE, LMG_AX_TRACE, LMG_NAXES } LmgAxis;
 
 typedef struct {
   const char      *name, *units, *long_name;

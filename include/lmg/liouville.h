@@ -31,6 +31,7 @@ PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *
 typedef struct {
   PetscErrorCode (*dissipate)(LmgLiouville, PetscBool, PetscReal, PetscReal, Vec, Vec); /* LmgLiouvilleDissipate */
   PetscErrorCode (*initial)(LmgLiouville, const char *, PetscReal, Vec);
+  PetscErrorCode (*jz)(LmgLiouville, PetscReal *);                                     /* LmgLiouvilleJz */
   PetscErrorCode (*destroy)(LmgLiouville);
 } LmgLiouvilleOps;
 
@@ -38,11 +39,17 @@ struct _p_LmgLiouville {
   LmgLiouvilleOps ops;
   PetscInt           n;
   PetscReal          gphi;
-  PetscReal         *E;  /* [n] energies of the basis states (owned by the model) */
-  PetscScalar       *Q;  /* n x n: the model's Q in its basis (owned by the model) */
+  PetscReal         *E;    /* [n] energies of the basis states, rad/s, relative to E0 (owned by the model) */
+  PetscReal         *Eerr; /* [n] absolute error bounds of E (the doublet partner: of the resolved dE) */
+  PetscInt          *p;    /* [n] parities of the basis states */
+  PetscScalar       *Q;    /* n x n: the model's Q in its basis (owned by the model) */
   const LmgSpectrum *sp;
   void           *data;
 };
+
+/* The model's Jz (its Lindblad operator over sqrt(gphi)) as a dense real n x n matrix in its basis, column-major.
+   Not collective. */
+PetscErrorCode LmgLiouvilleJz(LmgLiouville L, PetscReal *Z);
 
 PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *, PetscInt, LmgLiouville);
 PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *, LmgLiouville);

@@ -68,7 +68,18 @@ def test_sel_and_text(engine_file, engine):
     with xr.open_dataset(engine_file, group="dynamics", engine=engine) as ds:
         integ = ds.integrator.sel(N=100, gamma_over_J=0.95, gamma_phi=0.05, level=2).item()
         integ = integ.decode() if isinstance(integ, bytes) else integ
-        assert integ.startswith("rk 5dp") and "rtol 1e-08" in integ
+        assert integ.startswith("exact (modes of the 2-level Liouvillian)"), integ
+
+
+def test_integrator_text(tmp_path):
+    """The time stepper's record names its TS type, RK scheme and tolerances."""
+    path = tmp_path / "st.h5"
+    p = run(1, "-N", 100, "-levels", 2, "-dyn_method", "stepper", "-output", path)
+    assert p.returncode == 0, p.stderr
+    with xr.open_dataset(path, group="dynamics", engine="h5netcdf") as ds:
+        integ = ds.integrator.sel(N=100, gamma_over_J=0.95, gamma_phi=0.05, level=2).item()
+        integ = integ.decode() if isinstance(integ, bytes) else integ
+        assert integ.startswith("rk 5dp") and "rtol 1e-10 (rho) 1e-10 (Q_H)" in integ, integ
 
 
 def test_ncdump(engine_file):

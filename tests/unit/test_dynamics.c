@@ -1,4 +1,5 @@
-/* Dynamics against README (What is computed, §3): the k = 2 closed forms (gamma_phi = 0 and 0.05) at the benchmark, k = N+1 equal to full,
+/* Dynamics against README (What is computed, §3): the k = 2 closed forms (gamma_phi = 0 and 0.05) at the benchmark, the
+   exact propagation against the time stepper, deep tunnelling, k = N+1 equal to full,
    trace/Hermiticity/positivity of rho(t) in the full space, and convergence under halved tolerances. */
 #include <math.h>
 #include "lmg/config.h"
@@ -84,6 +85,45 @@ int main(int argc, char **argv)
     LMG_TEST(msg, th.status == LMG_DONE && PetscAbsReal(K3TwoLevel(&sp, th.gamma_c, PETSC_PI / (3 * sp.dE)) - 1) < 1e-6);
     cfg.thr.numerical = PETSC_FALSE;
   }
+  PetscCall(LmgSpectrumDestroy(&sp));
+
+  /* the two methods: K3 from the Liouvillian's modes (-dyn_method exact) against the time stepper at tolerance 1e-12,
+     k = 2, 5, 10 at the benchmark (N = 370, Gamma/J = 0.95, gamma_phi = 0.05) */
+  PetscCall(Config(&cfg, 11));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
+  for (PetscInt k = 2; k <= 10; k += k == 2 ? 3 : 5) {
+    cfg.dyn.method = LMG_METHOD_EXACT;
+    PetscCall(LmgDynamicsCompute(&cfg.dyn, &sp, 0.05, k, &dk));
+    cfg.dyn.method = LMG_METHOD_STEPPER;
+    PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rtol", "1e-12"));
+    PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_atol", "1e-12"));
+    PetscCall(LmgDynamicsCompute(&cfg.dyn, &sp, 0.05, k, &df));
+    PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_rtol"));
+    PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_atol"));
+    cfg.dyn.method = LMG_METHOD_AUTO;
+    err = MaxDK3(&df, &dk, cfg.dyn.ntau);
+    snprintf(msg, sizeof msg, "N=370 k=%d: exact ('%s', bound %.1e) and stepper at 1e-12 agree (max |dK3| %.1e < 1e-9, within the bound < 1e-8), K3_opt %.9f", (int)k, dk.integrator, (double)dk.K3_err, (double)err, (double)dk.K3_opt);
+    LMG_TEST(msg, dk.status == LMG_DONE && df.status == LMG_DONE && strstr(dk.integrator, "exact") && !strstr(df.integrator, "exact") && err < 1e-9 && err <= dk.K3_err && dk.K3_err < 1e-8 && PetscIsNanReal(df.K3_err));
+    PetscCall(LmgDynamicsDestroy(&df));
+    PetscCall(LmgDynamicsDestroy(&dk));
+  }
+  PetscCall(LmgSpectrumDestroy(&sp));
+
+  /* deep tunnelling (N = 1000, Gamma/J = 0.9: tau_opt ~ 1e8 s, beyond any time stepper): k = 2 exact equals its closed
+     form; k = 5 at gamma_phi = 0 needs the level energies to better than double precision over 2 tau_max and is skipped
+     with that reason, not stored as a number */
+  PetscCall(Config(&cfg, 5));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 1000, 0.9, &sp));
+  PetscCall(LmgDynamicsCompute(&cfg.dyn, &sp, 0.0, 2, &dk));
+  err = 0;
+  for (PetscInt i = 0; i < cfg.dyn.ntau; i++) err = PetscMax(err, PetscAbsReal(dk.K3[i] - K3TwoLevel(&sp, 0, cfg.dyn.tau[i] * dk.tau_opt)));
+  snprintf(msg, sizeof msg, "N=1000 Gamma/J=0.9 k=2 gamma=0 (tau_opt %.2e s): exact = closed form (grid max err %.1e < 1e-8, bound %.1e)", (double)dk.tau_opt, (double)err, (double)dk.K3_err);
+  LMG_TEST(msg, dk.status == LMG_DONE && dk.tau_opt > 1e7 && err < 1e-8 && PetscAbsReal(dk.K3_opt - 1.5 * sp.q01 * sp.q01) < 1e-8);
+  PetscCall(LmgDynamicsDestroy(&dk));
+  PetscCall(LmgDynamicsCompute(&cfg.dyn, &sp, 0.0, 5, &dk));
+  snprintf(msg, sizeof msg, "N=1000 Gamma/J=0.9 k=5 gamma=0: skipped (status %d), '%s', K3_opt %g", (int)dk.status, dk.message, (double)dk.K3_opt);
+  LMG_TEST(msg, dk.status == LMG_SKIPPED && strstr(dk.message, "level energies") && PetscIsNanReal(dk.K3_opt));
+  PetscCall(LmgDynamicsDestroy(&dk));
   PetscCall(LmgSpectrumDestroy(&sp));
 
   /* k = N+1 equals full, small N, dephasing strong enough to matter */
@@ -215,7 +255,7 @@ int main(int argc, char **argv)
     PetscCall(LmgLiouvilleCreate(&sp, 0, 500.0, &L));
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, 21 * 21, &rho));
     PetscCall(LmgLiouvilleInitial(L, "pointer", cfg.spec.T, rho));
-    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, PETSC_TRUE, 1e-4, 1e-5, 0.1, 1000000, rho, &P)); /* time unit 1e-4 s */
+    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, PETSC_TRUE, 1e-8, 1e-4, 1e-5, 0.1, 1000000, rho, &P)); /* time unit 1e-4 s */
     for (PetscInt s = 1; s <= 10; s++) {
       PetscCall(LmgPropagatorSample(&P, (PetscReal)s, rho, &ok));
       PetscCall(MinEigenvalue(21, rho, &l));

@@ -1,0 +1,380 @@
+/* Full-space modes (README "What is computed" §5): stage 1 dense — the modes of the k0 lowest levels (rho01 carriers)
+   and the population rate matrix W of all n levels (population mode, gap); stage 2 SLEPc (Generalized Davidson, EPSGD)
+   on a matrix-free shell of one parity block of the full L (LmgRatesApply: the banded eigenbasis operator), started
+   from the stage-1 vector and targeting its eigenvalue, preconditioned by (diag(L) - sigma)^{-1} on coherences and the
+   exact (W - sigma)^{-1} on populations (the populations' block of L is W). */
+#include <math.h>
+#include <slepceps.h>
+#include "lmg/rates.h"
+
+extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *);
+
+typedef struct {
+  LmgLiouville L;
+  PetscInt     n, b, m; /* states, block, its unknowns */
+  PetscInt    *idx;     /* [m] vec indices of the block (ascending) */
+  PetscInt    *pos;     /* [n*n] position of a vec index in its block */
+  PetscScalar *x, *y;   /* n*n work */
+  Vec          vx, vy;
+  PetscReal   *A2;      /* [n] (Jz^2)_aa */
+  PetscReal   *U, *w;   /* W = U diag(w) U^T, n x n (even block) */
+  PetscScalar  sigma;
+  PetscInt     matvecs;
+  PetscBool    abandoned;
+} Op;
+
+/* n x n real symmetric eigendecomposition in place (eigenvalues ascending). */
+static PetscErrorCode Syev(PetscInt n, PetscReal *A, PetscReal *w)
+{
+  PetscBLASInt bn, lwork = -1, info;
+  PetscReal    q, *work;
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  dsyev_("V", "U", &bn, A, &bn, w, &q, &lwork, &info);
+  lwork = (PetscBLASInt)q + 1;
+  PetscCall(PetscMalloc1(lwork, &work));
+  dsyev_("V", "U", &bn, A, &bn, w, work, &lwork, &info);
+  PetscCall(PetscFree(work));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "dsyev failed: info %d", (int)info);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Mult(Mat A, Vec vin, Vec vout)
+{
+  Op                *op;
+  const PetscScalar *in;
+  PetscScalar       *out;
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(A, &op));
+  PetscCall(VecGetArrayRead(vin, &in));
+  PetscCall(PetscArrayzero(op->x, op->n * op->n));
+  for (PetscInt i = 0; i < op->m; i++) op->x[op->idx[i]] = in[i];
+  PetscCall(VecRestoreArrayRead(vin, &in));
+  PetscCall(LmgRatesApply(op->L, op->x, op->y, op->vx, op->vy));
+  PetscCall(VecGetArrayWrite(vout, &out));
+  for (PetscInt i = 0; i < op->m; i++) out[i] = op->y[op->idx[i]];
+  PetscCall(VecRestoreArrayWrite(vout, &out));
+  op->matvecs++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* diag(L)_ab = -i (E_a - E_b) - gphi ((Jz^2)_aa + (Jz^2)_bb)/2 (Jz has no diagonal in the eigenbasis) */
+static inline PetscScalar Diag(const Op *op, PetscInt e)
+{
+  const PetscInt a = e % op->n, c = e / op->n;
+  return -PETSC_i * (op->L->E[a] - op->L->E[c]) - 0.5 * op->L->gphi * (op->A2[a] + op->A2[c]);
+}
+
+static PetscErrorCode Precondition(PC pc, Vec vin, Vec vout)
+{
+  Op                *op;
+  const PetscScalar *r;
+  PetscScalar       *z;
+  PetscFunctionBeginUser;
+  PetscCall(PCShellGetContext(pc, &op));
+  PetscCall(VecGetArrayRead(vin, &r));
+  PetscCall(VecGetArrayWrite(vout, &z));
+  for (PetscInt i = 0; i < op->m; i++) {
+    PetscScalar d = Diag(op, op->idx[i]) - op->sigma;
+    if (PetscAbsScalar(d) < 1e-3 * PetscAbsScalar(op->sigma)) d = 1e-3 * PetscAbsScalar(op->sigma); /* at the target */
+    z[i] = r[i] / d;
+  }
+  if (op->U) { /* populations: U (w - sigma)^{-1} U^T r */
+    const PetscInt N1 = op->n;
+    PetscScalar   *c;
+    PetscCall(PetscCalloc1(N1, &c));
+    for (PetscInt k = 0; k < N1; k++) {
+      for (PetscInt a = 0; a < N1; a++) c[k] += op->U[a + N1 * k] * r[op->pos[a * (N1 + 1)]];
+      PetscScalar d = op->w[k] - op->sigma;
+      if (PetscAbsScalar(d) < 1e-3 * PetscAbsScalar(op->sigma)) d = 1e-3 * PetscAbsScalar(op->sigma);
+      c[k] /= d;
+    }
+    for (PetscInt a = 0; a < N1; a++) {
+      PetscScalar s = 0;
+      for (PetscInt k = 0; k < N1; k++) s += op->U[a + N1 * k] * c[k];
+      z[op->pos[a * (N1 + 1)]] = s;
+    }
+    PetscCall(PetscFree(c));
+  }
+  PetscCall(VecRestoreArrayRead(vin, &r));
+  PetscCall(VecRestoreArrayWrite(vout, &z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Stop(EPS eps, PetscInt its, PetscInt max_it, PetscInt nconv, PetscInt nev, EPSConvergedReason *reason, void *ctx)
+{
+  Op *op = (Op *)ctx;
+  PetscFunctionBeginUser;
+  PetscCall(EPSStoppingBasic(eps, its, max_it, nconv, nev, reason, NULL));
+  if (*reason == EPS_CONVERGED_ITERATING && LmgAbandon()) op->abandoned = PETSC_TRUE, *reason = EPS_CONVERGED_USER;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The eigensolver of block op->b, as every record creates it (prefix -rates_). */
+static PetscErrorCode CreateSolver(Op *op, PetscReal tol, EPS *eps, Mat *A)
+{
+  ST  st;
+  KSP ksp;
+  PC  pc;
+  PetscFunctionBeginUser;
+  PetscCall(MatCreateShell(PETSC_COMM_SELF, op->m, op->m, op->m, op->m, op, A));
+  PetscCall(MatShellSetOperation(*A, MATOP_MULT, (void (*)(void))Mult));
+  PetscCall(EPSCreate(PETSC_COMM_SELF, eps));
+  PetscCall(EPSSetOptionsPrefix(*eps, "rates_"));
+  PetscCall(EPSSetOperators(*eps, *A, NULL));
+  PetscCall(EPSSetProblemType(*eps, EPS_NHEP));
+  PetscCall(EPSSetType(*eps, EPSGD));
+  PetscCall(EPSSetWhichEigenpairs(*eps, EPS_TARGET_MAGNITUDE));
+  PetscCall(EPSSetDimensions(*eps, 1, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(EPSSetTolerances(*eps, tol, 2000));
+  PetscCall(EPSSetStoppingTestFunction(*eps, Stop, op, NULL));
+  PetscCall(EPSGetST(*eps, &st));
+  PetscCall(STSetType(st, STPRECOND));
+  PetscCall(STGetKSP(st, &ksp));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCSHELL));
+  PetscCall(PCShellSetApply(pc, Precondition));
+  PetscCall(PCShellSetContext(pc, op));
+  PetscCall(EPSSetFromOptions(*eps));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Probe(void)
+{
+  EPS eps;
+  Mat A;
+  Op  op;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&op, sizeof op));
+  op.m = 4;
+  PetscCall(CreateSolver(&op, 1e-8, &eps, &A));
+  PetscCall(EPSDestroy(&eps));
+  PetscCall(MatDestroy(&A));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgRatesCheckOptions(char *err)
+{
+  LmgErrorInfo   info;
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  PetscCall(LmgErrorPush(&info));
+  ierr = Probe();
+  PetscCall(LmgErrorPop());
+  if (ierr && !err[0]) LmgErrorText(ierr, &info, "a -rates_ option is not accepted by SLEPc's EPS", err, LMG_ERR_LEN);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscReal LmgRatesFullBytes(PetscInt n)
+{
+  return 800.0 * n * n + 2e7; /* measured 3.05 GB at n = 2001 (the GD basis, the work vectors, dense Jz and W) */
+}
+
+/* The block b's index lists. */
+static PetscErrorCode OpCreate(LmgLiouville L, PetscInt b, const PetscReal *Z, Op *op)
+{
+  const PetscInt n = L->n;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(op, sizeof *op));
+  op->L = L, op->n = n, op->b = b;
+  for (PetscInt e = 0; e < n * n; e++) op->m += LmgModesBlockOf(L->p, n, e) == b;
+  PetscCall(PetscMalloc5(op->m, &op->idx, n * n, &op->pos, n * n, &op->x, n * n, &op->y, n, &op->A2));
+  for (PetscInt e = 0, k = 0; e < n * n; e++) {
+    op->pos[e] = -1;
+    if (LmgModesBlockOf(L->p, n, e) == b) op->pos[e] = k, op->idx[k++] = e;
+  }
+  for (PetscInt a = 0; a < n; a++) {
+    op->A2[a] = 0;
+    for (PetscInt c = 0; c < n; c++) op->A2[a] += Z[c + n * a] * Z[c + n * a];
+  }
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &op->vx));
+  PetscCall(VecDuplicate(op->vx, &op->vy));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode OpDestroy(Op *op)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree5(op->idx, op->pos, op->x, op->y, op->A2));
+  PetscCall(VecDestroy(&op->vx));
+  PetscCall(VecDestroy(&op->vy));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Refine the guess (lam, v on the block) into an eigenpair of the full block: lam, v overwritten, *res its relative
+   residual; *ok false (why) when SLEPc does not converge. */
+static PetscErrorCode Refine(Op *op, PetscReal tol, PetscScalar *lam, PetscScalar *v, PetscReal *res, PetscBool *ok, char *why)
+{
+  EPS                eps;
+  Mat                A;
+  Vec                x0, x, r;
+  PetscInt           nconv;
+  PetscScalar       *X, l;
+  const PetscScalar *R;
+  PetscFunctionBeginUser;
+  op->sigma = *lam;
+  PetscCall(CreateSolver(op, tol, &eps, &A));
+  PetscCall(EPSSetTarget(eps, *lam));
+  PetscCall(MatCreateVecs(A, &x0, &x));
+  PetscCall(VecDuplicate(x, &r));
+  PetscCall(VecGetArrayWrite(x0, &X));
+  PetscCall(PetscArraycpy(X, v, op->m));
+  PetscCall(VecRestoreArrayWrite(x0, &X));
+  PetscCall(EPSSetInitialSpace(eps, 1, &x0));
+  PetscCall(EPSSolve(eps));
+  PetscCall(EPSGetConverged(eps, &nconv));
+  *ok = (PetscBool)(nconv > 0 && !op->abandoned);
+  if (*ok) {
+    PetscReal nx, nr;
+    PetscCall(EPSGetEigenpair(eps, 0, &l, NULL, x, NULL));
+    PetscCall(VecNormalize(x, &nx));
+    PetscCall(MatMult(A, x, r));
+    PetscCall(VecAXPY(r, -l, x));
+    PetscCall(VecNorm(r, NORM_2, &nr));
+    *res = nr / PetscAbsScalar(l);
+    *lam = l;
+    PetscCall(VecGetArrayRead(x, &R));
+    PetscCall(PetscArraycpy(v, R, op->m));
+    PetscCall(VecRestoreArrayRead(x, &R));
+  } else if (!op->abandoned) {
+    PetscInt its;
+    PetscCall(EPSGetIterationNumber(eps, &its));
+    snprintf(why, LMG_MSG_LEN, "full space: the eigensolver did not converge near %.6g%+.6gi in %" PetscInt_FMT " iterations (-rates_tol %g)", (double)PetscRealPart(op->sigma), (double)PetscImaginaryPart(op->sigma), its, (double)tol);
+  }
+  PetscCall(VecDestroy(&x0));
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&r));
+  PetscCall(EPSDestroy(&eps));
+  PetscCall(MatDestroy(&A));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Stage 1 for rho01: the modes of the k0 lowest levels (ordered by energy), embedded into the full block 1. */
+static PetscErrorCode StageDoublet(const LmgRatesOptions *o, LmgLiouville L, const PetscReal *Z, const Op *op, PetscInt i0, PetscInt i1, PetscScalar lam[2], PetscScalar *v[2], PetscBool *ok, char *why)
+{
+  const PetscInt n = L->n, k = PetscMin(o->k0, n);
+  PetscInt      *sel, s0 = -1, s1 = -1;
+  PetscReal     *E, *Zs;
+  PetscInt      *p;
+  LmgModes       M;
+  LmgRatesPick   pk;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc4(n, &sel, k, &E, k * k, &Zs, k, &p));
+  for (PetscInt a = 0; a < n; a++) sel[a] = a;
+  for (PetscInt a = 0; a < k; a++) /* partial selection sort by energy */
+    for (PetscInt c = a + 1; c < n; c++)
+      if (L->E[sel[c]] < L->E[sel[a]]) {
+        PetscInt t = sel[a];
+        sel[a] = sel[c], sel[c] = t;
+      }
+  for (PetscInt a = 0; a < k; a++) {
+    E[a] = L->E[sel[a]], p[a] = L->p[sel[a]];
+    if (sel[a] == i0) s0 = a;
+    if (sel[a] == i1) s1 = a;
+    for (PetscInt c = 0; c < k; c++) Zs[a + k * c] = Z[sel[a] + n * sel[c]];
+  }
+  PetscCall(LmgModesCreateFrom(k, E, p, Zs, L->gphi, &M, ok, why, LMG_MSG_LEN));
+  if (*ok) {
+    LmgRatesChoose(&M, s0, s1, &pk);
+    for (PetscInt r = 0; r < 2; r++) {
+      const LmgBlock *B = &M.b[1];
+      lam[r] = B->lam[pk.j[r]];
+      PetscCall(PetscArrayzero(v[r], op->m));
+      for (PetscInt i = 0; i < B->m; i++) {
+        const PetscInt e = B->idx[i];
+        v[r][op->pos[sel[e % k] + n * sel[e / k]]] = B->V[i + B->m * pk.j[r]];
+      }
+    }
+  }
+  PetscCall(LmgModesDestroy(&M));
+  PetscCall(PetscFree4(sel, E, Zs, p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Stage 1 for the even block: W_ab = gphi (A_ab^2 - delta_ab (A^2)_aa) = U diag(w) U^T; its mode of largest overlap
+   with (e_i0 - e_i1)/sqrt2 and its slowest nonzero mode, as block vectors. */
+static PetscErrorCode StagePopulation(LmgLiouville L, const PetscReal *Z, Op *op, PetscInt i0, PetscInt i1, PetscScalar lam[2], PetscScalar *v[2])
+{
+  const PetscInt n = L->n;
+  PetscInt       jp = 0, jg = 1;
+  PetscReal      best = -1;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(n * n, &op->U, n, &op->w));
+  for (PetscInt c = 0; c < n; c++)
+    for (PetscInt a = 0; a < n; a++) op->U[a + n * c] = L->gphi * (Z[a + n * c] * Z[a + n * c] - (a == c ? op->A2[a] : 0));
+  PetscCall(Syev(n, op->U, op->w)); /* ascending: w[n-1] ~ 0 is the steady state */
+  for (PetscInt k = 0; k < n; k++) {
+    PetscReal ov = 0.5 * PetscSqr(op->U[i0 + n * k] - op->U[i1 + n * k]);
+    if (ov > best) best = ov, jp = k;
+  }
+  jg = n - 2;
+  for (PetscInt r = 0; r < 2; r++) {
+    const PetscInt k = r ? jg : jp;
+    lam[r]           = op->w[k];
+    PetscCall(PetscArrayzero(v[r], op->m));
+    for (PetscInt a = 0; a < n; a++) v[r][op->pos[a * (n + 1)]] = op->U[a + n * k];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *r)
+{
+  const PetscInt n = L->n;
+  PetscInt       i0, i1, it = 0;
+  PetscReal     *Z, s, res;
+  PetscScalar    lam[2], *v[2];
+  PetscBool      ok = PETSC_TRUE, pair;
+  Op             op;
+  PetscFunctionBeginUser;
+  PetscCall(LmgRatesDoublet(L, &i0, &i1, &s));
+  PetscCall(PetscMalloc1(n * n, &Z));
+  PetscCall(LmgLiouvilleJz(L, Z));
+  r->matvecs = 0;
+  /* odd block: the two rho01 carriers */
+  PetscCall(OpCreate(L, 1, Z, &op));
+  PetscCall(PetscMalloc2(op.m, &v[0], op.m, &v[1]));
+  PetscCall(StageDoublet(o, L, Z, &op, i0, i1, lam, v, &ok, r->message));
+  pair = (PetscBool)(PetscImaginaryPart(lam[0]) != 0 && PetscAbsScalar(lam[1] - PetscConj(lam[0])) < 1e-6 * PetscAbsScalar(lam[0]));
+  for (PetscInt k = 0; ok && k < (pair ? 1 : 2); k++) {
+    PetscCall(Refine(&op, o->tol, &lam[k], v[k], &r->residual[k], &ok, r->message));
+    if (!ok) break;
+    r->rate_01[k]   = -PetscRealPart(lam[k]);
+    r->freq_01[k]   = LmgRatesFrequency(lam[k], r->residual[k]);
+    r->weight_01[k] = PetscSqr(PetscAbsScalar(v[k][op.pos[i0 + n * i1]])) + PetscSqr(PetscAbsScalar(v[k][op.pos[i1 + n * i0]]));
+  }
+  if (ok && pair) r->rate_01[1] = r->rate_01[0], r->freq_01[1] = r->freq_01[0], r->weight_01[1] = r->weight_01[0], r->residual[1] = r->residual[0];
+  if (ok && r->rate_01[1] < r->rate_01[0]) { /* slower first */
+    PetscReal t[4] = {r->rate_01[0], r->freq_01[0], r->weight_01[0], r->residual[0]};
+    r->rate_01[0] = r->rate_01[1], r->freq_01[0] = r->freq_01[1], r->weight_01[0] = r->weight_01[1], r->residual[0] = r->residual[1];
+    r->rate_01[1] = t[0], r->freq_01[1] = t[1], r->weight_01[1] = t[2], r->residual[1] = t[3];
+  }
+  it += op.matvecs;
+  PetscCall(PetscFree2(v[0], v[1]));
+  PetscCall(OpDestroy(&op));
+  /* even block: population mode and the slowest decaying population mode */
+  if (ok) {
+    PetscCall(OpCreate(L, 0, Z, &op));
+    PetscCall(PetscMalloc2(op.m, &v[0], op.m, &v[1]));
+    PetscCall(StagePopulation(L, Z, &op, i0, i1, lam, v));
+    for (PetscInt k = 0; ok && k < 2; k++) {
+      PetscCall(Refine(&op, o->tol, &lam[k], v[k], &res, &ok, r->message));
+      if (!ok) break;
+      if (k == 0) {
+        r->rate_population = -PetscRealPart(lam[0]), r->residual[LMG_RATE_POPULATION] = res;
+        r->population_overlap = 0.5 * PetscSqr(PetscAbsScalar(v[0][op.pos[i0 * (n + 1)]] - v[0][op.pos[i1 * (n + 1)]]));
+      } else r->liouvillian_gap = -PetscRealPart(lam[1]), r->residual[LMG_RATE_GAP] = res;
+    }
+    if (ok && r->rate_01[0] < r->liouvillian_gap) r->liouvillian_gap = r->rate_01[0], r->residual[LMG_RATE_GAP] = r->residual[0];
+    it += op.matvecs;
+    PetscCall(PetscFree2(op.U, op.w));
+    PetscCall(PetscFree2(v[0], v[1]));
+    PetscCall(OpDestroy(&op));
+  }
+  r->matvecs = it;
+  snprintf(r->method, LMG_STR_LEN, "SLEPc gd on the full blocks (from %" PetscInt_FMT " levels)", PetscMin(o->k0, n));
+  r->status = ok ? LMG_DONE : LmgAbandon() ? LMG_ABANDONED : LMG_FAILED;
+  if (r->status == LMG_ABANDONED) snprintf(r->message, LMG_MSG_LEN, "abandoned: drain");
+  PetscCall(PetscFree(Z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
