@@ -141,6 +141,15 @@ BAD = [
     (["-levels", "2,500"], "-levels"),
     (["-dyn_max_steps", "-1"], "-dyn_max_steps"),
     (["-dyn_frame", "rotating"], "-dyn_frame"),
+    (["-rates", "maybe"], "-rates"),
+    (["-rates", "-rates_tol", "0"], "-rates_tol"),
+    (["-rates", "-rates_tol", "abc"], "-rates_tol"),
+    (["-rates", "-rates_k0", "2"], "-rates_k0"),
+    (["-rates", "-rates_k0", "4.5"], "-rates_k0"),
+    (["-rates_trace", "-rates_trace_grid", "-1,2"], "-rates_trace_grid"),
+    (["-rates_trace", "-rates_trace_grid", "0:5"], "-rates_trace_grid"),
+    (["-rates", "-rates_tl", "1e-9"], "unknown option -rates_tl"),
+    (["-rates", "-rates_eps_type", "foo"], "a -rates_ option is not accepted by SLEPc's EPS"),
 ]
 
 

@@ -83,6 +83,40 @@ int main(int argc, char **argv)
     }
     PetscCall(LmgSpectrumDestroy(&sp));
   }
+  /* traces (grid 0:5:101, t in T2): the decay fitted from them against the modes */
+  {
+    LmgTraces tk, tf;
+    PetscReal fit, e = 0;
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
+    PetscCall(PetscMemzero(&r, sizeof r));
+    PetscCall(PetscMemzero(&tk, sizeof tk));
+    PetscCall(LmgRatesCompute(&cfg.rates, &cfg.dyn, &sp, 0.05, 10, &r));
+    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 0.05, 10, &tk));
+    fit = PetscLogReal(PetscHypotReal(tk.tr[0][LMG_TR_RHO01_RE][20], tk.tr[0][LMG_TR_RHO01_IM][20]) / PetscHypotReal(tk.tr[0][LMG_TR_RHO01_RE][100], tk.tr[0][LMG_TR_RHO01_IM][100])) / (4 * tk.T2);
+    snprintf(msg, sizeof msg, "N=370 k=10 traces (secular %.1f): |rho01| from |P><P| decays at %.4f between T2 and 5 T2, the mode %.4f (1e-2); rho00 + rho11 = %.6f at 5 T2", (double)r.secular, (double)fit, (double)r.rate_01[0], (double)tk.tr[0][LMG_TR_DOUBLET][100]);
+    LMG_TEST(msg, tk.status == LMG_DONE && Rel(fit, r.rate_01[0]) < 1e-2 && PetscAbsReal(tk.tr[0][LMG_TR_RHO01_RE][0] - 0.5) < 1e-10 && PetscAbsReal(tk.tr[1][LMG_TR_RHO00][0] - 1) < 1e-12);
+    PetscCall(LmgTracesDestroy(&tk));
+    PetscCall(LmgSpectrumDestroy(&sp));
+
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 40, 0.8, &sp));
+    PetscCall(PetscMemzero(&r, sizeof r));
+    PetscCall(PetscMemzero(&tk, sizeof tk));
+    PetscCall(LmgRatesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 41, &r));
+    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 41, &tk));
+    fit = PetscLogReal(tk.tr[0][LMG_TR_RHO01_RE][60] / tk.tr[0][LMG_TR_RHO01_RE][100]) / (2 * tk.T2);
+    snprintf(msg, sizeof msg, "N=40 gphi=50 (secular %.2f): Re rho01 plateau %.4f at 5 T2 (secular decay: %.4f), decaying at %.2f between 3 and 5 T2 = the slow mode %.2f (2e-2)", (double)r.secular, (double)tk.tr[0][LMG_TR_RHO01_RE][100], (double)(0.5 * PetscExpReal(-5)), (double)fit, (double)r.rate_01[0]);
+    LMG_TEST(msg, tk.status == LMG_DONE && r.secular < 1 && tk.tr[0][LMG_TR_RHO01_RE][100] > 20 * 0.5 * PetscExpReal(-5) && Rel(fit, r.rate_01[0]) < 2e-2);
+    PetscCall(PetscMemzero(&tf, sizeof tf));
+    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 0, &tf));
+    for (PetscInt k = 0; k < 2; k++)
+      for (PetscInt q = 0; q < LMG_NTRACES; q++)
+        for (PetscInt i = 0; i < tf.ntrace; i++) e = PetscMax(e, PetscAbsReal(tf.tr[k][q][i] - tk.tr[k][q][i]));
+    snprintf(msg, sizeof msg, "N=40 gphi=50: full-space traces (%s) = k=N+1 by modes: max diff %.1e < 1e-6", tf.method, (double)e);
+    LMG_TEST(msg, tf.status == LMG_DONE && e < 1e-6);
+    PetscCall(LmgTracesDestroy(&tk));
+    PetscCall(LmgTracesDestroy(&tf));
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
   PetscCall(LmgConfigDestroy(&cfg));
   {
     int code = LmgTestSummary(PETSC_COMM_WORLD);
