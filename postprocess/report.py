@@ -13,6 +13,10 @@ Writes into DIR (default: the directory of FILE) report.md and, each only when t
   fig5_k3_tau.png          K3(tau/tau_opt) at (N, Gamma/J) (k3.py's figure)
   fig6_threshold_map.png   K3_opt over N x gamma_phi at Gamma/J and one level, with the K3 = 1 contour and gamma_c
                            of that level on it; beside it gamma_c against N for every level and the closed forms A, B
+  fig7_rates_vs_N.png      the exact Liouvillian rates of rho01 and of the population difference over
+                           gamma_phi (N m*/2)^2 against N at Gamma/J and gamma_phi, beside the static formulas
+                           (rates.py's figure; its table goes into report.md)
+  fig8_traces.png          the doublet's time traces at (N, Gamma/J, gamma_phi), level full when done, else the largest k
 The report point: N must be on the grid (figures 2, 4, 5); Gamma/J is the grid value nearest to --gamma-over-J within
 --tol (figures 1, 3-6; named when not exact). A figure the file lacks data for is skipped, and report.md and stderr say
 what it needs and what the file has. Records not done (failed, pending) are never printed as numbers.
@@ -29,11 +33,12 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import convergence  # noqa: E402
 import k3  # noqa: E402
+import rates  # noqa: E402
 import table3  # noqa: E402
 from lmgload import DONE, FAILED, PENDING, SKIPPED, STATUS_NAMES, LmgFileError, load, reasons  # noqa: E402
 
 FIGS = {1: "fig1_eta_vs_N.png", 2: "fig2_eta_vs_ratio.png", 3: "fig3_fluct_vs_N.png", 4: "fig4_convergence.png",
-        5: "fig5_k3_tau.png", 6: "fig6_threshold_map.png"}
+        5: "fig5_k3_tau.png", 6: "fig6_threshold_map.png", 7: "fig7_rates_vs_N.png", 8: "fig8_traces.png"}
 ETA_CROSS = 2.0
 MAX_FAILURES = 5  # failure messages listed per kind in report.md
 
@@ -526,6 +531,47 @@ def closed_form(th_curve, name, nlev):
     return out
 
 
+def rates_point(ctx, fig, group):
+    what = f"/{group}"
+    if group not in ctx.run or group not in ctx.run.get("status", {}):
+        raise Lacks(f"figure {fig} needs {what}; file lacks it (run lmgsweep with -rates" + (" -rates_trace)" if group == "traces" else ")"))
+    ctx.need_ratio(fig, what)
+    ip, exact = convergence.closest(ctx.run["coords"]["gamma_phi"], ctx.args.gamma_phi)
+    if not exact:
+        ctx.notes.append(f"figures 7, 8 use gamma_phi = {float(ctx.run['coords']['gamma_phi'][ip]):g} 1/s, the grid value nearest {ctx.args.gamma_phi:g}")
+    return ip
+
+
+def figure7(ctx):
+    ip = rates_point(ctx, 7, "decoherence")
+    gp = float(ctx.run["coords"]["gamma_phi"][ip])
+    rows, other = rates.table(ctx.run, ctx.iG, ip)
+    if not rows or gp <= 0:
+        raise Lacks(f"figure 7 needs a done /decoherence record at {ctx.ratio_text()}, gamma_phi = {gp:g} 1/s; file has none there")
+    rates.plot_rates(ctx.run, rows, ctx.iG, gp, os.path.join(ctx.outdir, FIGS[7]))
+    head = f"Exact Liouvillian rates against the static formulas at {ctx.ratio_text()}, gamma_phi = {gp:g} 1/s (1/s):"
+    reg = sorted({rates.regime(r["s"]) for r in rows})
+    line = (f"exact rho01 and population rates over gamma_phi (N m*/2)^2 against N at {ctx.ratio_text()}, "
+            f"gamma_phi = {gp:g} 1/s, {len(rows)} done records (regimes: {', '.join(reg)})")
+    return line, rates.markdown(rows, other, head).splitlines()
+
+
+def figure8(ctx):
+    ip = rates_point(ctx, 8, "traces")
+    st = ctx.status("traces")[:, ctx.iG, ip, :]
+    levels = np.asarray(ctx.run["coords"]["level"])
+    cand = convergence.level_order(levels)[::-1]
+    iNs = [ctx.iN] if ctx.iN is not None else []
+    hit = next(((iN, iL) for iL in cand for iN in iNs if st[iN, iL] == DONE), None)
+    if hit is None:
+        raise Lacks(f"figure 8 needs a done /traces record at N = {ctx.args.N}, {ctx.ratio_text()}; file has "
+                    f"{int(np.sum(st == DONE))} done traces at this Gamma/J, gamma_phi")
+    rates.plot_traces(ctx.run, hit[0], ctx.iG, ip, hit[1], os.path.join(ctx.outdir, FIGS[8]))
+    line = (f"doublet traces from |P><P| and |E0><E0| over t/T2 at N = {ctx.args.N}, {ctx.ratio_text()}, level "
+            f"{convergence.level_name(levels[hit[1]])}")
+    return line, []
+
+
 # ---------------------------------------------------------------- report.md
 
 def records_section(run):
@@ -610,7 +656,8 @@ def write_report(ctx, written, skipped, sections):
 
 
 FIGURES = ((1, figure1, "eta_MF crossover"), (2, figure2, "eta_MF peak"), (3, figure3, "Jz fluctuations"),
-           (4, figure4, "Level convergence"), (5, figure5, "K3(tau)"), (6, figure6, "Thresholds"))
+           (4, figure4, "Level convergence"), (5, figure5, "K3(tau)"), (6, figure6, "Thresholds"),
+           (7, figure7, "Which coherence decoheres"), (8, figure8, "Doublet traces"))
 
 
 def main(argv=None):

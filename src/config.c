@@ -143,7 +143,7 @@ PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig)
                cfg->dyn.method == LMG_METHOD_AUTO ? "auto" : cfg->dyn.method == LMG_METHOD_EXACT ? "exact" : "stepper");
   LmgStrAppend(&b, "nev=%" PetscInt_FMT ";J=%.17g;T=%.17g;spectrum_solver=%s;dE_max_bits=%" PetscInt_FMT ";", cfg->spec.nev, (double)cfg->spec.J, (double)cfg->spec.T,
                cfg->spec.solver == LMG_SOLVER_SLEPC ? "slepc" : "scalapack", cfg->spec.dE_max_bits);
-  LmgStrAppend(&b, "rates=%d;rates_trace=%d;", (int)cfg->rates.on, (int)cfg->rates.trace);
+  LmgStrAppend(&b, "dynamics=%d;rates=%d;rates_trace=%d;", (int)cfg->dyn.on, (int)cfg->rates.on, (int)cfg->rates.trace);
   if (cfg->rates.on) LmgStrAppend(&b, "rates_tol=%.17g;rates_k0=%" PetscInt_FMT ";", (double)cfg->rates.tol, cfg->rates.k0);
   if (cfg->rates.trace) AppendList(&b, "rates_trace_grid", cfg->rates.ntrace, cfg->rates.trace_t, NULL);
   PetscCall(AppendPrefixed(&b));

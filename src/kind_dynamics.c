@@ -22,7 +22,7 @@ static const LmgField fields[] = {
 
 static PetscBool Enabled(const LmgConfig *cfg)
 {
-  return (PetscBool)(cfg->nLevel > 0 && cfg->nGphi > 0);
+  return (PetscBool)(cfg->dyn.on && cfg->nLevel > 0 && cfg->nGphi > 0);
 }
 
 /* k levels (full: k = N+1) ~ k^3 per evaluation in the eigenbasis, times a few hundred evaluations; in microseconds

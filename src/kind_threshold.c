@@ -15,7 +15,7 @@ static const LmgField fields[] = {
 
 static PetscBool Enabled(const LmgConfig *cfg)
 {
-  return (PetscBool)(cfg->nLevel > 0);
+  return (PetscBool)(cfg->dyn.on && cfg->nLevel > 0);
 }
 
 /* ~20 dynamics solves at tau_opt for a root, else closed forms only. */

@@ -12,6 +12,7 @@ static const LmgOption opts[] = {
   {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
   {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take (~640 n^2 bytes); a larger one is skipped with that reason"},
   {"-dyn_max_steps", "1e+06", "Time steps (estimated before, counted during the integration) beyond which a record is skipped with that reason"},
+  {"-dynamics", "on", "K3 (/dynamics) and the thresholds (/threshold) of the levels; -dynamics 0 with -rates: the rates (and traces) alone"},
   {"-dyn_method", "auto", "K3 by the Liouvillian's modes (exact: any tau_opt at one cost), by the time stepper (stepper), or the cheaper of the two for each record (auto: exact for k levels where it is cheaper or the stepper would exceed -dyn_max_steps; the stepper in the full space)"},
 };
 const LmgOptionTable LmgDynamicsOptionTable = LMG_TABLE("The dynamics (also -dyn_ts_*: PETSc's TS options of the integrator)", opts);
@@ -28,7 +29,9 @@ PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err)
   PetscCall(LmgOptionsChoice(&opts[2], frames, &frame, err));
   PetscCall(LmgOptionsReal(&opts[3], 0, PETSC_TRUE, 1e9, &o->max_gb, err));
   PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, 1e15, &o->max_steps, err));
-  PetscCall(LmgOptionsChoice(&opts[5], methods, &o->method, err));
+  o->on = PETSC_TRUE;
+  PetscCall(LmgOptionsFlag(&opts[5], &o->on, err));
+  PetscCall(LmgOptionsChoice(&opts[6], methods, &o->method, err));
   PetscCall(PetscStrncpy(o->initial, inits[init], sizeof o->initial));
   o->interaction = (PetscBool)(frame == 0);
   PetscFunctionReturn(PETSC_SUCCESS);

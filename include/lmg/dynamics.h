@@ -10,12 +10,13 @@ typedef struct {
   PetscReal  max_gb;      /* memory a full-space record may take */
   PetscReal  max_steps;   /* estimated time steps beyond which a record is skipped; the most steps of a trajectory */
   PetscBool  interaction; /* -dyn_frame interaction (else lab) */
+  PetscBool  on;          /* -dynamics: the /dynamics and /threshold records */
   PetscInt   method;      /* -dyn_method: LMG_METHOD_AUTO, _EXACT (the Liouvillian's modes) or _STEPPER (PETSc TS) */
 } LmgDynamicsOptions;
 
 enum { LMG_METHOD_AUTO, LMG_METHOD_EXACT, LMG_METHOD_STEPPER };
 
-/* Not collective. Reads -tau_grid, -initial, -dyn_frame, -dyn_max_gb, -dyn_max_steps. */
+/* Not collective. Reads -tau_grid, -initial, -dyn_frame, -dyn_max_gb, -dyn_max_steps, -dynamics, -dyn_method. */
 PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err);
 PetscErrorCode LmgDynamicsOptionsDestroy(LmgDynamicsOptions *o);
 

@@ -145,12 +145,16 @@ def run_report(*args):
 
 
 def test_all_figures_written(full_report):
+    """Figures 1-6 from the synthetic file; 7 and 8 skipped with what they need (it has no /decoherence, /traces)."""
     _, out, md, err = full_report
-    for name in report.FIGS.values():
+    made = [report.FIGS[k] for k in range(1, 7)]
+    for name in made:
         assert is_png(out / name), name
         assert f"- `{name}`:" in md
-    assert "## Skipped\n\n(nothing)" in md and err == ""
-    assert sorted(os.listdir(out)) == sorted(list(report.FIGS.values()) + ["report.md"])
+    assert "- figure 7 needs /decoherence; file lacks it (run lmgsweep with -rates)" in md
+    assert "- figure 8 needs /traces; file lacks it (run lmgsweep with -rates -rates_trace)" in md
+    assert err.count("report: skipped") == 2
+    assert sorted(os.listdir(out)) == sorted(made + ["report.md"])
     assert "| spectrum | 72 | 70 | 1 | 0 | 1 |" in md and "| dynamics | 432 | 431 | 1 | 0 | 0 |" in md
 
 
@@ -253,7 +257,7 @@ def test_default_dir_and_stale_figures(tmp_path):
     path = make_report_file(tmp_path / "run.h5")
     r = run_report(path)  # no -o: beside FILE
     assert r.returncode == 0 and (tmp_path / "report.md").exists()
-    assert all((tmp_path / n).exists() for n in report.FIGS.values())
+    assert all((tmp_path / report.FIGS[k]).exists() for k in range(1, 7))  # 7, 8 need /decoherence, /traces
     make_report_file(tmp_path / "run.h5", dynamics=False)  # same place, now without dynamics
     r = run_report(path)
     md = (tmp_path / "report.md").read_text()
@@ -282,7 +286,7 @@ def test_real_engine_file(tmp_path):
     path = tmp_path / "engine.h5"
     args = ["bash", os.path.join(ROOT, "tests", "mpirun.sh"), "2", os.path.join(ROOT, "bin", "lmgsweep"),
             "-N", "40,60,80,100,120,150", "-gamma_over_J", "0.9,0.93,0.95", "-gamma_phi", "0.1,0.3,1,3",
-            "-levels", "2,3", "-threshold", "-output", str(path)]
+            "-levels", "2,3", "-threshold", "-rates", "-rates_trace", "-output", str(path)]
     r = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     r = run_report(path, "-o", tmp_path / "o", "--N", 100)
