@@ -157,12 +157,15 @@ static PetscErrorCode Residual(LmgLiouville L, const LmgBlock *B, const PetscSca
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* k levels: the four modes from the dense eigendecomposition. */
+static const char *const names[LMG_NRATES] = {"slower rho01", "faster rho01", "population", "gap"};
+
+/* k levels: the four modes from the dense eigendecomposition; a rate below 1e4 times zgeev's error bound of its
+   eigenvalue skips the record. */
 static PetscErrorCode Dense(LmgLiouville L, LmgRates *r)
 {
   LmgModes     M;
   LmgRatesPick pk;
-  PetscBool    ok;
+  PetscBool    ok = PETSC_FALSE;
   PetscInt     i0, i1, n = L->n;
   PetscReal    s;
   PetscFunctionBeginUser;
@@ -174,11 +177,18 @@ static PetscErrorCode Dense(LmgLiouville L, LmgRates *r)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   LmgRatesChoose(&M, i0, i1, &pk);
+  r->status = LMG_DONE;
   for (PetscInt k = 0; k < LMG_NRATES; k++) {
     const LmgBlock *B = &M.b[pk.b[k]];
     PetscScalar     lam;
+    PetscReal       bound;
     if (pk.j[k] < 0) continue;
-    lam = B->lam[pk.j[k]];
+    lam   = B->lam[pk.j[k]];
+    bound = 10 * PETSC_MACHINE_EPSILON * B->norm * B->kappa[pk.j[k]]; /* zgeev's error in lambda */
+    if (r->status == LMG_DONE && bound > 1e-4 * PetscAbsReal(PetscRealPart(lam))) {
+      r->status = LMG_SKIPPED;
+      snprintf(r->message, LMG_MSG_LEN, "the %s rate %.2e 1/s is below what double precision resolves in the %" PetscInt_FMT "-level Liouvillian (error bound %.1e 1/s)", names[k], (double)-PetscRealPart(lam), n, (double)bound);
+    }
     PetscCall(Residual(L, B, B->V + B->m * pk.j[k], lam, &r->residual[k]));
     if (k < 2) {
       const PetscScalar *v = B->V + B->m * pk.j[k];
@@ -193,7 +203,10 @@ static PetscErrorCode Dense(LmgLiouville L, LmgRates *r)
   }
   if (pk.j[LMG_RATE_GAP] < 0) r->liouvillian_gap = NAN, r->residual[LMG_RATE_GAP] = NAN;
   snprintf(r->method, LMG_STR_LEN, "dense (LAPACK zgeev, %" PetscInt_FMT "-level)", n);
-  r->status = LMG_DONE;
+  if (r->status == LMG_SKIPPED) { /* one unresolved rate: no numbers */
+    r->rate_01[0] = r->rate_01[1] = r->freq_01[0] = r->freq_01[1] = r->weight_01[0] = r->weight_01[1] = NAN;
+    r->rate_population = r->population_overlap = r->liouvillian_gap = NAN;
+  }
   PetscCall(LmgModesDestroy(&M));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -242,6 +255,6 @@ PetscErrorCode LmgRatesCompute(const LmgRatesOptions *o, const LmgDynamicsOption
   if (level) PetscCall(Dense(L, r));
   else PetscCall(LmgRatesFull(o, L, r));
   PetscCall(LmgLiouvilleDestroy(&L));
-  Formulas(sp, gphi, r);
+  if (r->status == LMG_DONE) Formulas(sp, gphi, r);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
