@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscMemzero(&cfg, sizeof cfg));
-  cfg.nN = 3; cfg.N = N; cfg.nG = 4; cfg.gamma_over_J = G; cfg.spec.dE_max_bits = 1024;
+  cfg.nN = 3; cfg.N = N; cfg.nG = 4; cfg.gamma_over_J = G; cfg.spec.dE_max_bits = 1024; cfg.dyn.on = PETSC_TRUE; /* -dynamics (on by default) */
 
   /* --- round trip --- */
   n = LmgGridTaskCount(&cfg);
