@@ -11,7 +11,7 @@ const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOpt
 const PetscInt LmgNOptionTables = (PetscInt)(sizeof LmgOptionTables / sizeof LmgOptionTables[0]);
 
 /* PETSc options users set under lmgsweep's prefixes: candidates for "did you mean" beside lmgsweep's own. */
-static const char *const petsc_known[] = {"-dyn_ts_type", "-dyn_ts_rk_type", "-dyn_ts_rtol", "-dyn_ts_atol", "-dyn_ts_monitor", "-dyn_ts_adapt_type", "-dyn_ts_adapt_wnormtype", "-dyn_ts_adapt_monitor", "-dyn_ts_max_snes_failures", "-dyn_snes_mf", "-dyn_ksp_type", "-dyn_pc_type", "-spectrum_eps_type", "-spectrum_eps_tol", "-spectrum_eps_max_it", "-spectrum_eps_monitor", "-spectrum_eps_view", "-spectrum_st_type", "-spectrum_st_ksp_type", "-spectrum_st_pc_type", "-rates_eps_type", "-rates_eps_tol", "-rates_eps_max_it", "-rates_eps_ncv", "-rates_eps_mpd", "-rates_eps_monitor", "-rates_eps_view"};
+static const char *const petsc_known[] = {"-dyn_ts_type", "-dyn_ts_rk_type", "-dyn_ts_rtol", "-dyn_ts_atol", "-dyn_ts_monitor", "-dyn_ts_adapt_type", "-dyn_ts_adapt_wnormtype", "-dyn_ts_adapt_monitor", "-dyn_ts_max_snes_failures", "-dyn_snes_mf", "-dyn_ksp_type", "-dyn_pc_type", "-spectrum_eps_type", "-spectrum_eps_tol", "-spectrum_eps_max_it", "-spectrum_eps_monitor", "-spectrum_eps_view", "-spectrum_st_type", "-spectrum_st_ksp_type", "-spectrum_st_pc_type", "-rates_eps_type", "-rates_eps_tol", "-rates_eps_max_it", "-rates_eps_ncv", "-rates_eps_mpd", "-rates_eps_monitor", "-rates_eps_view", "-rates_pop_eps_type", "-rates_pop_eps_tol", "-rates_pop_eps_max_it", "-rates_pop_eps_monitor"};
 
 /* Options PETSc itself reads only when it finalises (so they look unused before): never unknown. */
 static const char *const petsc_late[] = {"-options_left", "-options_view", "-log_view", "-log_view_memory", "-log_all", "-log_trace", "-malloc_dump", "-malloc_view", "-malloc_view_threshold", "-memory_view", "-objects_dump", "-options_monitor", "-mpi_linear_solver_server_view", "-check_pointer_intensity", "-use_gpu_aware_mpi"};
@@ -35,7 +35,7 @@ char *LmgOptionsHelp(const char *intro)
       p += sprintf(p, "  %s <%s>: %s\n", o->name, o->def, o->help);
     }
   }
-  sprintf(p, "\nPETSc's and SLEPc's own options follow (those under -dyn_ and -spectrum_ reach lmgsweep's integrator and eigensolver).\n");
+  sprintf(p, "\nPETSc's and SLEPc's own options follow (those under -dyn_, -spectrum_, -rates_ and -rates_pop_ reach lmgsweep's integrator and eigensolvers).\n");
   return s;
 }
 

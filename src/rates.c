@@ -6,12 +6,12 @@
 
 static const LmgOption opts[] = {
   {"-rates", "off", "Store the Liouvillian's doublet modes, population mode and gap with the static formulas (/decoherence) for every (N, Gamma/J, gamma_phi, level)"},
-  {"-rates_tol", "1e-08", "Relative residual |L x - lambda x| / |lambda| the full-space eigensolver must reach (-rates_eps_*: SLEPc's options of that solver)"},
+  {"-rates_tol", "1e-08", "Relative residual |L x - lambda x| / |lambda| the full-space eigensolver must reach (-rates_eps_*, -rates_pop_eps_*: SLEPc's options of those solvers)"},
   {"-rates_k0", "30", "Levels of the dense first stage of a full-space record (its modes start the eigensolver; >= 4, at most N+1)"},
   {"-rates_trace", "off", "Store time traces of the doublet's density-matrix elements from |P><P| and |E0><E0| (/traces)"},
   {"-rates_trace_grid", "0:5:101", "Times of the traces in units of T2 = 1/(gamma_phi G01) (>= 0): list, a:b:n or log:a:b:n"},
 };
-const LmgOptionTable LmgRatesOptionTable = LMG_TABLE("Decoherence rates and traces (also -rates_eps_*: SLEPc's options of the full-space eigensolver)", opts);
+const LmgOptionTable LmgRatesOptionTable = LMG_TABLE("Decoherence rates and traces (also -rates_eps_*, -rates_pop_eps_*: SLEPc's options of the full-space eigensolvers of the odd and the even parity block)", opts);
 
 PetscErrorCode LmgRatesSetFromOptions(LmgRatesOptions *o, char *err)
 {

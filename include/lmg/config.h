@@ -29,7 +29,7 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
 PetscErrorCode LmgConfigDestroy(LmgConfig *cfg);
 
 /* The options that determine stored values, as one canonical line `key=value;...` (stored in the file, compared by
-   -resume): the grid, every option of a module that changes a value, and every PETSc option under -dyn_ and
+   -resume): the grid, every option of a module that changes a value, and every PETSc option under -dyn_, -rates_ and
    -spectrum_ (but monitors and viewers). Limits that only skip records (-dyn_max_steps, -dyn_max_gb) and options of
    the run (-progress, -team_size, -launch_check, ...) are not part of it. *sig is malloc'd. Not collective. */
 PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig);

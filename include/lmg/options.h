@@ -1,6 +1,6 @@
 /* Option tables: each module lists its options (name, default, help) in one table and reads them with the typed readers
    below (PETSc options database). The tables make -help (lmgsweep's options first), and the unknown-option check: an
-   option that neither lmgsweep nor PETSc/SLEPc under lmgsweep's prefixes (-dyn_, -spectrum_) reads stops the run. */
+   option that neither lmgsweep nor PETSc/SLEPc under lmgsweep's prefixes (-dyn_, -spectrum_, -rates_, -rates_pop_) reads stops the run. */
 #pragma once
 #include "lmg.h"
 
