@@ -112,3 +112,14 @@ void LmgFoldHermitian(PetscInt n, PetscReal c, const PetscScalar *z, PetscScalar
         }
       }
 }
+
+void LmgAddRotated(PetscInt n, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y)
+{
+  for (PetscInt b = 0; b < n; b++) {
+    const PetscScalar cb = z ? c * z[b] : c;
+    if (z)
+      for (PetscInt a = 0; a < n; a++) Y[a + n * b] += PetscConj(z[a]) * cb * F[a + n * b];
+    else
+      for (PetscInt a = 0; a < n; a++) Y[a + n * b] += cb * F[a + n * b];
+  }
+}

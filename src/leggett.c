@@ -130,6 +130,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT);
   Vec           rho, rho0, qh;
   LmgPropagator Pf, Pa;
+  LmgRHS        rf, ra;
   Event        *ev;
   LmgPropStatus st = LMG_PROP_OK;
   PetscBool     full = (PetscBool)(L->sp->N + 1 == n);
@@ -146,8 +147,10 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
      (k = 2 against its closed form: 3e-9 on the tau grid, 2e-7 with unbounded steps) */
   /* full space: measured against tol 1e-10 (N = 100-2000), K3 within 2e-8, and the adjoint's looser tolerance saves ~40 %
      of its steps; k levels (cheap steps): 1e-10 on both, K3 within 1e-10 of the exact propagation */
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, o->interaction, full ? 1e-8 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
-  PetscCall(LmgPropagatorCreate(L, PETSC_TRUE, o->interaction, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
+  PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, o->interaction, &rf));
+  PetscCall(LmgLiouvilleRHS(L, PETSC_TRUE, o->interaction, &ra));
+  PetscCall(LmgPropagatorCreate(&rf, PETSC_FALSE, full ? 1e-8 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
+  PetscCall(LmgPropagatorCreate(&ra, PETSC_TRUE, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
   for (PetscInt e = 0; e < ne && st == LMG_PROP_OK; e++) {
     PetscCall(LmgPropagatorSample(&Pa, ev[e].t, qh, &st));
     if (st == LMG_PROP_OK && ev[e].kind == 0) {

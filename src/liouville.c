@@ -1,4 +1,5 @@
-/* Liouvillian interface: dispatch to the k-level (Trunc) or full Dicke-space (Full) implementation. */
+/* Liouvillian interface: dispatch to the k-level (Trunc) or full Dicke-space (Full) implementation; the bias; the
+   frames. */
 #include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
@@ -35,10 +36,18 @@ PetscInt LmgLiouvilleSize(LmgLiouville L)
   return L->n;
 }
 
-PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
+PetscErrorCode LmgLiouvilleSetBias(LmgLiouville L, LmgBiasFn h, void *ctx)
 {
   PetscFunctionBeginUser;
-  PetscCall(L->ops.dissipate(L, adjoint, t, alpha, x, y));
+  L->bias     = h;
+  L->bias_ctx = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleInteraction(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
+{
+  PetscFunctionBeginUser;
+  PetscCall(L->ops.perturb(L, adjoint, t, PETSC_TRUE, alpha, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -70,8 +79,8 @@ PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* y = s (E_a - E_b) x_ab + D x */
-PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
+/* y = s (E_a - E_b) x_ab + V_t x */
+PetscErrorCode LmgLiouvilleApplyAt(LmgLiouville L, PetscBool adjoint, PetscReal t, Vec x, Vec y)
 {
   const PetscInt     n = L->n;
   const PetscScalar  s = adjoint ? PETSC_i : -PETSC_i;
@@ -79,7 +88,7 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
   const PetscScalar *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
-  PetscCall(L->ops.dissipate(L, adjoint, 0, 1, x, y));
+  PetscCall(L->ops.perturb(L, adjoint, t, PETSC_FALSE, 1, x, y));
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArray(y, &Y));
   for (PetscInt b = 0; b < n; b++)
@@ -89,64 +98,10 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Entries of rho below this fraction of its largest are outside its support S in LmgLiouvilleCorrelate. */
-#define LMG_SUPPORT_DROP 1e-17
-
-static inline PetscReal Abs2(PetscScalar v)
-{
-  return PetscRealPart(v) * PetscRealPart(v) + PetscImaginaryPart(v) * PetscImaginaryPart(v);
-}
-
-PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
-{
-  const PetscInt     n = L->n;
-  const PetscScalar *X, *R, one = 1, zero = 0;
-  PetscScalar       *Rs, *Qs, *Y, sum = 0;
-  PetscInt          *S, m = 0;
-  PetscReal          big = 0;
-  PetscBLASInt       bn, bm;
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(x, &X));
-  PetscCall(VecGetArrayRead(rho, &R));
-  for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, Abs2(R[i])); /* squared moduli: no hypot per entry */
-  PetscCall(PetscMalloc1(n, &S));
-  for (PetscInt a = 0; a < n; a++) { /* column a of Hermitian rho is row a */
-    PetscInt b = 0;
-    while (b < n && !(Abs2(R[b + n * a]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * big)) b++;
-    if (b < n) S[m++] = a;
-  }
-  PetscCall(PetscMalloc3(m * m, &Rs, n * m, &Qs, n * m, &Y));
-  for (PetscInt j = 0; j < m; j++) {
-    for (PetscInt i = 0; i < m; i++) Rs[i + m * j] = R[S[i] + n * S[j]];
-    PetscCall(PetscArraycpy(Qs + n * j, L->Q + n * S[j], n));
-  }
-  PetscCall(PetscBLASIntCast(n, &bn));
-  PetscCall(PetscBLASIntCast(m, &bm));
-  if (m) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bm, &bm, &one, Qs, &bn, Rs, &bm, &zero, Y, &bn));
-  for (PetscInt j = 0; j < m; j++) /* Tr[X Y] = sum_a sum_b X_ab Y_ba, Y_ba = 0 for a outside S */
-    for (PetscInt b = 0; b < n; b++) sum += X[S[j] + n * b] * Y[b + n * j];
-  *c = PetscRealPart(sum);
-  PetscCall(PetscFree3(Rs, Qs, Y));
-  PetscCall(PetscFree(S));
-  PetscCall(VecRestoreArrayRead(x, &X));
-  PetscCall(VecRestoreArrayRead(rho, &R));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho)
+PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y)
 {
   PetscFunctionBeginUser;
-  PetscCall(L->ops.initial(L, initial, T, rho));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q)
-{
-  PetscScalar *Y;
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArrayWrite(q, &Y));
-  PetscCall(PetscArraycpy(Y, L->Q, L->n * L->n));
-  PetscCall(VecRestoreArrayWrite(q, &Y));
+  PetscCall(LmgLiouvilleApplyAt(L, adjoint, 0, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

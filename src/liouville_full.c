@@ -20,25 +20,28 @@ typedef struct {
   PetscScalar *Z, *z;                  /* n x n work; [n] phases */
 } Full;
 
-/* y = alpha gphi/2 conj(P) o (W + W^dagger), W = (Z^dagger - Z) A, Z = (P o x) A: for Hermitian x' = P o x,
-   [A, x'] = Z^dagger - Z and [A, [A, x']] = -(W + W^dagger). Self-adjoint; y is Hermitian. */
-static PetscErrorCode Dissipate_Full(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
+/* y = alpha conj(P) o (gphi/2 (W + W^dagger) + s i h(t) F), F = Z^dagger - Z, W = F A, Z = x' A, x' = P o x (P = 1
+   unless frame): for Hermitian x', [A, x'] = F and [A, [A, x']] = -(W + W^dagger); s = +1 for L, -1 for L^dagger.
+   y is Hermitian. */
+static PetscErrorCode Perturb_Full(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y)
 {
   Full              *f = (Full *)L->data;
   const PetscInt     n = L->n;
+  const PetscBool    rot = (PetscBool)(frame && t != 0);
   const PetscScalar *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
-  if (t != 0) {
+  if (rot) {
     LmgLiouvillePhases(L, adjoint, t, f->z);
     LmgRotate(n, f->z, PETSC_FALSE, X, Y);
     LmgBandMultRight(&f->A, Y, f->Z);
   } else LmgBandMultRight(&f->A, X, f->Z);
   LmgFoldAntiHermitian(n, f->Z);
   LmgBandMultRight(&f->A, f->Z, Y);
-  LmgFoldHermitian(n, 0.5 * alpha * L->gphi, t != 0 ? f->z : NULL, Y);
+  LmgFoldHermitian(n, 0.5 * alpha * L->gphi, rot ? f->z : NULL, Y);
+  if (L->bias) LmgAddRotated(n, (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx), rot ? f->z : NULL, f->Z, Y);
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -46,8 +49,10 @@ static PetscErrorCode Dissipate_Full(LmgLiouville L, PetscBool adjoint, PetscRea
 
 /* psi += c |E_i>. Eigenvector i of the spectrum record is, up to roundoff, +-1 times one basis state of this model
    (an eigenvector of the same sector matrix): that basis state, exactly, keeps rho's support exact. */
-static void AddState(const Full *f, const LmgSpectrum *sp, PetscInt i, PetscReal c, PetscReal *psi)
+static void State_Full(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
 {
+  const Full        *f  = (const Full *)L->data;
+  const LmgSpectrum *sp = L->sp;
   const PetscInt   s = sp->parity[i] > 0 ? 0 : 1;
   const PetscReal *v = sp->vec + i * sp->nh + f->off[s], *W = f->W[s];
   PetscReal        best = 0;
@@ -58,34 +63,6 @@ static void AddState(const Full *f, const LmgSpectrum *sp, PetscInt i, PetscReal
     if (PetscAbsReal(t) > PetscAbsReal(best)) best = t, k = a;
   }
   psi[f->base[s] + k] += best > 0 ? c : -c;
-}
-
-/* ground: |E0><E0|; pointer: |P><P|, P = (|E0> + |E1>)/sqrt2 (the spectrum's eigenvectors); thermal: Gibbs over all n. */
-static PetscErrorCode Initial_Full(LmgLiouville L, const char *initial, PetscReal T, Vec rho)
-{
-  Full        *f = (Full *)L->data;
-  PetscInt     n = L->n;
-  PetscReal   *psi, kT = LMG_KB * T / LMG_HBAR, Z = 0;
-  PetscScalar *R;
-  PetscBool    ground, pointer;
-  PetscFunctionBeginUser;
-  PetscCall(PetscStrcmp(initial, "ground", &ground));
-  PetscCall(PetscStrcmp(initial, "pointer", &pointer));
-  PetscCall(VecZeroEntries(rho));
-  PetscCall(VecGetArray(rho, &R));
-  if (ground || pointer) {
-    PetscCall(PetscCalloc1(n, &psi));
-    AddState(f, L->sp, 0, ground ? 1 : 1 / PETSC_SQRT2, psi);
-    if (pointer) AddState(f, L->sp, 1, 1 / PETSC_SQRT2, psi);
-    for (PetscInt b = 0; b < n; b++)
-      for (PetscInt a = 0; a < n; a++) R[a + n * b] = psi[a] * psi[b];
-    PetscCall(PetscFree(psi));
-  } else {
-    for (PetscInt a = 0; a < n; a++) Z += PetscExpReal(-L->E[a] / kT);
-    for (PetscInt a = 0; a < n; a++) R[a + n * a] = PetscExpReal(-L->E[a] / kT) / Z;
-  }
-  PetscCall(VecRestoreArray(rho, &R));
-  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Dense A from its band. */
@@ -206,8 +183,8 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
   L->n              = n;
   L->sp             = sp;
   L->data           = f;
-  L->ops.dissipate  = Dissipate_Full;
-  L->ops.initial    = Initial_Full;
+  L->ops.perturb    = Perturb_Full;
+  L->ops.state      = State_Full;
   L->ops.jz         = Jz_Full;
   L->ops.destroy    = Destroy_Full;
   PetscFunctionReturn(PETSC_SUCCESS);

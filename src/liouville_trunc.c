@@ -31,19 +31,21 @@ static PetscErrorCode Gemm(PetscInt k, PetscScalar alpha, const PetscScalar *A, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* y = alpha gphi conj(P) o (Z x' Z - {Z^2, x'}/2), x' = P o x (the interaction picture at t; t = 0: P = 1). */
-static PetscErrorCode Dissipate_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y)
+/* y = alpha conj(P) o (gphi (Z x' Z - {Z^2, x'}/2) + s i h(t) [Z, x']), x' = P o x (the interaction picture at t when
+   frame, else P = 1), s = +1 for L and -1 for L^dagger; [Z, x'] = T1 - T1^dagger with T1 = Z x' (x' Hermitian). */
+static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y)
 {
   Trunc             *r = (Trunc *)L->data;
   const PetscInt     k = L->n;
   const PetscScalar  g = alpha * L->gphi;
+  const PetscBool    rot = (PetscBool)(frame && t != 0);
   const PetscScalar *Xin, *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(x, &Xin));
   PetscCall(VecGetArrayWrite(y, &Y));
   X = Xin;
-  if (t != 0) {
+  if (rot) {
     LmgLiouvillePhases(L, adjoint, t, r->z);
     LmgRotate(k, r->z, PETSC_FALSE, Xin, r->T2);
     X = r->T2;
@@ -52,31 +54,22 @@ static PetscErrorCode Dissipate_Trunc(LmgLiouville L, PetscBool adjoint, PetscRe
   PetscCall(Gemm(k, g, r->T1, r->Z, 0, Y));
   PetscCall(Gemm(k, -0.5 * g, r->Z2, X, 1, Y));
   PetscCall(Gemm(k, -0.5 * g, X, r->Z2, 1, Y));
-  if (t != 0) LmgRotate(k, r->z, PETSC_TRUE, Y, Y);
+  if (L->bias) {
+    const PetscScalar c = (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx);
+    for (PetscInt j = 0; j < k; j++)
+      for (PetscInt i = 0; i < k; i++) Y[i + k * j] += c * (r->T1[i + k * j] - PetscConj(r->T1[j + k * i]));
+  }
+  if (rot) LmgRotate(k, r->z, PETSC_TRUE, Y, Y);
   PetscCall(VecRestoreArrayRead(x, &Xin));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Initial_Trunc(LmgLiouville L, const char *initial, PetscReal T, Vec rho)
+/* The basis is the spectrum's eigenvectors: |E_i> is basis state i. */
+static void State_Trunc(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
 {
-  PetscInt     k = L->n;
-  PetscScalar *R;
-  PetscBool    ground, pointer;
-  PetscReal    kT = LMG_KB * T / LMG_HBAR, Z = 0;
-  PetscFunctionBeginUser;
-  PetscCall(PetscStrcmp(initial, "ground", &ground));
-  PetscCall(PetscStrcmp(initial, "pointer", &pointer));
-  PetscCall(VecZeroEntries(rho));
-  PetscCall(VecGetArray(rho, &R));
-  if (ground) R[0] = 1;
-  else if (pointer) R[0] = R[1] = R[k] = R[k + 1] = 0.5;
-  else {
-    for (PetscInt i = 0; i < k; i++) Z += PetscExpReal(-L->E[i] / kT);
-    for (PetscInt i = 0; i < k; i++) R[i + k * i] = PetscExpReal(-L->E[i] / kT) / Z;
-  }
-  PetscCall(VecRestoreArray(rho, &R));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  (void)L;
+  psi[i] += c;
 }
 
 static PetscErrorCode Jz_Trunc(LmgLiouville L, PetscReal *Z)
@@ -119,8 +112,8 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
   PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
   L->data           = t;
   L->sp             = sp;
-  L->ops.dissipate  = Dissipate_Trunc;
-  L->ops.initial    = Initial_Trunc;
+  L->ops.perturb    = Perturb_Trunc;
+  L->ops.state      = State_Trunc;
   L->ops.jz         = Jz_Trunc;
   L->ops.destroy    = Destroy_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);

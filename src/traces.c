@@ -82,7 +82,9 @@ static PetscErrorCode ByStepper(LmgLiouville L, const LmgRatesOptions *o, const 
     LmgPropagator P;
     PetscInt      ns;
     PetscCall(LmgLiouvilleInitial(L, k ? "ground" : "pointer", 0, rho0));
-    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, d->interaction, 1e-8, r->T2, 1e-6, 0.05, maxsteps, rho0, &P));
+    LmgRHS        rhs;
+    PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, d->interaction, &rhs));
+    PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, 1e-8, r->T2, 1e-6, 0.05, maxsteps, rho0, &P));
     for (PetscInt q = 0; q < o->ntrace && st == LMG_PROP_OK; q++) {
       const PetscScalar *R;
       PetscCall(LmgPropagatorSample(&P, o->trace_t[ord[q]], rho, &st));

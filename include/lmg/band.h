@@ -20,5 +20,7 @@ void LmgBandMultRight(const LmgBand *B, const PetscScalar *X, PetscScalar *Z);
 void LmgRotate(PetscInt n, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out);
 /* Z <- Z^dagger - Z. */
 void LmgFoldAntiHermitian(PetscInt n, PetscScalar *Z);
+/* Y <- Y + c conj(P) o F (z = NULL: P = 1). */
+void LmgAddRotated(PetscInt n, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y);
 /* Y <- c conj(P) o (Y + Y^dagger), P_ab = z_a conj(z_b) (z = NULL: P = 1). */
 void LmgFoldHermitian(PetscInt n, PetscReal c, const PetscScalar *z, PetscScalar *Y);

@@ -20,6 +20,20 @@ enum { LMG_METHOD_AUTO, LMG_METHOD_EXACT, LMG_METHOD_STEPPER };
 PetscErrorCode LmgDynamicsSetFromOptions(LmgDynamicsOptions *o, char *err);
 PetscErrorCode LmgDynamicsOptionsDestroy(LmgDynamicsOptions *o);
 
+/* The right-hand side of dx/dt = f(t, x) a propagator integrates: apply(ctx, t, x, y) sets y = f(t, x) (t in s);
+   output(ctx, t, x), if not NULL, maps the integrator's variable at t into the sample (a frame change, in place);
+   destroy(ctx) frees ctx with the propagator (NULL: not owned). */
+typedef struct {
+  PetscErrorCode (*apply)(void *ctx, PetscReal t, Vec x, Vec y);
+  PetscErrorCode (*output)(void *ctx, PetscReal t, Vec x);
+  PetscErrorCode (*destroy)(void *ctx);
+  void *ctx;
+} LmgRHS;
+
+/* rhs = L(t) x (or L(t)^dagger x) of a model, integrated in the interaction picture of its H (interaction) or the lab
+   frame; the samples are in the lab frame. Not collective. */
+PetscErrorCode LmgLiouvilleRHS(LmgLiouville L, PetscBool adjoint, PetscBool interaction, LmgRHS *rhs);
+
 typedef struct {
   TS        ts;
   Vec       x;           /* the state at the integrator's time, in its frame */
@@ -28,13 +42,13 @@ typedef struct {
   void     *ctx;
 } LmgPropagator;
 
-/* Not collective. A TS_LINEAR integrator of dx/ds = scale L x (or L^dagger x), s = t/scale, from x(0) = x0 (times in
-   units of `scale` seconds keep every record's time span O(1)); first step dt0 and steps at most dtmax in those units
-   (the interpolant between steps is as accurate as the steps only when they resolve the slow dynamics); at most maxsteps steps; options
-   prefix -dyn_ (-dyn_ts_*, and -dyn_frame interaction|lab: integrate in the interaction picture of H, the default).
-   Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = tol, in the max norm (forward: rho) or in the RMS
-   norm (adjoint: Q_H); -dyn_ts_rtol/-dyn_ts_atol override. */
-PetscErrorCode LmgPropagatorCreate(LmgLiouville L, PetscBool adjoint, PetscBool interaction, PetscReal tol, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
+/* Not collective. A TS_LINEAR integrator of dx/ds = scale f(scale s, x), s = t/scale, from x(0) = x0 (times in units
+   of `scale` seconds keep every record's time span O(1)); first step dt0 and steps at most dtmax in those units (the
+   interpolant between steps is as accurate as the steps only when they resolve the slow dynamics); at most maxsteps
+   steps; options prefix -dyn_ (-dyn_ts_*). Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = tol in
+   the max norm (spread = PETSC_FALSE: a state on a few levels, rho) or in the RMS norm (spread: Q_H);
+   -dyn_ts_rtol/-dyn_ts_atol/-dyn_ts_adapt_wnormtype override. */
+PetscErrorCode LmgPropagatorCreate(const LmgRHS *rhs, PetscBool spread, PetscReal tol, PetscReal scale, PetscReal dt0, PetscReal dtmax, PetscInt maxsteps, Vec x0, LmgPropagator *P);
 /* Not collective: configures integrators as the sweep's are, so that PETSc reads every -dyn_ option it will use;
    err: one line when PETSc refuses one of them. */
 PetscErrorCode LmgPropagatorCheckOptions(char *err);

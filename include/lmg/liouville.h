@@ -12,26 +12,45 @@ PetscErrorCode LmgLiouvilleCreate(const LmgSpectrum *sp, PetscInt level, PetscRe
 PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
-/* y = L x (adjoint = PETSC_FALSE) or y = L^dagger x (Heisenberg picture, adjoint = PETSC_TRUE); x Hermitian (the
-   full model forms [A, x] as Z^dagger - Z with Z = x A; rho, Q and everything propagated from them are Hermitian). */
+/* A longitudinal bias: H(t) = H - h(t) Jz (h in rad/s, t in s); NULL (the default): none. The model's Jz is the banded
+   A of the full space or P Jz P of a k-level model, so the bias costs one more product with it. Not collective. */
+typedef PetscReal (*LmgBiasFn)(PetscReal t, void *ctx);
+PetscErrorCode LmgLiouvilleSetBias(LmgLiouville L, LmgBiasFn h, void *ctx);
+/* y = L(t) x (adjoint = PETSC_FALSE) or y = L(t)^dagger x (Heisenberg picture, adjoint = PETSC_TRUE) in the lab frame;
+   x Hermitian (the full model forms [A, x] as Z^dagger - Z with Z = x A; rho, Q and everything propagated from them are
+   Hermitian). LmgLiouvilleApply: at t = 0 (the time-independent L of a model without bias). */
+PetscErrorCode LmgLiouvilleApplyAt(LmgLiouville L, PetscBool adjoint, PetscReal t, Vec x, Vec y);
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
-/* y = alpha conj(P) o D(P o x) with P_ab = e^{-+i(E_a - E_b)t} (- for L, + for L^dagger): the dephasing dissipator D
-   (the part of L that is not -+i[H, .]) in the interaction picture of H at time t (s); t = 0 gives alpha D x. x Hermitian. */
-PetscErrorCode LmgLiouvilleDissipate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y);
+/* y = alpha conj(P) o V_t(P o x) with P_ab = e^{-+i(E_a - E_b)t} (- for L, + for L^dagger), V_t = L(t) + -i[H, .]
+   (the dephasing dissipator D and the bias term): the generator of the interaction picture of H at time t (s). x Hermitian. */
+PetscErrorCode LmgLiouvilleInteraction(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscReal alpha, Vec x, Vec y);
 /* out = P o in (inverse: conj(P) o in), P as above; in == out allowed. */
 PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool inverse, Vec in, Vec out);
-/* Operators of the model as n x n matrices in vec form: rho0 (initial state: "ground", "pointer", "thermal"), Q. */
+
+/* States and observables of either model (liouville_states.c), built from what each model supplies: the amplitudes of
+   the spectrum's eigenvectors in its basis (ops.state), its energies and its Jz. Not collective. */
+/* rho0: "ground" |E0><E0|, "pointer" |P><P| with P = (|E0> + |E1>)/sqrt2, "thermal" Gibbs at T over the model's levels. */
 PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho);
+/* psi (real, [n], unit norm, largest entry positive): the ground state of the model's H - h Jz (dense LAPACK dsyevr). */
+PetscErrorCode LmgLiouvilleGround(LmgLiouville L, PetscReal h, PetscReal *psi);
+/* rho = |psi><psi| */
+PetscErrorCode LmgLiouvillePure(LmgLiouville L, const PetscReal *psi, Vec rho);
+/* q = the model's Q = sign(Jz) in its basis. */
 PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q);
+/* *tr = Re Tr rho, *q = Re Tr[Q rho], *g = <psi|rho|psi> (psi real; NULL: not wanted). */
+PetscErrorCode LmgLiouvilleExpect(LmgLiouville L, Vec rho, const PetscReal *psi, PetscReal *tr, PetscReal *q, PetscReal *g);
+/* <psi|Q|psi> of a real psi. */
+PetscReal LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi);
 /* *c = Re Tr[x Q rho] (rho Hermitian). Entries of rho below 1e-17 of its largest are dropped (it lives on a few
    levels: O(n m^2) for m levels instead of O(n^3)); that changes *c by less than n^2 1e-17 max|x Q|. */
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c);
 
 /* Implementation side */
 typedef struct {
-  PetscErrorCode (*dissipate)(LmgLiouville, PetscBool, PetscReal, PetscReal, Vec, Vec); /* LmgLiouvilleDissipate */
-  PetscErrorCode (*initial)(LmgLiouville, const char *, PetscReal, Vec);
-  PetscErrorCode (*jz)(LmgLiouville, PetscReal *);                                     /* LmgLiouvilleJz */
+  /* y = alpha conj(P) o V_t(P o x), P = 1 when !frame (LmgLiouvilleInteraction; the lab frame: L(t) - (-i[H, .])) */
+  PetscErrorCode (*perturb)(LmgLiouville, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y);
+  void (*state)(LmgLiouville, PetscInt i, PetscReal c, PetscReal *psi); /* psi += c |E_i> (eigenvector i of sp) */
+  PetscErrorCode (*jz)(LmgLiouville, PetscReal *);                      /* LmgLiouvilleJz */
   PetscErrorCode (*destroy)(LmgLiouville);
 } LmgLiouvilleOps;
 
@@ -44,7 +63,9 @@ struct _p_LmgLiouville {
   PetscInt          *p;    /* [n] parities of the basis states */
   PetscScalar       *Q;    /* n x n: the model's Q in its basis (owned by the model) */
   const LmgSpectrum *sp;
-  void           *data;
+  LmgBiasFn          bias;     /* H(t) = H - bias(t, bias_ctx) Jz; NULL: none */
+  void              *bias_ctx;
+  void              *data;
 };
 
 /* The model's Jz (its Lindblad operator over sqrt(gphi)) as a dense real n x n matrix in its basis, column-major.

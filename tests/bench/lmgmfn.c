@@ -26,6 +26,7 @@ int main(int argc, char **argv)
   LmgSpectrum   sp;
   LmgLiouville  L;
   LmgPropagator P;
+  LmgRHS        rhs;
   Shell         s;
   Mat           A;
   MFN           mfn;
@@ -63,7 +64,8 @@ int main(int argc, char **argv)
   PetscCall(MFNSolve(mfn, rho0, r1));
   tm = MPI_Wtime() - t0;
 
-  PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, PETSC_TRUE, 1e-8, tau, 1e-4, 0.1, 100000000, rho0, &P));
+  PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, PETSC_TRUE, &rhs));
+  PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, 1e-8, tau, 1e-4, 0.1, 100000000, rho0, &P));
   t0 = MPI_Wtime();
   PetscCall(LmgPropagatorSample(&P, 1.0, r2, &ok));
   tr = MPI_Wtime() - t0;

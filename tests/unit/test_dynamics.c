@@ -247,6 +247,7 @@ int main(int argc, char **argv)
   {
     LmgLiouville  L;
     LmgPropagator P;
+    LmgRHS        rhs;
     Vec           rho;
     PetscReal     lmin = 0, l = 0;
     LmgPropStatus ok = LMG_PROP_OK;
@@ -255,7 +256,8 @@ int main(int argc, char **argv)
     PetscCall(LmgLiouvilleCreate(&sp, 0, 500.0, &L));
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, 21 * 21, &rho));
     PetscCall(LmgLiouvilleInitial(L, "pointer", cfg.spec.T, rho));
-    PetscCall(LmgPropagatorCreate(L, PETSC_FALSE, PETSC_TRUE, 1e-8, 1e-4, 1e-5, 0.1, 1000000, rho, &P)); /* time unit 1e-4 s */
+    PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, PETSC_TRUE, &rhs));
+    PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, 1e-8, 1e-4, 1e-5, 0.1, 1000000, rho, &P)); /* time unit 1e-4 s */
     for (PetscInt s = 1; s <= 10; s++) {
       PetscCall(LmgPropagatorSample(&P, (PetscReal)s, rho, &ok));
       PetscCall(MinEigenvalue(21, rho, &l));
