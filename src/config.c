@@ -50,6 +50,7 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   PetscCall(LmgDynamicsSetFromOptions(&cfg->dyn, err));
   PetscCall(LmgThresholdSetFromOptions(&cfg->thr, err));
   PetscCall(LmgRatesSetFromOptions(&cfg->rates, err));
+  PetscCall(LmgLzSetFromOptions(&cfg->lz, err));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   if (LmgGridRecords(cfg) > LMG_MAX_RECORDS) {
@@ -77,6 +78,7 @@ PetscErrorCode LmgConfigDestroy(LmgConfig *cfg)
   free(cfg->level);
   PetscCall(LmgDynamicsOptionsDestroy(&cfg->dyn));
   PetscCall(LmgRatesOptionsDestroy(&cfg->rates));
+  PetscCall(LmgLzOptionsDestroy(&cfg->lz));
   PetscCall(PetscMemzero(cfg, sizeof *cfg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -146,6 +148,10 @@ PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig)
   LmgStrAppend(&b, "dynamics=%d;rates=%d;rates_trace=%d;", (int)cfg->dyn.on, (int)cfg->rates.on, (int)cfg->rates.trace);
   if (cfg->rates.on) LmgStrAppend(&b, "rates_tol=%.17g;rates_k0=%" PetscInt_FMT ";", (double)cfg->rates.tol, cfg->rates.k0);
   if (cfg->rates.trace) AppendList(&b, "rates_trace_grid", cfg->rates.ntrace, cfg->rates.trace_t, NULL);
+  if (cfg->lz.ntq) {
+    AppendList(&b, "lz_tq", cfg->lz.ntq, cfg->lz.tq, NULL);
+    LmgStrAppend(&b, "lz_bias=%.17g;lz_tol=%.17g;lz_trajectories=%" PetscInt_FMT ";lz_seed=%" PetscInt_FMT ";lz_classical_step=%.17g;", (double)cfg->lz.bias, (double)cfg->lz.tol, cfg->lz.trajectories, cfg->lz.seed, (double)cfg->lz.dtheta);
+  }
   PetscCall(AppendPrefixed(&b));
   PetscCheck(b.s, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for the signature");
   *sig = b.s;

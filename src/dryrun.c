@@ -15,8 +15,9 @@ static void Where(const LmgConfig *cfg, const LmgTask *t, char *buf, size_t len)
 {
   int o = snprintf(buf, len, "N = %" PetscInt_FMT ", Gamma/J = %g", cfg->N[t->iN], (double)cfg->gamma_over_J[t->iG]);
   if (t->iP >= 0) o += snprintf(buf + o, len - (size_t)o, ", gamma_phi = %g", (double)cfg->gamma_phi[t->iP]);
-  if (t->iL >= 0 && cfg->level[t->iL]) snprintf(buf + o, len - (size_t)o, ", level %" PetscInt_FMT, cfg->level[t->iL]);
-  else if (t->iL >= 0) snprintf(buf + o, len - (size_t)o, ", full");
+  if (t->iL >= 0 && cfg->level[t->iL]) o += snprintf(buf + o, len - (size_t)o, ", level %" PetscInt_FMT, cfg->level[t->iL]);
+  else if (t->iL >= 0) o += snprintf(buf + o, len - (size_t)o, ", full");
+  if (t->iT >= 0) snprintf(buf + o, len - (size_t)o, ", t_q/t_LZ = %g", (double)cfg->lz.tq[t->iT]);
 }
 
 static void Count(Reason *r, int *nr, const LmgConfig *cfg, const LmgTask *t, const LmgOutcome *o)
@@ -115,13 +116,13 @@ static PetscErrorCode Print(const LmgConfig *cfg, const LmgTeam *team, const dou
   char      a[512], b1[32], b2[32], b3[32];
   PetscFunctionBeginUser;
   printf("lmgsweep dry run: nothing is computed beyond the spectra, nothing is written (-output %s)\n", cfg->output);
-  for (int ax = LMG_AX_N; ax <= LMG_AX_L; ax++) { /* the record axes the run's kinds use */
+  for (int ax = LMG_AX_N; ax <= LMG_AX_TQ; ax++) { /* the record axes the run's kinds use */
     PetscBool used = PETSC_FALSE;
     for (PetscInt k = 0; k < LmgNKinds; k++)
       for (PetscInt i = 0; LmgGridKindCount(cfg, k) && i < LmgKinds[k]->naxes; i++) used = (PetscBool)(used || LmgKinds[k]->axes[i] == (LmgAxis)ax);
     if (used) Axis(cfg, (LmgAxis)ax, a, sizeof a), printf("  %s\n", a);
   }
-  if (cfg->nLevel) Axis(cfg, LMG_AX_TAU, a, sizeof a), printf("  %s (units of tau_opt)\n", a);
+  if (cfg->nLevel && cfg->dyn.on) Axis(cfg, LMG_AX_TAU, a, sizeof a), printf("  %s (units of tau_opt)\n", a);
   for (PetscInt k = 0; k < LmgNKinds; k++) {
     PetscInt  n0 = LmgGridKindStart(cfg, k), nk = LmgGridKindCount(cfg, k), cnt[4] = {0};
     PetscReal s = 0, smax = 0, bmax = 0;

@@ -98,6 +98,7 @@ LmgAxisInfo LmgGridAxis(const LmgConfig *cfg, LmgAxis a)
   case LMG_AX_G: x = (LmgAxisInfo){"gamma_over_J", "1", "transverse field ratio Gamma/J", cfg->nG, cfg->gamma_over_J, NULL}; break;
   case LMG_AX_P: x = (LmgAxisInfo){"gamma_phi", "1/s", "collective dephasing rate gamma_phi", cfg->nGphi, cfg->gamma_phi, NULL}; break;
   case LMG_AX_L: x = (LmgAxisInfo){"level", "1", "model: k of a k-level truncation, 0 for the full Dicke space", cfg->nLevel, NULL, cfg->level}; break;
+  case LMG_AX_TQ: x = (LmgAxisInfo){"tq_over_tLZ", "1", "Landau-Zener quench time t_q in units of t_LZ = 8 h0 J01/(pi dE^2) of the record", cfg->lz.ntq, cfg->lz.tq, NULL}; break;
   case LMG_AX_TAU: x = (LmgAxisInfo){"tau_over_tau_opt", "1", "K3 interval tau in units of tau_opt = pi/(3 dE) of the record", cfg->dyn.ntau, cfg->dyn.tau, NULL}; break;
   case LMG_AX_EIG: x = (LmgAxisInfo){"eigen_index", "1", "index i of the eigenvalue E_i (ascending)", cfg->spec.nev, NULL, NULL}; break;
   case LMG_AX_DOUBLET: x = (LmgAxisInfo){"doublet", "1", "member of the ground doublet: 0 (E0), 1 (E1)", 2, NULL, NULL}; break;
@@ -143,7 +144,7 @@ PetscInt LmgGridTaskCount(const LmgConfig *cfg)
 
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
 {
-  LmgTask  task = {0, -1, -1, -1, -1, 0, 0};
+  LmgTask  task = {0, -1, -1, -1, -1, -1, 0, 0};
   PetscInt r    = t, nk;
   while (task.kind < LmgNKinds - 1 && r >= (nk = LmgGridKindCount(cfg, task.kind))) r -= nk, task.kind++;
   task.record = r;
@@ -155,6 +156,7 @@ LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
     else if (ax == LMG_AX_G) task.iG = i;
     else if (ax == LMG_AX_P) task.iP = i;
     else if (ax == LMG_AX_L) task.iL = i;
+    else if (ax == LMG_AX_TQ) task.iT = i;
   }
   task.group = task.iN * cfg->nG + task.iG;
   return task;

@@ -1,4 +1,4 @@
-/* HDF5 records: the layout of every kind of the table — /<kind>/<field> beside the coordinates it uses, /status and
+/* HDF5 records: the layout of every kind of the table — /<group>/<field> beside the coordinates it uses, /status and
    /timing — created collectively in the netCDF-4 form (coordinates as dimension scales in each group, strings as char
    arrays over a dimension without a variable), and the independent per-record writes (data, message, timing, status). */
 #include <hdf5_hl.h>
@@ -8,7 +8,8 @@
 
 #define NC_DIM_ONLY "This is a netCDF dimension but not a netCDF variable."
 
-/* A 1-D coordinate of axis a in loc (same values on every rank), made a dimension scale. */
+/* A 1-D coordinate of axis a in loc (same values on every rank), made a dimension scale; opened when a kind sharing
+   the group made it already. */
 static PetscErrorCode Coordinate(hid_t loc, const LmgConfig *cfg, LmgAxis a, hid_t *d)
 {
   LmgAxisInfo x = LmgGridAxis(cfg, a);
@@ -16,7 +17,13 @@ static PetscErrorCode Coordinate(hid_t loc, const LmgConfig *cfg, LmgAxis a, hid
   hid_t       type = x.real ? H5T_NATIVE_DOUBLE : a == LMG_AX_N ? H5T_NATIVE_INT64 : H5T_NATIVE_INT32;
   int64_t    *i64;
   int32_t    *i32;
+  htri_t      has;
   PetscFunctionBeginUser;
+  LmgCallHDF5(has = H5Lexists(loc, x.name, H5P_DEFAULT));
+  if (has > 0) {
+    LmgCallHDF5(*d = H5Dopen2(loc, x.name, H5P_DEFAULT));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(PetscMalloc2(x.n, &i64, x.n, &i32));
   for (PetscInt i = 0; i < x.n; i++) i64[i] = x.ints ? x.ints[i] : i, i32[i] = (int32_t)i64[i];
   PetscCall(LmgH5CreateDataset(loc, x.name, type, 1, &n, NULL, x.units, x.long_name, x.long_name, d));
@@ -26,12 +33,19 @@ static PetscErrorCode Coordinate(hid_t loc, const LmgConfig *cfg, LmgAxis a, hid
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A netCDF dimension without a variable (the length of char arrays): a never-written scale with netCDF's NAME. */
+/* A netCDF dimension without a variable (the length of char arrays): a never-written scale with netCDF's NAME (opened
+   when it exists). */
 static PetscErrorCode DimOnly(hid_t loc, const char *name, hsize_t len, hid_t *d)
 {
-  char nm[80];
-  hid_t s;
+  char   nm[80];
+  hid_t  s;
+  htri_t has;
   PetscFunctionBeginUser;
+  LmgCallHDF5(has = H5Lexists(loc, name, H5P_DEFAULT));
+  if (has > 0) {
+    LmgCallHDF5(*d = H5Dopen2(loc, name, H5P_DEFAULT));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   snprintf(nm, sizeof nm, "%s%10d", NC_DIM_ONLY, (int)len);
   LmgCallHDF5(s = H5Screate_simple(1, &len, NULL));
   LmgCallHDF5(*d = H5Dcreate2(loc, name, H5T_IEEE_F32BE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -76,7 +90,8 @@ static PetscErrorCode CharDataset(const LmgH5 *h5, hid_t loc, const char *name, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* /<kind>: its coordinates (record axes, trailing axes of its fields, str_len) and one dataset per field. */
+/* /<group>: the kind's coordinates (record axes, trailing axes of its fields, str_len; shared with the other kinds of
+   the group) and one dataset per field. */
 static PetscErrorCode CreateKind(LmgH5 *h5, PetscInt k)
 {
   const LmgKind *kind = LmgKinds[k];
@@ -84,8 +99,11 @@ static PetscErrorCode CreateKind(LmgH5 *h5, PetscInt k)
   hsize_t        d[8];
   const double   nan = NAN;
   const int32_t  zero = 0;
+  htri_t         has;
   PetscFunctionBeginUser;
-  LmgCallHDF5(loc = H5Gcreate2(h5->file, kind->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  LmgCallHDF5(has = H5Lexists(h5->file, LmgKindGroup(kind), H5P_DEFAULT));
+  if (has > 0) LmgCallHDF5(loc = H5Gopen2(h5->file, LmgKindGroup(kind), H5P_DEFAULT));
+  else LmgCallHDF5(loc = H5Gcreate2(h5->file, LmgKindGroup(kind), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   for (PetscInt a = 0; a < kind->naxes; a++) PetscCall(Coordinate(loc, h5->cfg, kind->axes[a], &sc[kind->axes[a]]));
   for (PetscInt i = 0; i < kind->nfields; i++) {
     const LmgField *f = &kind->fields[i];
@@ -208,7 +226,7 @@ PetscErrorCode LmgH5RecordsOpen(LmgH5 *h5)
     if (!g->on) continue;
     PetscCall(PetscMalloc1(kind->nfields, &g->dset));
     for (PetscInt i = 0; i < kind->nfields; i++) {
-      snprintf(nm, sizeof nm, "%s/%s", kind->name, kind->fields[i].name);
+      snprintf(nm, sizeof nm, "%s/%s", LmgKindGroup(kind), kind->fields[i].name);
       LmgCallHDF5(g->dset[i] = H5Dopen2(h5->file, nm, H5P_DEFAULT));
     }
     snprintf(nm, sizeof nm, "status/%s", kind->name);
@@ -338,7 +356,7 @@ PetscErrorCode LmgH5WriteRecord(const LmgH5 *h5, const LmgTask *task, const void
   PetscFunctionBeginUser;
   for (PetscInt a = 0; a < kind->naxes; a++) {
     LmgAxis ax = kind->axes[a];
-    idx[nb++]  = (hsize_t)(ax == LMG_AX_N ? task->iN : ax == LMG_AX_G ? task->iG : ax == LMG_AX_P ? task->iP : task->iL);
+    idx[nb++]  = (hsize_t)(ax == LMG_AX_N ? task->iN : ax == LMG_AX_G ? task->iG : ax == LMG_AX_P ? task->iP : ax == LMG_AX_L ? task->iL : task->iT);
   }
   for (PetscInt i = 0; out->status == LMG_DONE && i < kind->nfields; i++) {
     const LmgField *f = &kind->fields[i];

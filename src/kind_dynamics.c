@@ -60,4 +60,4 @@ static PetscErrorCode Destroy(void *rec)
   return LmgDynamicsDestroy((LmgDynamics *)rec);
 }
 
-const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy};
+const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy, NULL};

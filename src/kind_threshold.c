@@ -57,4 +57,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindThreshold = {"threshold", 3, {LMG_AX_N, LMG_AX_G, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgThreshold), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL};
+const LmgKind LmgKindThreshold = {"threshold", 3, {LMG_AX_N, LMG_AX_G, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgThreshold), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, NULL};

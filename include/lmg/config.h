@@ -4,6 +4,7 @@
 #include "options.h"
 #include "threshold.h"
 #include "rates.h"
+#include "lz.h"
 
 typedef struct {
   PetscInt            nN, nG, nGphi, nLevel;
@@ -15,6 +16,7 @@ typedef struct {
   LmgDynamicsOptions  dyn;
   LmgThresholdOptions thr;
   LmgRatesOptions     rates;
+  LmgLzOptions        lz;
   /* the run (config.c) */
   char      output[PETSC_MAX_PATH_LEN];
   PetscBool resume, dry_run;

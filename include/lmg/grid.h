@@ -4,8 +4,8 @@
 #pragma once
 #include "config.h"
 
-/* Every coordinate of the file: the record axes (N, Gamma/J, gamma_phi, level) and trailing axes of fields. */
-typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_AX_MODE, LMG_AX_RATE, LMG_AX_TRACE, LMG_NAXES } LmgAxis;
+/* Every coordinate of the file: the record axes (N, Gamma/J, gamma_phi, level, t_q) and trailing axes of fields. */
+typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_AX_MODE, LMG_AX_RATE, LMG_AX_TRACE, LMG_NAXES } LmgAxis;
 
 typedef struct {
   const char      *name, *units, *long_name;
@@ -16,7 +16,7 @@ typedef struct {
 
 typedef struct {
   PetscInt kind;           /* index into LmgKinds */
-  PetscInt iN, iG, iP, iL; /* indices into the axes (-1 where the kind has none) */
+  PetscInt iN, iG, iP, iL, iT; /* indices into the axes (-1 where the kind has none) */
   PetscInt group;          /* records of one group share a spectrum: iN * nG + iG */
   PetscInt record;         /* flat index of the record within its kind's datasets */
 } LmgTask;

@@ -20,9 +20,9 @@ struct _LmgWork;
 struct _LmgTeam;
 
 typedef struct {
-  const char     *name; /* /<name>/..., /status/<name>, /timing/<name> */
+  const char     *name; /* /<group>/..., /status/<name>, /timing/<name> */
   PetscInt        naxes;
-  LmgAxis         axes[4]; /* record axes, N and Gamma/J first */
+  LmgAxis         axes[5]; /* record axes, N and Gamma/J first */
   const LmgField *fields;
   PetscInt        nfields;
   size_t          size;       /* bytes of the record struct */
@@ -38,7 +38,11 @@ typedef struct {
      skipped (out). */
   PetscErrorCode (*plan)(const LmgConfig *, const LmgSpectrum *, const LmgTask *, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
   PetscErrorCode (*destroy)(void *rec); /* NULL: nothing to free */
+  const char *group; /* HDF5 group of the fields when several kinds share one (NULL: name) */
 } LmgKind;
+
+/* The group of kind k's fields. */
+#define LmgKindGroup(kind) ((kind)->group ? (kind)->group : (kind)->name)
 
 extern const LmgKind *const LmgKinds[];
 extern const PetscInt       LmgNKinds;

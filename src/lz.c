@@ -1,0 +1,169 @@
+/* Landau-Zener sweep (README "What is computed" §6): the options, the scales of one (N, Gamma/J), and one quantum record:
+   rho(0) = |g_0><g_0| (ground state of H(0) = H0 + h0 Jz), rho(t_q) by the time stepper with the model's bias term,
+   the well weight and the ground-state weight at the end. */
+#include <math.h>
+#include <string.h>
+#include "lmg/lz.h"
+#include "lmg/options.h"
+
+static const LmgOption opts[] = {
+  {"-lz_tq", "none", "Landau-Zener sweeps: quench times t_q in units of t_LZ = 8 h0 J01/(pi dE^2) of each (N, Gamma/J) (> 0): list, a:b:n or log:a:b:n; turns the /landau_zener records on"},
+  {"-lz_bias", "0.5", "Sweep amplitude h0 in units of the classical spinodal h_sp = 2J (1 - (Gamma/J)^(2/3))^(3/2): h(t) runs from -h0 to +h0 (< 1: the classical spin stays in its well)"},
+  {"-lz_tol", "1e-09", "Tolerance (rtol = atol, max norm) of the quantum sweep's time stepper (-dyn_ts_*: its PETSc options)"},
+  {"-lz_trajectories", "1000", "Classical trajectories per record at gamma_phi > 0 (one at gamma_phi = 0: no noise)"},
+  {"-lz_seed", "1", "Seed of the classical noise; each record's stream depends only on it and the record's coordinates"},
+  {"-lz_classical_step", "0.02", "Classical time step in radians of the fastest precession |Omega|max (RK4 halves around each noise rotation)"},
+};
+const LmgOptionTable LmgLzOptionTable = LMG_TABLE("The Landau-Zener sweep", opts);
+
+PetscErrorCode LmgLzSetFromOptions(LmgLzOptions *o, char *err)
+{
+  const char *text;
+  PetscBool   set;
+  char        q[104];
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(o, sizeof *o));
+  o->bias = 0.5, o->tol = 1e-9, o->trajectories = 1000, o->seed = 1, o->dtheta = 0.02;
+  PetscCall(LmgOptionsText(&opts[0], &text, &set));
+  if (set) PetscCall(LmgOptionsList(&opts[0], 0, PETSC_TRUE, 1e6, &o->ntq, &o->tq, err));
+  for (PetscInt i = 0; i < o->ntq && !err[0]; i++)
+    for (PetscInt j = 0; j < i; j++)
+      if (o->tq[i] == o->tq[j] && !err[0]) snprintf(err, LMG_ERR_LEN, "-lz_tq %s: %.17g is listed twice", LmgQuote(text, q, sizeof q), (double)o->tq[i]);
+  PetscCall(LmgOptionsReal(&opts[1], 0, PETSC_TRUE, 100, &o->bias, err));
+  PetscCall(LmgOptionsReal(&opts[2], 1e-14, PETSC_FALSE, 1e-3, &o->tol, err));
+  PetscCall(LmgOptionsInt(&opts[3], 1, 100000000, &o->trajectories, err));
+  PetscCall(LmgOptionsInt(&opts[4], 0, PETSC_MAX_INT, &o->seed, err));
+  PetscCall(LmgOptionsReal(&opts[5], 1e-6, PETSC_FALSE, 0.5, &o->dtheta, err));
+  for (int i = 1; i < 6 && !o->ntq && !err[0]; i++) { /* no silently ignored input */
+    PetscCall(LmgOptionsText(&opts[i], &text, &set));
+    if (set) snprintf(err, LMG_ERR_LEN, "%s: no Landau-Zener sweep to apply it to (give -lz_tq)", opts[i].name);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLzOptionsDestroy(LmgLzOptions *o)
+{
+  PetscFunctionBeginUser;
+  free(o->tq);
+  o->tq  = NULL;
+  o->ntq = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLzScalesCompute(const LmgLzOptions *o, const LmgSpectrum *sp, LmgLzScales *s)
+{
+  PetscFunctionBeginUser;
+  s->h_sp = s->h0 = s->t_LZ = s->b = NAN;
+  s->status = LMG_SKIPPED, s->message[0] = 0;
+  if (sp->status == LMG_SKIPPED) snprintf(s->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
+  else if (sp->status != LMG_DONE) s->status = LMG_FAILED, snprintf(s->message, LMG_MSG_LEN, "the spectrum record failed");
+  else if (sp->g >= 1) snprintf(s->message, LMG_MSG_LEN, "Gamma/J >= 1: no double well, no spinodal, no sweep through a doublet");
+  else if (!sp->dE_resolved) snprintf(s->message, LMG_MSG_LEN, "dE unresolved: t_LZ undefined");
+  else if (!(sp->J01 > 0)) snprintf(s->message, LMG_MSG_LEN, "J01 = 0: the bias does not couple the doublet");
+  if (s->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  s->h_sp   = 2 * sp->J * PetscPowReal(1 - PetscPowReal(sp->g, 2.0 / 3), 1.5);
+  s->h0     = o->bias * s->h_sp;
+  s->t_LZ   = 8 * s->h0 * sp->J01 / (PETSC_PI * sp->dE * sp->dE);
+  s->b      = s->h0 * sp->J01 / sp->dE;
+  s->status = LMG_DONE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Steps of RK5(4) in the interaction picture of H0 (measured, see README "Performance"): the bias turns the populated
+   levels at up to ~ w = h0 N m* / 2 + the spread of the model's levels reached, and the dephasing at the fastest rate. */
+PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
+{
+  LmgLzScales s;
+  PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, tq, w, spread, mstar, rate;
+  PetscFunctionBeginUser;
+  *steps = *seconds = 0;
+  *bytes = 40 * 16 * n * n + 2 * 8 * n * n + 1e6; /* RK stages; dense H for the ground states */
+  PetscCall(LmgLzScalesCompute(o, sp, &s));
+  out->status = s.status == LMG_DONE ? LMG_SKIPPED : s.status, out->message[0] = 0;
+  if (s.status != LMG_DONE) snprintf(out->message, LMG_MSG_LEN, "%s", s.message);
+  else if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
+  else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
+  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + sp->J) < 1e-9) snprintf(out->message, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  else if (level == 0 && *bytes / 1e9 > d->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
+  if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  out->status = LMG_PENDING;
+  tq     = tq_over * s.t_LZ;
+  mstar  = PetscSqrtReal(1 - sp->g * sp->g);
+  spread = level ? sp->E[level - 1] - sp->E[0] : 1.8 * PetscSqrtReal(sp->g * sp->J * (sp->g + 1) * sp->J);
+  spread = PetscMin(spread, 4 * (sp->nev > 2 ? sp->E[2] - sp->E[0] : spread)); /* levels reached: a few doublets */
+  w      = s.h0 * sp->N * mstar / 2 + spread;
+  rate   = 2 * gphi * sp->Jz2[0];
+  *steps   = 100 + tq * PetscMax(w, rate / 3) * 0.3;
+  *seconds = (*steps + 20) * 7 * (level ? 1e-6 + 2e-9 * n * n * n : 5e-8 * n * n) + 3e-9 * n * n * n;
+  if (*steps > d->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "t_q = %.3g t_LZ needs ~%.1e time steps > -dyn_max_steps %g", (double)tq_over, (double)*steps, (double)d->max_steps);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscReal Ramp(PetscReal t, void *ctx)
+{
+  const PetscReal *p = (const PetscReal *)ctx; /* h0, t_q */
+  return p[0] * (2 * t / p[1] - 1);
+}
+
+PetscErrorCode LmgLzCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r)
+{
+  LmgLzScales   s;
+  LmgOutcome    out;
+  LmgLiouville  L;
+  LmgRHS        rhs;
+  LmgPropagator P;
+  LmgPropStatus st;
+  Vec           rho;
+  PetscReal     steps, secs, bytes, ramp[2], *psi, tr, q, g;
+  PetscInt      n, maxsteps = (PetscInt)PetscMin(d->max_steps, (PetscReal)PETSC_MAX_INT);
+  PetscFunctionBeginUser;
+  r->P_error = r->P_not_ground = r->P_floor = r->P_LZ = r->t_q = r->trace_err = NAN;
+  r->steps = r->rejects = 0;
+  PetscCall(LmgLzPlan(o, d, sp, gphi, level, tq_over, &steps, &secs, &bytes, &out));
+  if (out.status != LMG_PENDING) {
+    r->status = out.status;
+    PetscCall(PetscStrncpy(r->message, out.message, LMG_MSG_LEN));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(LmgLzScalesCompute(o, sp, &s));
+  r->t_q = tq_over * s.t_LZ;
+  r->P_LZ = PetscExpReal(-tq_over);
+  ramp[0] = s.h0, ramp[1] = r->t_q;
+  PetscCall(LmgLiouvilleCreate(sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleSetBias(L, Ramp, ramp));
+  n = LmgLiouvilleSize(L);
+  PetscCall(PetscMalloc1(n, &psi));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho));
+  PetscCall(LmgLiouvilleGround(L, -s.h0, psi)); /* H(0) = H0 + h0 Jz: the well m < 0 lower */
+  PetscCall(LmgLiouvillePure(L, psi, rho));
+  PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, d->interaction, &rhs));
+  /* time unit t_q; steps at most 1/50 of the sweep (the interpolant is not used: one sample at the end) */
+  PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, tol, r->t_q, 1e-6, 0.02, maxsteps, rho, &P));
+  PetscCall(LmgPropagatorSample(&P, 1, rho, &st));
+  PetscCall(TSGetStepNumber(P.ts, &r->steps));
+  PetscCall(TSGetStepRejections(P.ts, &r->rejects));
+  {
+    TSType   type;
+    TSRKType rk = NULL;
+    PetscCall(TSGetType(P.ts, &type));
+    if (!strcmp(type, TSRK)) PetscCall(TSRKGetType(P.ts, &rk));
+    snprintf(r->integrator, LMG_STR_LEN, "%s%s%s, tol %g, %s frame", type, rk ? " " : "", rk ? rk : "", (double)tol, d->interaction ? "interaction" : "lab");
+  }
+  PetscCall(LmgPropagatorDestroy(&P));
+  r->status = LMG_DONE;
+  if (st == LMG_PROP_MAXSTEPS) r->status = LMG_SKIPPED, snprintf(r->message, LMG_MSG_LEN, "the sweep took more than -dyn_max_steps %g time steps", (double)d->max_steps);
+  if (st == LMG_PROP_FAILED) r->status = LMG_FAILED, snprintf(r->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
+  if (st == LMG_PROP_ABANDONED) r->status = LMG_ABANDONED, snprintf(r->message, LMG_MSG_LEN, "abandoned by a drain after %" PetscInt_FMT " time steps", r->steps);
+  if (r->status == LMG_DONE) {
+    PetscCall(LmgLiouvilleGround(L, s.h0, psi)); /* g_f: H(t_q) = H0 - h0 Jz */
+    PetscCall(LmgLiouvilleExpect(L, rho, psi, &tr, &q, &g));
+    r->P_error      = 0.5 * (tr - q);
+    r->P_not_ground = 1 - g;
+    r->P_floor      = 0.5 * (1 - LmgLiouvilleExpectQ(L, psi));
+    r->trace_err    = PetscAbsReal(tr - 1);
+  }
+  PetscCall(VecDestroy(&rho));
+  PetscCall(PetscFree(psi));
+  PetscCall(LmgLiouvilleDestroy(&L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
