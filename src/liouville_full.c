@@ -65,6 +65,15 @@ static void State_Full(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
   psi[f->base[s] + k] += best > 0 ? c : -c;
 }
 
+/* y = A x from the band (column j holds rows lo[j] ..). */
+static void JzMult_Full(LmgLiouville L, const PetscScalar *x, PetscScalar *y)
+{
+  const LmgBand *A = &((const Full *)L->data)->A;
+  for (PetscInt i = 0; i < L->n; i++) y[i] = 0;
+  for (PetscInt j = 0; j < L->n; j++)
+    for (PetscInt q = A->ptr[j]; q < A->ptr[j + 1]; q++) y[A->lo[j] + q - A->ptr[j]] += A->val[q] * x[j];
+}
+
 /* Dense A from its band. */
 static PetscErrorCode Jz_Full(LmgLiouville L, PetscReal *Z)
 {
@@ -185,6 +194,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
   L->data           = f;
   L->ops.perturb    = Perturb_Full;
   L->ops.state      = State_Full;
+  L->ops.jzmult     = JzMult_Full;
   L->ops.jz         = Jz_Full;
   L->ops.destroy    = Destroy_Full;
   PetscFunctionReturn(PETSC_SUCCESS);

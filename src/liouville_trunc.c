@@ -65,6 +65,14 @@ static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static void JzMult_Trunc(LmgLiouville L, const PetscScalar *x, PetscScalar *y)
+{
+  const Trunc *r = (const Trunc *)L->data;
+  for (PetscInt i = 0; i < L->n; i++) y[i] = 0;
+  for (PetscInt j = 0; j < L->n; j++)
+    for (PetscInt i = 0; i < L->n; i++) y[i] += r->Z[i + L->n * j] * x[j];
+}
+
 /* The basis is the spectrum's eigenvectors: |E_i> is basis state i. */
 static void State_Trunc(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
 {
@@ -114,6 +122,7 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
   L->sp             = sp;
   L->ops.perturb    = Perturb_Trunc;
   L->ops.state      = State_Trunc;
+  L->ops.jzmult     = JzMult_Trunc;
   L->ops.jz         = Jz_Trunc;
   L->ops.destroy    = Destroy_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);

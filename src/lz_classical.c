@@ -100,9 +100,12 @@ static void RK4(const Spin *p, PetscReal t, PetscReal dt, PetscReal *s)
   for (int i = 0; i < 3; i++) s[i] /= nrm;
 }
 
+/* Rotation about z by a (Taylor to a^7 below 1e-2: exact in double, ~5x cheaper than libm). */
 static void RotateZ(PetscReal a, PetscReal *s)
 {
-  const PetscReal c = cos(a), si = sin(a), x = s[0];
+  const PetscReal a2 = a * a, x = s[0];
+  const PetscReal c  = PetscAbsReal(a) < 1e-2 ? 1 - a2 / 2 * (1 - a2 / 12 * (1 - a2 / 30)) : cos(a);
+  const PetscReal si = PetscAbsReal(a) < 1e-2 ? a * (1 - a2 / 6 * (1 - a2 / 20 * (1 - a2 / 42))) : sin(a);
   s[0] = c * x - si * s[1];
   s[1] = si * x + c * s[1];
 }
@@ -137,7 +140,7 @@ PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOpt
   PetscReal   steps, dt, var;
   PetscInt    M = gphi > 0 ? trajectories : 1, errors = 0, nsub = (PetscInt)1 << refine;
   Rng         rng[8];
-  double      piece[2][128];
+  double      piece[256]; /* a coarse step's 2 halves, each split into nsub pieces, in time order */
   PetscFunctionBeginUser;
   PetscCheck(refine >= 0 && refine <= 6, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "refine %" PetscInt_FMT " outside 0..6", refine);
   c->P_error_classical = c->P_error_classical_stderr = c->z0 = NAN;
@@ -157,18 +160,17 @@ PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOpt
   dt    = p.tq / steps;
   var   = 0.5 * gphi * dt; /* each half of a coarse step's increment */
   for (PetscInt j = 0; j < M; j++) {
-    PetscReal sv[3] = {PetscSqrtReal(1 - c->z0 * c->z0), 0, c->z0}, t = 0;
+    PetscReal sv[3] = {PetscSqrtReal(1 - c->z0 * c->z0), 0, c->z0}, t = 0, pending = 0; /* pending: the last half, joined to the next */
     for (PetscInt l = 0; l <= refine; l++) {
       const uint64_t key[7] = {(uint64_t)o->seed, (uint64_t)sp->N, Bits(sp->g), Bits(gphi), Bits(tq_over), (uint64_t)j, (uint64_t)l};
       Seed(&rng[l], key, 7);
     }
     for (PetscInt i = 0; i < (PetscInt)steps; i++) {
-      for (int h = 0; h < 2; h++) Split(rng, refine, gphi > 0 ? sqrt(var) * Normal(&rng[0]) : 0, var, piece[h]);
-      for (PetscInt q = 0; q < nsub; q++) { /* fine step q: the two halves are pieces 2q, 2q+1 of the coarse step */
-        const double *w1 = &piece[(2 * q) / nsub][(2 * q) % nsub], *w2 = &piece[(2 * q + 1) / nsub][(2 * q + 1) % nsub];
-        if (gphi > 0) RotateZ(*w1, sv);
+      for (int h = 0; h < 2; h++) Split(rng, refine, gphi > 0 ? sqrt(var) * Normal(&rng[0]) : 0, var, piece + h * nsub);
+      for (PetscInt q = 0; q < nsub; q++) { /* fine step q: its two halves are pieces 2q, 2q+1 */
+        if (gphi > 0) RotateZ(pending + piece[2 * q], sv); /* rotations about z add */
         RK4(&p, t, dt / nsub, sv);
-        if (gphi > 0) RotateZ(*w2, sv);
+        pending = piece[2 * q + 1];
         t += dt / nsub;
       }
       if ((i & 1023) == 0 && LmgAbandon()) {
@@ -177,7 +179,9 @@ PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOpt
         PetscFunctionReturn(PETSC_SUCCESS);
       }
     }
+    RotateZ(pending, sv); /* (about z: s_z unchanged) */
     if (sv[2] < 0) errors++;
+    if (c->outcome) c->outcome[j] = (char)(sv[2] < 0);
   }
   c->trajectories             = M;
   c->steps                    = (PetscInt)steps * nsub;

@@ -44,6 +44,59 @@ PetscErrorCode LmgLiouvilleRHS(LmgLiouville L, PetscBool adjoint, PetscBool inte
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* dphi/dt = conj(z) o (i h(t) A (z o phi)), z_a = e^{-i E_a t} (interaction), or -i (E o psi - h(t) A psi) (lab) */
+static PetscErrorCode StateApply(void *ctx, PetscReal t, Vec x, Vec y)
+{
+  LiouvilleCtx      *c = (LiouvilleCtx *)ctx;
+  LmgLiouville       L = c->L;
+  const PetscInt     n = L->n;
+  const PetscReal    h = L->bias ? L->bias(t, L->bias_ctx) : 0;
+  const PetscScalar *X;
+  PetscScalar       *Y, *z, *w;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(n, &z, n, &w));
+  PetscCall(VecGetArrayRead(x, &X));
+  PetscCall(VecGetArrayWrite(y, &Y));
+  if (c->frame) {
+    LmgLiouvillePhases(L, PETSC_FALSE, t, z);
+    for (PetscInt a = 0; a < n; a++) w[a] = z[a] * X[a];
+    L->ops.jzmult(L, w, Y);
+    for (PetscInt a = 0; a < n; a++) Y[a] *= PETSC_i * h * PetscConj(z[a]);
+  } else {
+    L->ops.jzmult(L, X, Y);
+    for (PetscInt a = 0; a < n; a++) Y[a] = -PETSC_i * (L->E[a] * X[a] - h * Y[a]);
+  }
+  PetscCall(VecRestoreArrayRead(x, &X));
+  PetscCall(VecRestoreArrayWrite(y, &Y));
+  PetscCall(PetscFree2(z, w));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode StateOutput(void *ctx, PetscReal t, Vec x)
+{
+  LiouvilleCtx *c = (LiouvilleCtx *)ctx;
+  PetscScalar  *X, *z;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(c->L->n, &z));
+  LmgLiouvillePhases(c->L, PETSC_FALSE, t, z);
+  PetscCall(VecGetArray(x, &X));
+  for (PetscInt a = 0; a < c->L->n; a++) X[a] *= z[a];
+  PetscCall(VecRestoreArray(x, &X));
+  PetscCall(PetscFree(z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleStateRHS(LmgLiouville L, PetscBool interaction, LmgRHS *rhs)
+{
+  LiouvilleCtx *c;
+  PetscFunctionBeginUser;
+  PetscCheck(L->gphi == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a pure state needs gamma_phi = 0 (the model has %g)", (double)L->gphi);
+  PetscCall(PetscNew(&c));
+  c->L = L, c->adjoint = PETSC_FALSE, c->frame = interaction;
+  *rhs = (LmgRHS){StateApply, interaction ? StateOutput : NULL, Free, c};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 typedef struct {
   LmgRHS    rhs;
   PetscReal scale; /* time unit, s: the ODE is dx/ds = scale f(scale s, x) */

@@ -34,6 +34,10 @@ typedef struct {
    frame; the samples are in the lab frame. Not collective. */
 PetscErrorCode LmgLiouvilleRHS(LmgLiouville L, PetscBool adjoint, PetscBool interaction, LmgRHS *rhs);
 
+/* rhs = -i H(t) psi of a model without dephasing (a pure state psi, n complex entries: O(n x band) per evaluation in
+   the full space instead of O(n^2 x band) for rho), in the interaction picture of H0 or the lab frame. Not collective. */
+PetscErrorCode LmgLiouvilleStateRHS(LmgLiouville L, PetscBool interaction, LmgRHS *rhs);
+
 typedef struct {
   TS        ts;
   Vec       x;           /* the state at the integrator's time, in its frame */

@@ -51,6 +51,7 @@ typedef struct {
   PetscErrorCode (*perturb)(LmgLiouville, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y);
   void (*state)(LmgLiouville, PetscInt i, PetscReal c, PetscReal *psi); /* psi += c |E_i> (eigenvector i of sp) */
   PetscErrorCode (*jz)(LmgLiouville, PetscReal *);                      /* LmgLiouvilleJz */
+  void (*jzmult)(LmgLiouville, const PetscScalar *x, PetscScalar *y);   /* y = Jz x (vectors of the model's basis) */
   PetscErrorCode (*destroy)(LmgLiouville);
 } LmgLiouvilleOps;
 

@@ -58,6 +58,7 @@ typedef struct {
   PetscReal P_error_classical_stderr; /* its standard error sqrt(P (1 - P) / M) (0 at gamma_phi = 0: one trajectory) */
   PetscReal z0;                       /* s_z at the start: the minimum of the R well at h = -h0 */
   PetscInt  trajectories, steps;      /* M, and time steps per trajectory */
+  char     *outcome;                  /* NULL, or [M] set by the caller: 1 where trajectory j ended with s_z < 0 */
   PetscInt  status;
   char      message[LMG_MSG_LEN];
 } LmgLzClassical;
