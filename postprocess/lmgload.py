@@ -8,7 +8,9 @@ group='spectrum', engine='h5netcdf' or 'netcdf4') gives each group with its coor
 Every group (spectrum, dynamics, threshold, status, timing, ...) becomes a dict name -> Var of its datasets; the
 coordinates (the 1-D dimension scales each group holds, equal across groups) are run.coords. Dimension names come from
 the scales attached to each dataset. Text datasets (char arrays over message_len / str_len) become str arrays.
-Float data of every record whose /status/<group> entry is not DONE is set to NaN (integer data is left as written).
+Float data of every record whose status entry is not DONE is set to NaN (integer data is left as written): the status of
+a dataset is the /status/<kind> whose attribute `group` names its group and whose dimensions lead its own (several kinds
+share /landau_zener), else /status/<group>.
 
 CLI: python3 lmgload.py FILE    prints the grid, per kind the records done/failed/skipped/pending and the reasons of
 the failed and skipped ones, one line per kind of reason with its count.
@@ -138,10 +140,20 @@ def load(path, groups=None):
                                        _decode(ds.attrs.get("description", "")), _decode(ds.attrs.get("long_name", "")))
             if not run[gname]:  # coordinates only (the /grid of files of format 1)
                 del run[gname]
-    for gname, status in run.get("status", {}).items():
-        if gname in run and gname != "status":
-            run[gname] = {k: _mask(v, status) for k, v in run[gname].items()}
+    with h5py.File(path, "r") as f:
+        owner = {k: _decode(f["status"][k].attrs.get("group", k)) for k in run.get("status", {}) if "status" in f and k in f["status"] and "flag_values" in f["status"][k].attrs}
+    for gname in [g for g in run.groups if g != "status"]:
+        kinds = [run["status"][k] for k, g in owner.items() if g == gname]
+        run[gname] = {k: _masked(v, kinds) for k, v in run[gname].items()}
     return run
+
+
+def _masked(var, kinds):
+    """var masked by the status (of the kinds of its group) whose dimensions lead its own."""
+    for st in kinds:
+        if var.dims[: len(st.dims)] == st.dims and var.data.shape[: st.data.ndim] == st.data.shape:
+            return _mask(var, st)
+    return var
 
 
 def load_xarray(path):

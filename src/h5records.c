@@ -172,6 +172,7 @@ static PetscErrorCode CreateBooks(LmgH5 *h5)
     LmgCallHDF5(H5Aclose(a));
     LmgCallHDF5(H5Sclose(s));
     PetscCall(LmgH5AttrString(g->status, "flag_meanings", "pending done failed skipped", 0));
+    PetscCall(LmgH5AttrString(g->status, "group", LmgKindGroup(kind), 0)); /* where the kind's fields are */
     PetscCall(Attach(g->status, kind, -1, ssc, 0));
     snprintf(nm, sizeof nm, "%s_message", kind->name);
     snprintf(ln, sizeof ln, "why a %s record failed or was skipped, or a note on it", kind->name);

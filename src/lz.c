@@ -20,15 +20,11 @@ PetscErrorCode LmgLzSetFromOptions(LmgLzOptions *o, char *err)
 {
   const char *text;
   PetscBool   set;
-  char        q[104];
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(o, sizeof *o));
   o->bias = 0.5, o->tol = 1e-9, o->trajectories = 1000, o->seed = 1, o->dtheta = 0.02;
   PetscCall(LmgOptionsText(&opts[0], &text, &set));
   if (set) PetscCall(LmgOptionsList(&opts[0], 0, PETSC_TRUE, 1e6, &o->ntq, &o->tq, err));
-  for (PetscInt i = 0; i < o->ntq && !err[0]; i++)
-    for (PetscInt j = 0; j < i; j++)
-      if (o->tq[i] == o->tq[j] && !err[0]) snprintf(err, LMG_ERR_LEN, "-lz_tq %s: %.17g is listed twice", LmgQuote(text, q, sizeof q), (double)o->tq[i]);
   PetscCall(LmgOptionsReal(&opts[1], 0, PETSC_TRUE, 100, &o->bias, err));
   PetscCall(LmgOptionsReal(&opts[2], 1e-14, PETSC_FALSE, 1e-3, &o->tol, err));
   PetscCall(LmgOptionsInt(&opts[3], 1, 100000000, &o->trajectories, err));

@@ -150,6 +150,18 @@ BAD = [
     (["-rates_trace", "-rates_trace_grid", "0:5"], "-rates_trace_grid"),
     (["-rates", "-rates_tl", "1e-9"], "unknown option -rates_tl"),
     (["-rates", "-rates_eps_type", "foo"], "a -rates_ option is not accepted by SLEPc's EPS"),
+    (["-lz_tq", "0"], "-lz_tq"),
+    (["-lz_tq", "1,abc"], "-lz_tq"),
+    (["-lz_tq", "1,1"], "-lz_tq"),
+    (["-lz_tq", "1", "-lz_bias", "-0.5"], "-lz_bias"),
+    (["-lz_tq", "1", "-lz_bias", "x"], "-lz_bias"),
+    (["-lz_tq", "1", "-lz_trajectories", "0"], "-lz_trajectories"),
+    (["-lz_tq", "1", "-lz_trajectories", "2.5"], "-lz_trajectories"),
+    (["-lz_tq", "1", "-lz_tol", "1"], "-lz_tol"),
+    (["-lz_tq", "1", "-lz_seed", "-3"], "-lz_seed"),
+    (["-lz_tq", "1", "-lz_classical_step", "2"], "-lz_classical_step"),
+    (["-lz_bias", "0.7"], "-lz_bias: no Landau-Zener sweep"),
+    (["-lz_tq", "1", "-lz_trajectory", "10"], "unknown option -lz_trajectory"),
 ]
 
 
