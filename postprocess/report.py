@@ -17,6 +17,8 @@ Writes into DIR (default: the directory of FILE) report.md and, each only when t
                            gamma_phi (N m*/2)^2 against N at Gamma/J and gamma_phi, beside the static formulas
                            (rates.py's figure; its table goes into report.md)
   fig8_traces.png          the doublet's time traces at (N, Gamma/J, gamma_phi), level full when done, else the largest k
+  fig9_landau_zener.png    the Landau-Zener sweep at (N, Gamma/J): P_error against t_q/t_LZ for every level, the
+                           classical foil and P_LZ, one panel per gamma_phi (lz.py's figure; its table goes into report.md)
 The report point: N must be on the grid (figures 2, 4, 5); Gamma/J is the grid value nearest to --gamma-over-J within
 --tol (figures 1, 3-6; named when not exact). A figure the file lacks data for is skipped, and report.md and stderr say
 what it needs and what the file has. Records not done (failed, pending) are never printed as numbers.
@@ -33,12 +35,14 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import convergence  # noqa: E402
 import k3  # noqa: E402
+import lz  # noqa: E402
 import rates  # noqa: E402
 import table3  # noqa: E402
 from lmgload import DONE, FAILED, PENDING, SKIPPED, STATUS_NAMES, LmgFileError, load, reasons  # noqa: E402
 
 FIGS = {1: "fig1_eta_vs_N.png", 2: "fig2_eta_vs_ratio.png", 3: "fig3_fluct_vs_N.png", 4: "fig4_convergence.png",
-        5: "fig5_k3_tau.png", 6: "fig6_threshold_map.png", 7: "fig7_rates_vs_N.png", 8: "fig8_traces.png"}
+        5: "fig5_k3_tau.png", 6: "fig6_threshold_map.png", 7: "fig7_rates_vs_N.png", 8: "fig8_traces.png",
+        9: "fig9_landau_zener.png"}
 ETA_CROSS = 2.0
 MAX_FAILURES = 5  # failure messages listed per kind in report.md
 
@@ -572,6 +576,19 @@ def figure8(ctx):
     return line, []
 
 
+def figure9(ctx):
+    if "landau_zener" not in ctx.run or "landau_zener" not in ctx.run.get("status", {}):
+        raise Lacks("figure 9 needs /landau_zener; file lacks it (run lmgsweep with -lz_tq)")
+    ctx.need_ratio(9, "/landau_zener")
+    ctx.need_N(9, "/landau_zener")
+    if not (ctx.status("landau_zener")[ctx.iN, ctx.iG] == DONE).any():
+        raise Lacks(f"figure 9 needs a done /landau_zener record at N = {ctx.args.N}, {ctx.ratio_text()}; file has none there")
+    lz.plot(ctx.run, ctx.iN, ctx.iG, os.path.join(ctx.outdir, FIGS[9]))
+    line = (f"P_error against t_q/t_LZ per level, the classical foil and P_LZ at N = {ctx.args.N}, {ctx.ratio_text()}, "
+            f"one panel per gamma_phi")
+    return line, lz.markdown(ctx.run, ctx.iN, ctx.iG).splitlines()
+
+
 # ---------------------------------------------------------------- report.md
 
 def records_section(run):
@@ -657,7 +674,7 @@ def write_report(ctx, written, skipped, sections):
 
 FIGURES = ((1, figure1, "eta_MF crossover"), (2, figure2, "eta_MF peak"), (3, figure3, "Jz fluctuations"),
            (4, figure4, "Level convergence"), (5, figure5, "K3(tau)"), (6, figure6, "Thresholds"),
-           (7, figure7, "Which coherence decoheres"), (8, figure8, "Doublet traces"))
+           (7, figure7, "Which coherence decoheres"), (8, figure8, "Doublet traces"), (9, figure9, "Landau-Zener sweep"))
 
 
 def main(argv=None):

@@ -145,7 +145,8 @@ def run_report(*args):
 
 
 def test_all_figures_written(full_report):
-    """Figures 1-6 from the synthetic file; 7 and 8 skipped with what they need (it has no /decoherence, /traces)."""
+    """Figures 1-6 from the synthetic file; 7, 8 and 9 skipped with what they need (no /decoherence, /traces,
+    /landau_zener)."""
     _, out, md, err = full_report
     made = [report.FIGS[k] for k in range(1, 7)]
     for name in made:
@@ -153,7 +154,8 @@ def test_all_figures_written(full_report):
         assert f"- `{name}`:" in md
     assert "- figure 7 needs /decoherence; file lacks it (run lmgsweep with -rates)" in md
     assert "- figure 8 needs /traces; file lacks it (run lmgsweep with -rates -rates_trace)" in md
-    assert err.count("report: skipped") == 2
+    assert "- figure 9 needs /landau_zener; file lacks it (run lmgsweep with -lz_tq)" in md
+    assert err.count("report: skipped") == 3
     assert sorted(os.listdir(out)) == sorted(made + ["report.md"])
     assert "| spectrum | 72 | 70 | 1 | 0 | 1 |" in md and "| dynamics | 432 | 431 | 1 | 0 | 0 |" in md
 
@@ -257,7 +259,7 @@ def test_default_dir_and_stale_figures(tmp_path):
     path = make_report_file(tmp_path / "run.h5")
     r = run_report(path)  # no -o: beside FILE
     assert r.returncode == 0 and (tmp_path / "report.md").exists()
-    assert all((tmp_path / report.FIGS[k]).exists() for k in range(1, 7))  # 7, 8 need /decoherence, /traces
+    assert all((tmp_path / report.FIGS[k]).exists() for k in range(1, 7))  # 7-9 need /decoherence, /traces, /landau_zener
     make_report_file(tmp_path / "run.h5", dynamics=False)  # same place, now without dynamics
     r = run_report(path)
     md = (tmp_path / "report.md").read_text()
@@ -286,7 +288,8 @@ def test_real_engine_file(tmp_path):
     path = tmp_path / "engine.h5"
     args = ["bash", os.path.join(ROOT, "tests", "mpirun.sh"), "2", os.path.join(ROOT, "bin", "lmgsweep"),
             "-N", "40,60,80,100,120,150", "-gamma_over_J", "0.9,0.93,0.95", "-gamma_phi", "0.1,0.3,1,3",
-            "-levels", "2,3", "-threshold", "-rates", "-rates_trace", "-output", str(path)]
+            "-levels", "2,3", "-threshold", "-rates", "-rates_trace", "-lz_tq", "0.5,2", "-lz_trajectories", "50",
+            "-output", str(path)]
     r = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     r = run_report(path, "-o", tmp_path / "o", "--N", 100)
