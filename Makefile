@@ -44,7 +44,7 @@ LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_thre
             liouville liouville_full liouville_trunc liouville_states propagate leggett threshold h5file h5records scheduler task dryrun launch
 LIB_OBJ  := $(LIB_SRC:%=build/%.o)
 UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))
-BENCH    := bin/lmgbench bin/lmgdyn bin/lmgmfn bin/lmgrates
+BENCH    := bin/lmgbench bin/lmgdyn bin/lmgmfn bin/lmgrates bin/lmglz
 HDRS     := $(wildcard include/lmg/*.h)
 
 .PHONY: all deps run check bench clean toolchain

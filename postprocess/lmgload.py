@@ -140,8 +140,9 @@ def load(path, groups=None):
                                        _decode(ds.attrs.get("description", "")), _decode(ds.attrs.get("long_name", "")))
             if not run[gname]:  # coordinates only (the /grid of files of format 1)
                 del run[gname]
-    with h5py.File(path, "r") as f:
-        owner = {k: _decode(f["status"][k].attrs.get("group", k)) for k in run.get("status", {}) if "status" in f and k in f["status"] and "flag_values" in f["status"][k].attrs}
+    with h5py.File(path, "r") as f:  # the kinds' statuses (not the messages), each with the group of its fields
+        owner = {k: _decode(f["status"][k].attrs.get("group", k)) for k in run.get("status", {})
+                 if not k.endswith("_message") and "status" in f and k in f["status"]}
     for gname in [g for g in run.groups if g != "status"]:
         kinds = [run["status"][k] for k, g in owner.items() if g == gname]
         run[gname] = {k: _masked(v, kinds) for k, v in run[gname].items()}

@@ -76,6 +76,36 @@ for m in stepper auto; do
 done
 
 echo
+echo "Landau-Zener sweep (/landau_zener), one full-space record on 1 rank, t_q = t_LZ, lz_bias 0.5: rho (gamma_phi > 0, RK5(4)"
+echo "at tol 1e-9, interaction picture of H0, banded bias and dissipator) or psi (gamma_phi = 0, tol 1e-11); QuTiP mesolve"
+echo "(rtol 1e-8, atol 1e-10) with the same time-dependent H at N = 100 in the same run."
+printf '%-6s %-6s %-6s %12s %14s %14s %8s %10s
+' N G/J gphi lmgsweep_s P_error P_not_ground steps peak_MB
+lzrow() { # N Gamma/J gamma_phi: prints the row, leaves the time in $lt and P_error in $lp
+  read -r _ _ lt lp ln ls lm lst < <(bin/lmglz -N "$1" -gamma_over_J "$2" -gamma_phi "$3" -level 0 -tq 1)
+  printf '%-6s %-6s %-6s %12s %14s %14s %8s %10s %s\n' "$1" "$2" "$3" "$lt" "$lp" "$ln" "$ls" "$lm" "$lst"
+}
+lzrow 100 0.95 0.05
+read -r h0 tlz < <(/usr/bin/python3 - <<'PY'
+import numpy as np, subprocess
+# h0 and t_LZ of N = 100, Gamma/J = 0.95 from a one-record engine file
+import h5py, tempfile, os
+d = tempfile.mkdtemp(); f = os.path.join(d, "s.h5")
+subprocess.run(["bin/lmgsweep", "-N", "100", "-gamma_over_J", "0.95", "-levels", "none", "-lz_tq", "1", "-output", f], capture_output=True)
+with h5py.File(f) as h: print(h["landau_zener/h0"][0, 0], h["landau_zener/t_LZ"][0, 0])
+PY
+)
+read -r _ qt qp qn qm < <(/usr/bin/python3 tests/bench/qutip_lz.py 100 0.95 0.05 "$h0" "$tlz")
+echo "  QuTiP mesolve N = 100: $qt s, P_error $qp, P_not_ground $qn, peak $qm MB; ratio lmgsweep / QuTiP $(awk -v a="$lt" -v b="$qt" 'BEGIN{printf "%.3f", a/b}'), |dP_error| $(awk -v a="$lp" -v b="$qp" 'BEGIN{d=a-b; if (d<0) d=-d; printf "%.1e", d}')"
+lzrow 370 0.95 0.05
+lzrow 370 0.95 0
+lzrow 2000 0.99 0
+echo "Classical foil, N = 40, Gamma/J = 0.8, gamma_phi = 2, t_q = t_LZ, 4000 trajectories at the default step dt and at dt/4 on the"
+echo "same Brownian paths: the time-step error of P_error_classical (n01 - n10)/M against the standard error of P."
+read -r p0 p2 n01 n10 se s0 s2 < <(bin/lmglz -N 40 -gamma_over_J 0.8 -gamma_phi 2 -tq 1 -classical 4000 -refine 2)
+echo "  P(dt) $p0, P(dt/4) $p2 ($s0 s, $s2 s): d = $(awk -v a="$n01" -v b="$n10" 'BEGIN{printf "%.4f +- %.4f", (a-b)/4000, sqrt(a+b)/4000}'), standard error of P at M = 4000: $se, at the default M = 1000: $(awk -v s="$se" 'BEGIN{printf "%.4f", 2*s}')"
+
+echo
 echo "The engine end to end on 2 ranks (master + 1 worker): spectrum and the full-space record, N = 2000, Gamma/J = 0.99, gamma_phi = 0.05:"
 out=$(mktemp -d)
 t0=$(date +%s.%N)
