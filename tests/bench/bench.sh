@@ -100,6 +100,7 @@ echo "  QuTiP mesolve N = 100: $qt s, P_error $qp, P_not_ground $qn, peak $qm MB
 lzrow 370 0.95 0.05
 lzrow 370 0.95 0
 lzrow 2000 0.99 0
+lzrow 2000 0.99 0.05
 echo "Classical foil, N = 40, Gamma/J = 0.8, gamma_phi = 2, t_q = t_LZ, 4000 trajectories at the default step dt and at dt/4 on the"
 echo "same Brownian paths: the time-step error of P_error_classical (n01 - n10)/M against the standard error of P."
 read -r p0 p2 n01 n10 se s0 s2 < <(bin/lmglz -N 40 -gamma_over_J 0.8 -gamma_phi 2 -tq 1 -classical 4000 -refine 2)
