@@ -86,6 +86,23 @@ static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscBool LmgSpectrumUnusable(const LmgSpectrum *sp, LmgOutcome *out)
+{
+  if (sp->status == LMG_SKIPPED) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
+  else if (sp->status != LMG_DONE) out->status = LMG_FAILED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record failed");
+  return (PetscBool)(sp->status != LMG_DONE);
+}
+
+PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome *out)
+{
+  out->message[0] = 0;
+  if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
+  else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
+  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + sp->J) < 1e-9) snprintf(out->message, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  if (out->message[0]) out->status = LMG_SKIPPED;
+  return (PetscBool)(out->message[0] != 0);
+}
+
 /* Steps per trajectory, measured (RK5(4) at tol 1e-8, N = 100-2000): in the interaction picture dt ~ 1/w with w ~ 0.9 x
    the level spacing at the top of the spectrum, 2 sqrt(Gamma (Gamma + J)), times (gphi/0.05)^0.15 (for k levels at most
    their spread), and at least 40 (dt <= 0.1 tau_opt); an explicit integrator also needs dt <~ 3/rate of the fastest
@@ -100,12 +117,9 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
   PetscCall(PetscMemzero(p, sizeof *p));
   p->bytes = level ? 40 * 16 * n * n + 1e6 : 40 * 16 * n * n;
   out->status = LMG_SKIPPED;
-  if (sp->status == LMG_SKIPPED) snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
-  else if (sp->status != LMG_DONE) out->status = LMG_FAILED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record failed");
+  if (LmgSpectrumUnusable(sp, out)) (void)0;
   else if (!sp->dE_resolved) snprintf(out->message, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
-  else if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
-  else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
-  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + sp->J) < 1e-9) snprintf(out->message, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  else if (LmgModelUnbuildable(sp, level, out)) (void)0;
   else if (level == 0 && p->bytes / 1e9 > o->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(p->bytes / 1e9), (double)o->max_gb);
   if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
   out->status = LMG_PENDING;

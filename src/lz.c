@@ -48,11 +48,11 @@ PetscErrorCode LmgLzOptionsDestroy(LmgLzOptions *o)
 
 PetscErrorCode LmgLzScalesCompute(const LmgLzOptions *o, const LmgSpectrum *sp, LmgLzScales *s)
 {
+  LmgOutcome out;
   PetscFunctionBeginUser;
   s->h_sp = s->h0 = s->t_LZ = s->b = NAN;
   s->status = LMG_SKIPPED, s->message[0] = 0;
-  if (sp->status == LMG_SKIPPED) snprintf(s->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
-  else if (sp->status != LMG_DONE) s->status = LMG_FAILED, snprintf(s->message, LMG_MSG_LEN, "the spectrum record failed");
+  if (LmgSpectrumUnusable(sp, &out)) s->status = out.status, snprintf(s->message, LMG_MSG_LEN, "%s", out.message);
   else if (sp->g >= 1) snprintf(s->message, LMG_MSG_LEN, "Gamma/J >= 1: no double well, no spinodal, no sweep through a doublet");
   else if (!sp->dE_resolved) snprintf(s->message, LMG_MSG_LEN, "dE unresolved: t_LZ undefined");
   else if (!(sp->J01 > 0)) snprintf(s->message, LMG_MSG_LEN, "J01 = 0: the bias does not couple the doublet");
@@ -80,9 +80,7 @@ PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, con
   PetscCall(LmgLzScalesCompute(o, sp, &s));
   out->status = s.status == LMG_DONE ? LMG_SKIPPED : s.status, out->message[0] = 0;
   if (s.status != LMG_DONE) snprintf(out->message, LMG_MSG_LEN, "%s", s.message);
-  else if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
-  else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
-  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + sp->J) < 1e-9) snprintf(out->message, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  else if (LmgModelUnbuildable(sp, level, out)) (void)0;
   else if (level == 0 && *bytes / 1e9 > d->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
   if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
   out->status = LMG_PENDING;

@@ -8,6 +8,7 @@
 typedef struct {
   LmgLiouville L;
   PetscBool    adjoint, frame; /* frame: interaction picture */
+  PetscScalar *z, *w;          /* [n] work of the pure-state right-hand side (NULL for rho) */
 } LiouvilleCtx;
 
 static PetscErrorCode LiouvilleApply(void *ctx, PetscReal t, Vec x, Vec y)
@@ -52,9 +53,8 @@ static PetscErrorCode StateApply(void *ctx, PetscReal t, Vec x, Vec y)
   const PetscInt     n = L->n;
   const PetscReal    h = L->bias ? L->bias(t, L->bias_ctx) : 0;
   const PetscScalar *X;
-  PetscScalar       *Y, *z, *w;
+  PetscScalar       *Y, *z = c->z, *w = c->w;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2(n, &z, n, &w));
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
   if (c->frame) {
@@ -68,21 +68,27 @@ static PetscErrorCode StateApply(void *ctx, PetscReal t, Vec x, Vec y)
   }
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
-  PetscCall(PetscFree2(z, w));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode StateOutput(void *ctx, PetscReal t, Vec x)
 {
   LiouvilleCtx *c = (LiouvilleCtx *)ctx;
-  PetscScalar  *X, *z;
+  PetscScalar  *X;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(c->L->n, &z));
-  LmgLiouvillePhases(c->L, PETSC_FALSE, t, z);
+  LmgLiouvillePhases(c->L, PETSC_FALSE, t, c->z);
   PetscCall(VecGetArray(x, &X));
-  for (PetscInt a = 0; a < c->L->n; a++) X[a] *= z[a];
+  for (PetscInt a = 0; a < c->L->n; a++) X[a] *= c->z[a];
   PetscCall(VecRestoreArray(x, &X));
-  PetscCall(PetscFree(z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode StateFree(void *ctx)
+{
+  LiouvilleCtx *c = (LiouvilleCtx *)ctx;
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree2(c->z, c->w));
+  PetscCall(PetscFree(c));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,7 +99,8 @@ PetscErrorCode LmgLiouvilleStateRHS(LmgLiouville L, PetscBool interaction, LmgRH
   PetscCheck(L->gphi == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a pure state needs gamma_phi = 0 (the model has %g)", (double)L->gphi);
   PetscCall(PetscNew(&c));
   c->L = L, c->adjoint = PETSC_FALSE, c->frame = interaction;
-  *rhs = (LmgRHS){StateApply, interaction ? StateOutput : NULL, Free, c};
+  PetscCall(PetscMalloc2(L->n, &c->z, L->n, &c->w));
+  *rhs = (LmgRHS){StateApply, interaction ? StateOutput : NULL, StateFree, c};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -220,13 +220,10 @@ PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *
   *seconds = level ? 2 * 2.9e-9 * m * m * m + 1e-4 : 2.2e-5 * n * n + 3e-9 * n * n * n; /* full: ~60 L x at 3.6e-7 n^2 s, dsyev */
   *bytes   = level ? 64 * m * m + 1e6 : LmgRatesFullBytes(sp->N + 1);
   out->status = LMG_SKIPPED, out->message[0] = 0;
-  if (sp->status == LMG_SKIPPED) snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
-  else if (sp->status != LMG_DONE) out->status = LMG_FAILED, snprintf(out->message, LMG_MSG_LEN, "the spectrum record failed");
+  if (LmgSpectrumUnusable(sp, out)) (void)0;
   else if (gphi == 0) snprintf(out->message, LMG_MSG_LEN, "gamma_phi = 0: no decay");
   else if (!sp->dE_resolved) snprintf(out->message, LMG_MSG_LEN, "dE unresolved: the doublet's frequency and the secular parameter undefined");
-  else if (level > sp->N + 1) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds N+1 = %" PetscInt_FMT, level, sp->N + 1);
-  else if (level > sp->nev) snprintf(out->message, LMG_MSG_LEN, "level k = %" PetscInt_FMT " exceeds the eigenpairs held (-nev)", level);
-  else if (level == 0 && sp->dE / (PetscAbsReal(sp->E[0]) + sp->J) < 1e-9) snprintf(out->message, LMG_MSG_LEN, "full space: dE below what double precision resolves in H");
+  else if (LmgModelUnbuildable(sp, level, out)) (void)0;
   else if (*bytes / 1e9 > d->max_gb) snprintf(out->message, LMG_MSG_LEN, "needs ~%.1f GB > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
   if (!out->message[0]) out->status = LMG_PENDING;
   PetscFunctionReturn(PETSC_SUCCESS);

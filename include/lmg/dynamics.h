@@ -84,6 +84,12 @@ typedef struct {
   PetscBool  exact; /* by the Liouvillian's modes (else the time stepper) */
   LmgOutcome out;
 } LmgDynamicsPlan;
+/* Not collective. Checks shared by the plans of every kind built on a model of sp: PETSC_TRUE, with out's status and
+   message, when sp is not a done record (skipped: LMG_SKIPPED; failed: LMG_FAILED), or when model `level` cannot be
+   built from it (LMG_SKIPPED: k > N + 1, k above the eigenpairs held, the full space where dE is below what double
+   precision resolves in H). */
+PetscBool LmgSpectrumUnusable(const LmgSpectrum *sp, LmgOutcome *out);
+PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome *out);
 PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *plan);
 
 /* Not collective. K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp.
