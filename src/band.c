@@ -1,5 +1,6 @@
-/* Dense-times-banded products, the (anti-)Hermitian folds and the interaction-picture rotation; built with -O3 and
-   -fcx-limited-range (plain complex products: no inf/NaN recovery), the product also for x86-64-v3, chosen at run time. */
+/* Dense-times-banded products (from the right by columns, from the left by diagonals), the (anti-)Hermitian folds and
+   the interaction-picture rotation; built with -O3 and -fcx-limited-range (plain complex products: no inf/NaN
+   recovery), the products also for x86-64-v3, chosen at run time. */
 #include "lmg/band.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
@@ -11,31 +12,51 @@
 #define ROWS 512 /* reals per row chunk: the chunks of a column range stay in cache while j advances */
 #define TILE 32  /* square tiles of the folds */
 
-PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, LmgBand *B)
+PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B)
 {
   PetscReal big = 0;
-  PetscInt  nnz = 0, *hi;
+  PetscInt  nnz = 0, *hi, *slot;
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, PetscAbsReal(M[i]));
-  B->n     = n;
-  B->width = 0;
+  B->n      = n;
+  B->width  = 0;
+  B->stride = stride;
   PetscCall(PetscMalloc2(n, &B->lo, n + 1, &B->ptr));
-  PetscCall(PetscMalloc1(n, &hi));
+  PetscCall(PetscMalloc2(n, &hi, 2 * n - 1, &slot));
   for (PetscInt j = 0; j < n; j++) {
     const PetscReal *m = M + n * j;
     PetscInt         a = 0, b = n - 1;
     while (a < n && !(PetscAbsReal(m[a]) > droptol * big)) a++;
     while (b > a && !(PetscAbsReal(m[b]) > droptol * big)) b--;
-    B->lo[j] = a < n ? a : 0, hi[j] = a < n ? b : -1;
+    if (a < n) b = a + stride * ((b - a) / stride);
+    for (PetscInt i = a; i < b; i++) PetscCheck((i - a) % stride == 0 || !(PetscAbsReal(m[i]) > droptol * big), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "entry (%" PetscInt_FMT ", %" PetscInt_FMT ") lies between the rows of stride %" PetscInt_FMT, i, j, stride);
+    B->lo[j] = a < n ? a : 0, hi[j] = a < n ? b : -stride;
     B->ptr[j] = nnz;
-    nnz += hi[j] - B->lo[j] + 1;
+    nnz += (hi[j] - B->lo[j]) / stride + 1;
     B->width = PetscMax(B->width, hi[j] - B->lo[j] + 1);
   }
   B->ptr[n] = nnz;
   PetscCall(PetscMalloc1(PetscMax(nnz, 1), &B->val));
+  for (PetscInt k = 0; k < 2 * n - 1; k++) slot[k] = -1;
+  for (PetscInt j = 0; j < n; j++) /* entry (i, j) is on diagonal d = j - i of the left product's rows i */
+    for (PetscInt i = B->lo[j]; i <= hi[j]; i += stride) {
+      B->val[B->ptr[j] + (i - B->lo[j]) / stride] = M[i + n * j];
+      slot[j - i + n - 1] = 0;
+    }
+  B->nd = 0;
+  for (PetscInt k = 0; k < 2 * n - 1; k++) /* ascending offsets */
+    if (!slot[k]) slot[k] = B->nd++;
+    else slot[k] = -1;
+  PetscCall(PetscMalloc1(PetscMax(B->nd, 1), &B->d));
+  PetscCall(PetscCalloc1(PetscMax(B->nd, 1) * 2 * n, &B->dval));
+  for (PetscInt k = 0; k < 2 * n - 1; k++)
+    if (slot[k] >= 0) B->d[slot[k]] = k - (n - 1);
   for (PetscInt j = 0; j < n; j++)
-    for (PetscInt i = B->lo[j]; i <= hi[j]; i++) B->val[B->ptr[j] + i - B->lo[j]] = M[i + n * j];
-  PetscCall(PetscFree(hi));
+    for (PetscInt i = B->lo[j]; i <= hi[j]; i += stride) {
+      PetscReal *dv = B->dval + 2 * n * slot[j - i + n - 1];
+      dv[2 * i] = dv[2 * i + 1] = M[i + n * j];
+    }
+  PetscCall(PetscFree2(hi, slot));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -44,42 +65,102 @@ PetscErrorCode LmgBandDestroy(LmgBand *B)
   PetscFunctionBeginUser;
   PetscCall(PetscFree2(B->lo, B->ptr));
   PetscCall(PetscFree(B->val));
+  PetscCall(PetscFree(B->d));
+  PetscCall(PetscFree(B->dval));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* On the real view (2n reals per column): Z[:, j] = sum_q val_q X[:, lo_j + q], four columns per pass over a chunk. */
-LMG_CLONES void LmgBandMultRight(const LmgBand *B, const PetscScalar *Xc, PetscScalar *Zc)
+/* On the real view (2n reals per column): Z[:, j] = sum_q val_q X[:, lo_j + stride q], four columns per pass over a
+   chunk. */
+LMG_CLONES void LmgBandMultRight(const LmgBand *B, PetscInt j0, PetscInt j1, const PetscScalar *Xc, PetscInt x0, PetscScalar *Zc)
 {
-  const PetscInt   n = B->n, m = 2 * n;
+  const PetscInt   n = B->n, m = 2 * n, s = m * B->stride;
   const PetscReal *X = (const PetscReal *)Xc;
   PetscReal       *Z = (PetscReal *)Zc;
   for (PetscInt a0 = 0; a0 < m; a0 += ROWS) {
     const PetscInt len = PetscMin(ROWS, m - a0);
-    for (PetscInt j = 0; j < n; j++) {
-      PetscReal *restrict       z = Z + m * j + a0;
+    for (PetscInt j = j0; j < j1; j++) {
+      PetscReal *restrict       z = Z + m * (j - j0) + a0;
       const PetscReal          *v = B->val + B->ptr[j];
-      const PetscReal *restrict x = X + m * B->lo[j] + a0;
+      const PetscReal *restrict x = X + m * (B->lo[j] - x0) + a0;
       const PetscInt            c = B->ptr[j + 1] - B->ptr[j];
       PetscInt                  q = 0;
       for (PetscInt a = 0; a < len; a++) z[a] = 0;
       for (; q + 4 <= c; q += 4) {
-        const PetscReal *restrict x0 = x + m * q, *restrict x1 = x0 + m, *restrict x2 = x1 + m, *restrict x3 = x2 + m;
+        const PetscReal *restrict xa = x + s * q, *restrict xb = xa + s, *restrict xc = xb + s, *restrict xd = xc + s;
         const PetscReal           v0 = v[q], v1 = v[q + 1], v2 = v[q + 2], v3 = v[q + 3];
-        for (PetscInt a = 0; a < len; a++) z[a] += v0 * x0[a] + v1 * x1[a] + v2 * x2[a] + v3 * x3[a];
+        for (PetscInt a = 0; a < len; a++) z[a] += v0 * xa[a] + v1 * xb[a] + v2 * xc[a] + v3 * xd[a];
       }
       for (; q < c; q++) {
-        const PetscReal *restrict x0 = x + m * q;
+        const PetscReal *restrict xa = x + s * q;
         const PetscReal           v0 = v[q];
-        for (PetscInt a = 0; a < len; a++) z[a] += v0 * x0[a];
+        for (PetscInt a = 0; a < len; a++) z[a] += v0 * xa[a];
       }
     }
   }
 }
 
-void LmgRotate(PetscInt n, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out)
+/* y[a] += sum over the diagonals k0 .. k1-1 of dv_k[a] x[a + o_k] for rows a in [a0, a1) they reach */
+static inline void Diagonals(const LmgBand *B, PetscInt k0, PetscInt k1, PetscInt a0, PetscInt a1, const PetscReal *restrict x, PetscReal *restrict y)
 {
-  for (PetscInt b = 0; b < n; b++) {
-    const PetscScalar zb = inverse ? z[b] : PetscConj(z[b]);
+  const PetscInt m = 2 * B->n;
+  for (PetscInt k = k0; k < k1; k++) {
+    const PetscInt            o = 2 * B->d[k], lo = PetscMax(a0, -o), hi = PetscMin(a1, m - o);
+    const PetscReal *restrict dv = B->dval + m * k, *restrict xo = x + o;
+    for (PetscInt a = lo; a < hi; a++) y[a] += dv[a] * xo[a];
+  }
+}
+
+/* On the real view: Y[:, j] = sum_k dval_k o X[. + d_k, j], row chunks so that the chunk of every diagonal stays in
+   cache while j advances; four diagonals (ascending offsets) and two columns per pass where all four reach. */
+LMG_CLONES void LmgBandMultLeft(const LmgBand *B, PetscInt nc, const PetscScalar *Xc, PetscScalar *Yc)
+{
+  const PetscInt   n = B->n, m = 2 * n;
+  const PetscReal *X = (const PetscReal *)Xc;
+  PetscReal       *Y = (PetscReal *)Yc;
+  for (PetscInt a0 = 0; a0 < m; a0 += ROWS) {
+    const PetscInt a1 = PetscMin(a0 + ROWS, m);
+    for (PetscInt j = 0; j < nc; j += 2) {
+      const PetscInt            two = j + 1 < nc;
+      PetscReal *restrict       y = Y + m * j, *restrict y1 = two ? y + m : y;
+      const PetscReal *restrict x = X + m * j, *restrict x1 = two ? x + m : x;
+      PetscInt                  k = 0;
+      for (PetscInt a = a0; a < a1; a++) y[a] = 0;
+      if (two)
+        for (PetscInt a = a0; a < a1; a++) y1[a] = 0;
+      for (; k + 4 <= B->nd; k += 4) {
+        const PetscInt o0 = 2 * B->d[k], o1 = 2 * B->d[k + 1], o2 = 2 * B->d[k + 2], o3 = 2 * B->d[k + 3];
+        const PetscInt lo = PetscMax(a0, -o0), hi = PetscMin(a1, m - o3); /* ascending: o0 limits below, o3 above */
+        const PetscReal *restrict d0 = B->dval + m * k, *restrict d1 = d0 + m, *restrict d2 = d1 + m, *restrict d3 = d2 + m;
+        if (lo >= hi) {
+          Diagonals(B, k, k + 4, a0, a1, x, y);
+          if (two) Diagonals(B, k, k + 4, a0, a1, x1, y1);
+          continue;
+        }
+        Diagonals(B, k, k + 4, a0, lo, x, y); /* the rows below lo and above hi one diagonal at a time */
+        Diagonals(B, k, k + 4, hi, a1, x, y);
+        if (two) {
+          Diagonals(B, k, k + 4, a0, lo, x1, y1);
+          Diagonals(B, k, k + 4, hi, a1, x1, y1);
+        }
+        {
+          const PetscReal *restrict p0 = x + o0, *restrict p1 = x + o1, *restrict p2 = x + o2, *restrict p3 = x + o3;
+          const PetscReal *restrict q0 = x1 + o0, *restrict q1 = x1 + o1, *restrict q2 = x1 + o2, *restrict q3 = x1 + o3;
+          if (two)
+            for (PetscInt a = lo; a < hi; a++) y1[a] += d0[a] * q0[a] + d1[a] * q1[a] + d2[a] * q2[a] + d3[a] * q3[a];
+          for (PetscInt a = lo; a < hi; a++) y[a] += d0[a] * p0[a] + d1[a] * p1[a] + d2[a] * p2[a] + d3[a] * p3[a];
+        }
+      }
+      Diagonals(B, k, B->nd, a0, a1, x, y);
+      if (two) Diagonals(B, k, B->nd, a0, a1, x1, y1);
+    }
+  }
+}
+
+void LmgRotate(PetscInt n, PetscInt nc, PetscInt c0, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out)
+{
+  for (PetscInt b = 0; b < nc; b++) {
+    const PetscScalar zb = inverse ? z[c0 + b] : PetscConj(z[c0 + b]);
     if (inverse)
       for (PetscInt a = 0; a < n; a++) out[a + n * b] = PetscConj(z[a]) * zb * in[a + n * b];
     else
@@ -113,10 +194,10 @@ void LmgFoldHermitian(PetscInt n, PetscReal c, const PetscScalar *z, PetscScalar
       }
 }
 
-void LmgAddRotated(PetscInt n, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y)
+void LmgAddRotated(PetscInt n, PetscInt nc, PetscInt c0, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y)
 {
-  for (PetscInt b = 0; b < n; b++) {
-    const PetscScalar cb = z ? c * z[b] : c;
+  for (PetscInt b = 0; b < nc; b++) {
+    const PetscScalar cb = z ? c * z[c0 + b] : c;
     if (z)
       for (PetscInt a = 0; a < n; a++) Y[a + n * b] += PetscConj(z[a]) * cb * F[a + n * b];
     else

@@ -38,7 +38,7 @@ static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOut
 {
   LmgDynamics *d = (LmgDynamics *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgDynamicsCompute(&w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], d));
+  PetscCall(LmgDynamicsCompute(w->team->comm, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], d));
   out->status = d->status;
   PetscCall(PetscStrncpy(out->message, d->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -48,7 +48,7 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
 {
   LmgDynamicsPlan p;
   PetscFunctionBeginUser;
-  PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], &p));
+  PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], cfg->team_size, &p));
   *seconds = p.seconds;
   *bytes   = p.bytes;
   *out     = p.out;
@@ -60,4 +60,4 @@ static PetscErrorCode Destroy(void *rec)
   return LmgDynamicsDestroy((LmgDynamics *)rec);
 }
 
-const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy, NULL};
+const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_TRUE, Enabled, Cost, Compute, Plan, Destroy, NULL};

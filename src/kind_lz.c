@@ -85,7 +85,7 @@ static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOut
 {
   LmgLz *r = (LmgLz *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgLzCompute(&w->cfg->lz, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], w->cfg->lz.tq[task->iT], w->cfg->lz.tol, r));
+  PetscCall(LmgLzCompute(w->team->comm, &w->cfg->lz, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], w->cfg->lz.tq[task->iT], w->cfg->lz.tol, r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -117,7 +117,7 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
 {
   PetscReal steps;
   PetscFunctionBeginUser;
-  PetscCall(LmgLzPlan(&cfg->lz, &cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], cfg->lz.tq[task->iT], &steps, seconds, bytes, out));
+  PetscCall(LmgLzPlan(&cfg->lz, &cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], cfg->lz.tq[task->iT], cfg->team_size, &steps, seconds, bytes, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -136,5 +136,5 @@ static PetscErrorCode PlanClassical(const LmgConfig *cfg, const LmgSpectrum *sp,
 }
 
 const LmgKind LmgKindLzScales = {"lz_scales", 2, {LMG_AX_N, LMG_AX_G}, scale_fields, (PetscInt)(sizeof scale_fields / sizeof scale_fields[0]), sizeof(LmgLzScales), PETSC_FALSE, EnabledScales, CostScales, ComputeScales, PlanScales, NULL, "landau_zener"};
-const LmgKind LmgKindLz = {"landau_zener", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgLz), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, "landau_zener"};
+const LmgKind LmgKindLz = {"landau_zener", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgLz), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, "landau_zener"};
 const LmgKind LmgKindLzClassical = {"lz_classical", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_TQ}, classical_fields, (PetscInt)(sizeof classical_fields / sizeof classical_fields[0]), sizeof(LmgLzClassical), PETSC_FALSE, EnabledClassical, CostClassical, ComputeClassical, PlanClassical, NULL, "landau_zener"};

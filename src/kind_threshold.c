@@ -49,7 +49,7 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
     if (sp->status == LMG_SKIPPED) snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
     else PetscCall(PetscStrncpy(out->message, sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold", LMG_MSG_LEN));
   } else if (cfg->thr.numerical) {
-    PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, gB, cfg->level[task->iL], &p));
+    PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, gB, cfg->level[task->iL], 1, &p));
     *seconds = 20 * 0.5 * p.seconds;
     *bytes   = p.bytes;
     if (p.out.status != LMG_PENDING) *out = p.out;

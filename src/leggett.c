@@ -10,7 +10,7 @@ static const LmgOption opts[] = {
   {"-tau_grid", "0.01:2:200", "K3 intervals tau in units of tau_opt = pi/(3 dE) of each record (> 0): list, a:b:n or log:a:b:n; K3_opt is always computed"},
   {"-initial", "ground", "Initial state: ground (|E0>), pointer ((|E0> + |E1>)/sqrt2) or thermal (Gibbs state at T over the model's levels)"},
   {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
-  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take (~640 n^2 bytes); a larger one is skipped with that reason"},
+  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take on each rank of its team (~640 n^2 / team size bytes, at least 24 n^2 while the operators are built); a larger one is skipped with that reason"},
   {"-dyn_max_steps", "1e+06", "Time steps (estimated before, counted during the integration) beyond which a record is skipped with that reason"},
   {"-dynamics", "on", "K3 (/dynamics) and the thresholds (/threshold) of the levels; -dynamics 0 with -rates: the rates (and traces) alone"},
   {"-dyn_method", "auto", "K3 by the Liouvillian's modes (exact: any tau_opt at one cost), by the time stepper (stepper), or the cheaper of the two for each record (auto: exact for k levels where it is cheaper or the stepper would exceed -dyn_max_steps; the stepper in the full space)"},
@@ -57,20 +57,6 @@ static int CompareEvent(const void *a, const void *b)
   return x->t < y->t ? -1 : x->t > y->t ? 1 : (int)(x->kind - y->kind);
 }
 
-/* |Tr rho - 1| and max |rho - rho^dagger| */
-static void Diagnose(PetscInt n, Vec rho, PetscReal *terr, PetscReal *herr)
-{
-  const PetscScalar *r;
-  PetscScalar        tr = 0;
-  VecGetArrayRead(rho, &r);
-  for (PetscInt j = 0; j < n; j++) {
-    tr += r[j + n * j];
-    for (PetscInt i = 0; i < j; i++) *herr = PetscMax(*herr, PetscAbsScalar(r[i + n * j] - PetscConj(r[j + n * i])));
-  }
-  VecRestoreArrayRead(rho, &r);
-  *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
-}
-
 /* Exact propagation (exact.c): two zgeev of k^2/2 and, per tau, products of the modes with the vectors (measured on
    one core, N = 370: 0.8 ms at k = 5, 10 ms at 10, 0.8 s at 30, 34 s at 60, ~2.9e-9 (k^2/2)^3 s per block); memory
    4 (k^2/2)^2 complex numbers. Possible for k levels, and for the full space up to n = 60. */
@@ -109,18 +95,36 @@ PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome 
    dephasing; in the lab frame ~1 step per radian of the spread of H. Memory: ~40 n^2 complex numbers (RK stages of two
    trajectories; measured 2.4 GB at N = 2000). Time per step: ~1.4e-7 n^2 s in the full space (banded dissipator), ~(10 +
    5e-3 k^3) us for k levels. */
-PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *p)
+PetscReal LmgFullBytes(PetscReal n, PetscInt ranks, PetscReal extra)
+{
+  return PetscMax(40 * 16 * n * n / ranks, 24 * n * n) + extra * n * n + 4 * 16 * n * 60;
+}
+
+void LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max_gb, LmgOutcome *out)
+{
+  PetscInt need = ranks;
+  while (need < 1 << 20 && LmgFullBytes(n, need, extra) / 1e9 > max_gb) need *= 2;
+  out->status = LMG_SKIPPED;
+  if (LmgFullBytes(n, need, extra) / 1e9 > max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.2g GB per rank on a team of %" PetscInt_FMT " > -dyn_max_gb %g, and at least %.2g GB on any team", (double)(LmgFullBytes(n, ranks, extra) / 1e9), ranks, (double)max_gb, (double)((24 + extra) * n * n / 1e9));
+  else {
+    while (need > ranks && LmgFullBytes(n, need - 1, extra) / 1e9 <= max_gb) need--;
+    snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.2g GB per rank on a team of %" PetscInt_FMT " > -dyn_max_gb %g (a -team_size of %" PetscInt_FMT " would hold it)", (double)(LmgFullBytes(n, ranks, extra) / 1e9), ranks, (double)max_gb, need);
+  }
+}
+
+PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, LmgDynamicsPlan *p)
 {
   PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, span, rate, G = sp->g * sp->J, tmax = 1, T4;
   LmgOutcome *out = &p->out;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(p, sizeof *p));
-  p->bytes = level ? 40 * 16 * n * n + 1e6 : 40 * 16 * n * n;
+  p->ranks = level ? 1 : ranks;
+  p->bytes = level ? 40 * 16 * n * n + 1e6 : LmgFullBytes(n, p->ranks, 0);
   out->status = LMG_SKIPPED;
   if (LmgSpectrumUnusable(sp, out)) (void)0;
   else if (!sp->dE_resolved) snprintf(out->message, LMG_MSG_LEN, "dE unresolved: tau_opt undefined");
   else if (LmgModelUnbuildable(sp, level, out)) (void)0;
-  else if (level == 0 && p->bytes / 1e9 > o->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(p->bytes / 1e9), (double)o->max_gb);
+  else if (level == 0 && p->bytes / 1e9 > o->max_gb) LmgFullTooLarge(n, ranks, 0, o->max_gb, out);
   if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
   out->status = LMG_PENDING;
   for (PetscInt i = 0; i < o->ntau; i++) tmax = PetscMax(tmax, o->tau[i]);
@@ -132,7 +136,7 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
     if (level) span = PetscMin(span, sp->E[level - 1] - sp->E[0]);
     p->steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
   } else p->steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * sp->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
-  p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n);
+  p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n); /* one core: the team's work */
   PetscCall(ChooseMethod(o, level, n, p));
   if (!p->exact && p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (2 max(tau) x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -149,7 +153,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   LmgPropStatus st = LMG_PROP_OK;
   PetscBool     full = (PetscBool)(L->sp->N + 1 == n);
   PetscFunctionBeginUser;
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho));
+  PetscCall(LmgLiouvilleCreateVec(L, &rho));
   PetscCall(VecDuplicate(rho, &rho0));
   PetscCall(VecDuplicate(rho, &qh));
   PetscCall(LmgLiouvilleInitial(L, o->initial, L->sp->T, rho0));
@@ -169,7 +173,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
     PetscCall(LmgPropagatorSample(&Pa, ev[e].t, qh, &st));
     if (st == LMG_PROP_OK && ev[e].kind == 0) {
       PetscCall(LmgPropagatorSample(&Pf, ev[e].t, rho, &st));
-      Diagnose(n, rho, &dyn->trace_err, &dyn->herm_err);
+      PetscCall(LmgLiouvilleDiagnose(L, rho, &dyn->trace_err, &dyn->herm_err));
       PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C1[ev[e].i]));
       PetscCall(LmgLiouvilleCorrelate(L, qh, rho, &C2[ev[e].i]));
     } else if (st == LMG_PROP_OK) PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C3[ev[e].i]));
@@ -208,21 +212,29 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn)
+PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn)
 {
   PetscInt        m = o->ntau + 1;
   PetscReal      *t, *C1, *C2, *C3;
   LmgLiouville    L;
   LmgDynamicsPlan plan;
+  PetscMPIInt     size, rank;
 
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscMemzero(dyn, sizeof *dyn));
   dyn->ntau   = o->ntau;
   dyn->status = LMG_DONE;
   PetscCall(PetscMalloc1(o->ntau, &dyn->K3));
   for (PetscInt i = 0; i < o->ntau; i++) dyn->K3[i] = NAN;
   dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = dyn->K3_err = NAN;
-  PetscCall(LmgDynamicsPlanCompute(o, sp, gphi, level, &plan));
+  PetscCall(LmgDynamicsPlanCompute(o, sp, gphi, level, size, &plan));
+  if (plan.out.status == LMG_PENDING && (level || plan.exact) && rank) { /* not distributed: the comm's first rank alone */
+    dyn->status = LMG_SKIPPED;
+    PetscCall(PetscStrncpy(dyn->message, "computed by the team's first rank", LMG_MSG_LEN));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (plan.out.status != LMG_PENDING) {
     dyn->status = plan.out.status;
     PetscCall(PetscStrncpy(dyn->message, plan.out.message, LMG_MSG_LEN));
@@ -233,7 +245,7 @@ PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum
   PetscCall(PetscMalloc4(m, &t, m, &C1, m, &C2, m, &C3));
   for (PetscInt i = 0; i < o->ntau; i++) t[i] = o->tau[i];
   t[o->ntau] = 1;
-  PetscCall(LmgLiouvilleCreate(sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleCreate(level || plan.exact ? PETSC_COMM_SELF : comm, sp, level, gphi, &L));
   if (plan.exact) {
     PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, C1, C2, C3, dyn));
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {

@@ -5,13 +5,24 @@
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
-PetscErrorCode LmgLiouvilleCreate(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L)
+PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L)
 {
+  PetscMPIInt size;
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCheck(level == 0 || size == 1, comm, PETSC_ERR_ARG_WRONG, "a k-level model is not distributed: it needs a one-rank communicator");
   PetscCall(PetscNew(L));
   (*L)->gphi = gphi;
+  PetscCall(LmgColumnsCreate(comm, level > 0 ? level : sp->N + 1, &(*L)->cols));
   if (level > 0) PetscCall(LmgLiouvilleCreate_Trunc(sp, level, *L));
   else PetscCall(LmgLiouvilleCreate_Full(sp, *L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleCreateVec(LmgLiouville L, Vec *v)
+{
+  PetscFunctionBeginUser;
+  PetscCall(LmgColumnsVec(&L->cols, v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -20,6 +31,7 @@ PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L)
   PetscFunctionBeginUser;
   if (!*L) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall((*L)->ops.destroy(*L));
+  PetscCall(LmgColumnsDestroy(&(*L)->cols));
   PetscCall(PetscFree(*L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -66,12 +78,12 @@ PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t
   LmgLiouvillePhases(L, adjoint, t, z);
   if (in == out) {
     PetscCall(VecGetArray(out, &Y));
-    LmgRotate(L->n, z, inverse, Y, Y);
+    LmgRotate(L->n, L->cols.nc, L->cols.c0, z, inverse, Y, Y);
     PetscCall(VecRestoreArray(out, &Y));
   } else {
     PetscCall(VecGetArrayRead(in, &X));
     PetscCall(VecGetArrayWrite(out, &Y));
-    LmgRotate(L->n, z, inverse, X, Y);
+    LmgRotate(L->n, L->cols.nc, L->cols.c0, z, inverse, X, Y);
     PetscCall(VecRestoreArrayRead(in, &X));
     PetscCall(VecRestoreArrayWrite(out, &Y));
   }
@@ -82,7 +94,7 @@ PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t
 /* y = s (E_a - E_b) x_ab + V_t x */
 PetscErrorCode LmgLiouvilleApplyAt(LmgLiouville L, PetscBool adjoint, PetscReal t, Vec x, Vec y)
 {
-  const PetscInt     n = L->n;
+  const PetscInt     n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
   const PetscScalar  s = adjoint ? PETSC_i : -PETSC_i;
   const PetscReal   *E = L->E;
   const PetscScalar *X;
@@ -91,8 +103,8 @@ PetscErrorCode LmgLiouvilleApplyAt(LmgLiouville L, PetscBool adjoint, PetscReal 
   PetscCall(L->ops.perturb(L, adjoint, t, PETSC_FALSE, 1, x, y));
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArray(y, &Y));
-  for (PetscInt b = 0; b < n; b++)
-    for (PetscInt a = 0; a < n; a++) Y[a + n * b] += s * (E[a] - E[b]) * X[a + n * b];
+  for (PetscInt b = 0; b < nc; b++)
+    for (PetscInt a = 0; a < n; a++) Y[a + n * b] += s * (E[a] - E[c0 + b]) * X[a + n * b];
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArray(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);

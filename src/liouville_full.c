@@ -1,6 +1,8 @@
 /* Full Dicke space (n = N+1) in the eigenbasis of H, built per parity sector (LAPACK dstevd): H = diag(E) exactly, and
    A = <E_a|Jz|E_b> banded (measured: |A_ab| < 1e-14 max|A| beyond ~12 levels of the same energy, for any N), so the
-   dissipator -gphi/2 [A, [A, x]] costs O(n^2 x width) instead of O(n^3). */
+   dissipator -gphi/2 [A, [A, x]] costs O(n^2 x width) instead of O(n^3). The eigenstates are interleaved by sector
+   (state k of parity +1 at 2k, of parity -1 at 2k + 1): A, which only couples opposite parities at nearby energies, is
+   then a band of every second row around the diagonal, and a block of columns of rho needs only its neighbours' band. */
 #include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
@@ -11,37 +13,75 @@ extern void dgemm_(const char *, const char *, const PetscBLASInt *, const Petsc
 
 #define LMG_BAND_DROP 1e-14 /* entries of A dropped outside each column's range: below 1e-14 max|A| (roundoff ~1e-16) */
 
-/* Eigenstate order: sector s = 0 (parity +1) first, then s = 1 (parity -1); each ascending. */
+/* The model's index of eigenstate k of sector s (s = 0: parity +1, with at least as many states as s = 1). */
+#define Idx(s, k) (2 * (k) + (s))
+
 typedef struct {
-  PetscInt     ns[2], off[2], base[2]; /* sector dimension, half-chain index of its row 0, first eigenstate index */
-  PetscReal   *W[2];                   /* ns x ns eigenvectors (columns) in the sector's half-chain basis */
-  PetscReal   *mh;                     /* m of half-chain index h */
-  LmgBand      A;                      /* <E_a|Jz|E_b> */
-  PetscScalar *Z, *z;                  /* n x n work; [n] phases */
+  PetscInt     ns[2], off[2]; /* sector dimension, half-chain index of its row 0 */
+  PetscReal   *W[2];          /* ns x ns eigenvectors (columns) in the sector's half-chain basis */
+  PetscReal   *mh;            /* m of half-chain index h */
+  LmgBand      A;             /* <E_a|Jz|E_b> */
+  PetscScalar *Z, *z;         /* n x n work (one rank) or n x nc; [n] phases */
+  LmgHalo      halo;          /* more ranks: the columns the product X A of this rank's columns reaches ... */
+  PetscScalar *e1, *e2;       /* ... held for x' and for F (n x (h1 - h0) each) */
 } Full;
 
-/* y = alpha conj(P) o (gphi/2 (W + W^dagger) + s i h(t) F), F = Z^dagger - Z, W = F A, Z = x' A, x' = P o x (P = 1
-   unless frame): for Hermitian x', [A, x'] = F and [A, [A, x']] = -(W + W^dagger); s = +1 for L, -1 for L^dagger.
-   y is Hermitian. */
+/* One rank: y = alpha conj(P) o (gphi/2 (W + W^dagger) + s i h(t) F), F = Z^dagger - Z, W = F A, Z = x' A,
+   x' = P o x (P = 1 unless frame): for Hermitian x', [A, x'] = F and [A, [A, x']] = -(W + W^dagger); s = +1 for L,
+   -1 for L^dagger. y is Hermitian. */
+static void PerturbOne(LmgLiouville L, Full *f, PetscBool rot, PetscReal c, PetscScalar cb, const PetscScalar *X, PetscScalar *Y)
+{
+  const PetscInt n = L->n;
+  if (rot) {
+    LmgRotate(n, n, 0, f->z, PETSC_FALSE, X, Y);
+    LmgBandMultRight(&f->A, 0, n, Y, 0, f->Z);
+  } else LmgBandMultRight(&f->A, 0, n, X, 0, f->Z);
+  LmgFoldAntiHermitian(n, f->Z);
+  LmgBandMultRight(&f->A, 0, n, f->Z, 0, Y);
+  LmgFoldHermitian(n, c, rot ? f->z : NULL, Y);
+  if (cb != 0) LmgAddRotated(n, n, 0, cb, rot ? f->z : NULL, f->Z, Y);
+}
+
+/* More ranks, without a transpose: F = [A, x'] = A x' - x' A and W + W^dagger = F A - A F, the right products over
+   the halo, the left ones on this rank's columns alone. */
+static PetscErrorCode PerturbMany(LmgLiouville L, Full *f, PetscBool rot, PetscReal c, PetscScalar cb, const PetscScalar *X, PetscScalar *Y)
+{
+  const PetscInt  n = L->n, nc = L->cols.nc, c0 = L->cols.c0, h0 = f->halo.h0;
+  PetscScalar    *x1 = f->e1 + n * (c0 - h0), *F = f->e2 + n * (c0 - h0), *Z = f->Z;
+  PetscFunctionBeginUser;
+  if (rot) LmgRotate(n, nc, c0, f->z, PETSC_FALSE, X, x1);
+  else PetscCall(PetscArraycpy(x1, X, n * nc));
+  PetscCall(LmgHaloExchange(&L->cols, &f->halo, f->e1));
+  LmgBandMultRight(&f->A, c0, c0 + nc, f->e1, h0, Z);
+  LmgBandMultLeft(&f->A, nc, x1, F);
+  for (PetscInt i = 0; i < n * nc; i++) F[i] -= Z[i];
+  PetscCall(LmgHaloExchange(&L->cols, &f->halo, f->e2));
+  LmgBandMultRight(&f->A, c0, c0 + nc, f->e2, h0, Z);
+  LmgBandMultLeft(&f->A, nc, F, Y);
+  for (PetscInt b = 0; b < nc; b++) {
+    const PetscScalar zb = rot ? f->z[c0 + b] : 1;
+    for (PetscInt a = 0; a < n; a++) {
+      const PetscInt    i = a + n * b;
+      const PetscScalar v = c * (Z[i] - Y[i]) + cb * F[i];
+      Y[i]                = rot ? PetscConj(f->z[a]) * zb * v : v;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Perturb_Full(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y)
 {
-  Full              *f = (Full *)L->data;
-  const PetscInt     n = L->n;
+  Full              *f   = (Full *)L->data;
   const PetscBool    rot = (PetscBool)(frame && t != 0);
+  const PetscScalar  cb  = L->bias ? (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx) : 0;
   const PetscScalar *X;
   PetscScalar       *Y;
   PetscFunctionBeginUser;
+  if (rot) LmgLiouvillePhases(L, adjoint, t, f->z);
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
-  if (rot) {
-    LmgLiouvillePhases(L, adjoint, t, f->z);
-    LmgRotate(n, f->z, PETSC_FALSE, X, Y);
-    LmgBandMultRight(&f->A, Y, f->Z);
-  } else LmgBandMultRight(&f->A, X, f->Z);
-  LmgFoldAntiHermitian(n, f->Z);
-  LmgBandMultRight(&f->A, f->Z, Y);
-  LmgFoldHermitian(n, 0.5 * alpha * L->gphi, rot ? f->z : NULL, Y);
-  if (L->bias) LmgAddRotated(n, (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx), rot ? f->z : NULL, f->Z, Y);
+  if (L->cols.size == 1) PerturbOne(L, f, rot, 0.5 * alpha * L->gphi, cb, X, Y);
+  else PetscCall(PerturbMany(L, f, rot, 0.5 * alpha * L->gphi, cb, X, Y));
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -62,7 +102,7 @@ static void State_Full(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
     for (PetscInt h = 0; h < f->ns[s]; h++) t += W[h + f->ns[s] * a] * v[h];
     if (PetscAbsReal(t) > PetscAbsReal(best)) best = t, k = a;
   }
-  psi[f->base[s] + k] += best > 0 ? c : -c;
+  psi[Idx(s, k)] += best > 0 ? c : -c;
 }
 
 /* y = A x from the band (column j holds rows lo[j] ..). */
@@ -71,7 +111,7 @@ static void JzMult_Full(LmgLiouville L, const PetscScalar *x, PetscScalar *y)
   const LmgBand *A = &((const Full *)L->data)->A;
   for (PetscInt i = 0; i < L->n; i++) y[i] = 0;
   for (PetscInt j = 0; j < L->n; j++)
-    for (PetscInt q = A->ptr[j]; q < A->ptr[j + 1]; q++) y[A->lo[j] + q - A->ptr[j]] += A->val[q] * x[j];
+    for (PetscInt q = A->ptr[j]; q < A->ptr[j + 1]; q++) y[A->lo[j] + A->stride * (q - A->ptr[j])] += A->val[q] * x[j];
 }
 
 /* Dense A from its band. */
@@ -82,7 +122,7 @@ static PetscErrorCode Jz_Full(LmgLiouville L, PetscReal *Z)
   PetscFunctionBeginUser;
   PetscCall(PetscArrayzero(Z, L->n * L->n));
   for (PetscInt j = 0; j < L->n; j++)
-    for (PetscInt q = A->ptr[j]; q < A->ptr[j + 1]; q++) Z[A->lo[j] + q - A->ptr[j] + L->n * j] = A->val[q];
+    for (PetscInt q = A->ptr[j]; q < A->ptr[j + 1]; q++) Z[A->lo[j] + A->stride * (q - A->ptr[j]) + L->n * j] = A->val[q];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,12 +133,16 @@ static PetscErrorCode Destroy_Full(LmgLiouville L)
   PetscCall(PetscFree3(f->W[0], f->W[1], f->mh));
   PetscCall(LmgBandDestroy(&f->A));
   PetscCall(PetscFree3(L->Q, f->Z, f->z));
+  if (L->cols.size > 1) {
+    PetscCall(LmgHaloDestroy(&f->halo));
+    PetscCall(PetscFree2(f->e1, f->e2));
+  }
   PetscCall(PetscFree3(L->E, L->Eerr, L->p));
   PetscCall(PetscFree(f));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Sector s: all eigenpairs of its tridiagonal (LAPACK dstevd), energies in rad/s into E[base .. base + ns). */
+/* Sector s: all eigenpairs of its tridiagonal (LAPACK dstevd), energies (rad/s, ascending) into E[0 .. ns). */
 static PetscErrorCode Diagonalize(const LmgSector *sec, PetscReal J, PetscReal *W, PetscReal *E)
 {
   PetscBLASInt n, lwork, liwork, info, *iwork;
@@ -136,23 +180,33 @@ static PetscErrorCode OddOperator(const Full *f, PetscInt n, PetscBool sign, Pet
     PetscCall(PetscBLASIntCast(np, &b));
     if (a && b) dgemm_("T", "N", &a, &b, &a, &one, f->W[q], &a, R, &a, &zero, B, &a);
     for (PetscInt j = 0; j < np; j++)
-      for (PetscInt i = 0; i < nq; i++) M[f->base[q] + i + n * (f->base[p] + j)] = B[i + nq * j];
+      for (PetscInt i = 0; i < nq; i++) M[Idx(q, i) + n * Idx(p, j)] = B[i + nq * j];
   }
   PetscCall(PetscFree2(R, B));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* L->Q = sign(Jz) and f->A = Jz (banded) in the eigenbasis. */
+/* L->Q = sign(Jz) (this rank's columns) and f->A = Jz (banded, every second row) in the eigenbasis; more ranks: the
+   halo of the columns the band of this rank's reaches. */
 static PetscErrorCode BuildOperators(LmgLiouville L, Full *f, PetscInt n)
 {
-  PetscReal *M;
+  const PetscInt c0 = L->cols.c0, nc = L->cols.nc;
+  PetscReal     *M;
+  PetscInt       h0 = c0, h1 = c0 + nc;
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(n * n, &M));
   PetscCall(OddOperator(f, n, PETSC_TRUE, M));
-  for (PetscInt i = 0; i < n * n; i++) L->Q[i] = M[i];
+  for (PetscInt i = 0; i < n * nc; i++) L->Q[i] = M[n * c0 + i];
   PetscCall(OddOperator(f, n, PETSC_FALSE, M));
-  PetscCall(LmgBandCreate(n, M, LMG_BAND_DROP, &f->A));
+  PetscCall(LmgBandCreate(n, M, LMG_BAND_DROP, 2, &f->A));
   PetscCall(PetscFree(M));
+  if (L->cols.size == 1) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt j = c0; j < c0 + nc; j++) {
+    const PetscInt c = f->A.ptr[j + 1] - f->A.ptr[j];
+    if (c) h0 = PetscMin(h0, f->A.lo[j]), h1 = PetscMax(h1, f->A.lo[j] + 2 * (c - 1) + 1);
+  }
+  PetscCall(LmgHaloCreate(&L->cols, h0, h1, &f->halo));
+  PetscCall(PetscMalloc2(n * (f->halo.h1 - f->halo.h0), &f->e1, n * (f->halo.h1 - f->halo.h0), &f->e2));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -160,7 +214,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
 {
   Full     *f;
   PetscInt  N = sp->N, n = N + 1, nh = LmgHalfLength(N), lo[2];
-  PetscReal E0;
+  PetscReal E0, *e;
   LmgSector sec[2];
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&f));
@@ -169,22 +223,25 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
     f->ns[s]  = sec[s].n;
     f->off[s] = sec[s].offset;
   }
-  f->base[0] = 0, f->base[1] = f->ns[0];
+  PetscCheck(f->ns[0] - f->ns[1] == 0 || f->ns[0] - f->ns[1] == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "sectors of %" PetscInt_FMT " and %" PetscInt_FMT " states", f->ns[0], f->ns[1]);
   PetscCall(PetscMalloc3(f->ns[0] * f->ns[0], &f->W[0], f->ns[1] * f->ns[1], &f->W[1], nh, &f->mh));
-  PetscCall(PetscMalloc3(n * n, &L->Q, n * n, &f->Z, n, &f->z));
+  PetscCall(PetscMalloc3(n * L->cols.nc, &L->Q, n * L->cols.nc, &f->Z, n, &f->z));
   PetscCall(PetscMalloc3(n, &L->E, n, &L->Eerr, n, &L->p));
   for (PetscInt h = 0; h < nh; h++) f->mh[h] = LmgHalfM(N, h);
+  PetscCall(PetscMalloc1(n, &e));
   for (PetscInt s = 0; s < 2; s++) {
-    PetscCall(Diagonalize(&sec[s], sp->J, f->W[s], L->E + f->base[s]));
+    PetscCall(Diagonalize(&sec[s], sp->J, f->W[s], e));
+    for (PetscInt k = 0; k < f->ns[s]; k++) L->E[Idx(s, k)] = e[k];
     PetscCall(LmgSectorDestroy(&sec[s]));
   }
+  PetscCall(PetscFree(e));
   /* energies relative to E0; the doublet partner at the spectrum's resolved dE (as the k-level models) */
-  lo[0] = f->base[sp->parity[0] > 0 ? 0 : 1], lo[1] = f->base[sp->parity[1] > 0 ? 0 : 1];
+  lo[0] = Idx(sp->parity[0] > 0 ? 0 : 1, 0), lo[1] = Idx(sp->parity[1] > 0 ? 0 : 1, 0);
   E0 = L->E[lo[0]];
   for (PetscInt a = 0; a < n; a++) { /* dstevd: absolute errors ~ n eps |H| */
     L->E[a] -= E0;
     L->Eerr[a] = 4 * n * PETSC_MACHINE_EPSILON * (PetscAbsReal(E0) + sp->J * sp->N * (1 + sp->g));
-    L->p[a]    = a < f->base[1] ? 1 : -1;
+    L->p[a]    = a % 2 ? -1 : 1;
   }
   if (lo[1] != lo[0]) L->E[lo[1]] = sp->dE, L->Eerr[lo[1]] = sp->dE_bits > 53 ? 1e-10 * sp->dE : sp->Eerr[0] + sp->Eerr[1];
   L->Eerr[lo[0]] = 0;

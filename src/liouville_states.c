@@ -1,5 +1,6 @@
 /* States and observables of either model from what the model supplies (the spectrum's eigenvectors in its basis, its
-   energies, its Jz and Q): initial states, the ground state of a biased H, expectation values and the correlator. */
+   energies, its Jz and Q): initial states, the ground state of a biased H, expectation values and the correlator, each
+   on this rank's columns (L->cols) and summed over the model's comm. Q is real symmetric: its column b is its row b. */
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
@@ -8,12 +9,12 @@ extern void dsyevr_(const char *, const char *, const char *, const PetscBLASInt
 
 PetscErrorCode LmgLiouvillePure(LmgLiouville L, const PetscReal *psi, Vec rho)
 {
-  const PetscInt n = L->n;
+  const PetscInt n = L->n, c0 = L->cols.c0;
   PetscScalar   *R;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayWrite(rho, &R));
-  for (PetscInt b = 0; b < n; b++)
-    for (PetscInt a = 0; a < n; a++) R[a + n * b] = psi[a] * psi[b];
+  for (PetscInt b = 0; b < L->cols.nc; b++)
+    for (PetscInt a = 0; a < n; a++) R[a + n * b] = psi[a] * psi[c0 + b];
   PetscCall(VecRestoreArrayWrite(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -38,7 +39,7 @@ PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscRea
   PetscCall(VecZeroEntries(rho));
   PetscCall(VecGetArray(rho, &R));
   for (PetscInt a = 0; a < n; a++) Z += PetscExpReal(-L->E[a] / kT);
-  for (PetscInt a = 0; a < n; a++) R[a + n * a] = PetscExpReal(-L->E[a] / kT) / Z;
+  for (PetscInt b = 0; b < L->cols.nc; b++) R[L->cols.c0 + b + n * b] = PetscExpReal(-L->E[L->cols.c0 + b] / kT) / Z;
   PetscCall(VecRestoreArray(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -73,41 +74,74 @@ PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q)
   PetscScalar *Y;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayWrite(q, &Y));
-  PetscCall(PetscArraycpy(Y, L->Q, L->n * L->n));
+  PetscCall(PetscArraycpy(Y, L->Q, L->n * L->cols.nc));
   PetscCall(VecRestoreArrayWrite(q, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode LmgLiouvilleExpect(LmgLiouville L, Vec rho, const PetscReal *psi, PetscReal *tr, PetscReal *q, PetscReal *g)
 {
-  const PetscInt     n = L->n;
+  const PetscInt     n = L->n, c0 = L->cols.c0;
   const PetscScalar *R;
-  PetscScalar        t = 0, s = 0, v = 0;
+  PetscScalar        v[3] = {0, 0, 0}; /* Tr rho, Tr[Q rho] = sum_ab Q_ab rho_ab, <psi|rho|psi> */
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(rho, &R));
-  for (PetscInt b = 0; b < n; b++) {
+  for (PetscInt b = 0; b < L->cols.nc; b++) {
     PetscScalar c = 0;
-    t += R[b + n * b];
-    for (PetscInt a = 0; a < n; a++) s += L->Q[b + n * a] * R[a + n * b]; /* Tr[Q rho] = sum_ab Q_ba rho_ab */
+    v[0] += R[c0 + b + n * b];
+    for (PetscInt a = 0; a < n; a++) v[1] += L->Q[a + n * b] * R[a + n * b];
     if (psi) {
       for (PetscInt a = 0; a < n; a++) c += psi[a] * R[a + n * b];
-      v += c * psi[b];
+      v[2] += c * psi[c0 + b];
     }
   }
   PetscCall(VecRestoreArrayRead(rho, &R));
-  if (tr) *tr = PetscRealPart(t);
-  if (q) *q = PetscRealPart(s);
-  if (g) *g = PetscRealPart(v);
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, v, 3, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+  if (tr) *tr = PetscRealPart(v[0]);
+  if (q) *q = PetscRealPart(v[1]);
+  if (g) *g = PetscRealPart(v[2]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscReal LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi)
+PetscErrorCode LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi, PetscReal *q)
 {
   const PetscInt n = L->n;
-  PetscReal      s = 0;
-  for (PetscInt b = 0; b < n; b++)
-    for (PetscInt a = 0; a < n; a++) s += psi[a] * PetscRealPart(L->Q[a + n * b]) * psi[b];
-  return s;
+  PetscFunctionBeginUser;
+  *q = 0;
+  for (PetscInt b = 0; b < L->cols.nc; b++)
+    for (PetscInt a = 0; a < n; a++) *q += psi[a] * PetscRealPart(L->Q[a + n * b]) * psi[L->cols.c0 + b];
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, q, 1, MPIU_REAL, MPIU_SUM, L->cols.comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, PetscReal *herr)
+{
+  const PetscInt     n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
+  const PetscScalar *R;
+  PetscScalar        tr = 0, *T = NULL;
+  PetscReal          e[2];
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(rho, &R));
+  e[0] = 0, e[1] = *herr;
+  if (L->cols.size > 1) {
+    PetscCall(PetscMalloc1(n * nc, &T));
+    PetscCall(LmgColumnsTranspose(&L->cols, R, T));
+  }
+  for (PetscInt b = 0; b < nc; b++) {
+    tr += R[c0 + b + n * b];
+    if (T)
+      for (PetscInt a = 0; a < n; a++) e[1] = PetscMax(e[1], PetscAbsScalar(R[a + n * b] - PetscConj(T[a + n * b])));
+    else
+      for (PetscInt a = 0; a < b; a++) e[1] = PetscMax(e[1], PetscAbsScalar(R[a + n * b] - PetscConj(R[b + n * a])));
+  }
+  PetscCall(PetscFree(T));
+  PetscCall(VecRestoreArrayRead(rho, &R));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &tr, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+  e[0] = PetscAbsScalar(tr - 1);
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, e, 2, MPIU_REAL, MPIU_MAX, L->cols.comm));
+  *terr = PetscMax(*terr, e[0]);
+  *herr = e[1];
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Entries of rho below this fraction of its largest are outside its support S in LmgLiouvilleCorrelate. */
@@ -120,37 +154,44 @@ static inline PetscReal Abs2(PetscScalar v)
 
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
 {
-  const PetscInt     n = L->n;
+  const PetscInt     n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
   const PetscScalar *X, *R, one = 1, zero = 0;
   PetscScalar       *Rs, *Qs, *Y, sum = 0;
-  PetscInt          *S, m = 0;
+  PetscInt          *S, *in, m = 0;
   PetscReal          big = 0;
-  PetscBLASInt       bn, bm;
+  PetscBLASInt       bc, bm;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayRead(rho, &R));
-  for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, Abs2(R[i])); /* squared moduli: no hypot per entry */
-  PetscCall(PetscMalloc1(n, &S));
-  for (PetscInt a = 0; a < n; a++) { /* column a of Hermitian rho is row a */
-    PetscInt b = 0;
-    while (b < n && !(Abs2(R[b + n * a]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * big)) b++;
-    if (b < n) S[m++] = a;
+  for (PetscInt i = 0; i < n * nc; i++) big = PetscMax(big, Abs2(R[i])); /* squared moduli: no hypot per entry */
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &big, 1, MPIU_REAL, MPIU_MAX, L->cols.comm));
+  PetscCall(PetscCalloc2(n, &S, n, &in));
+  for (PetscInt b = 0; b < nc; b++) { /* column b of Hermitian rho is row b */
+    PetscInt a = 0;
+    while (a < n && !(Abs2(R[a + n * b]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * big)) a++;
+    in[c0 + b] = a < n;
   }
-  PetscCall(PetscMalloc3(m * m, &Rs, n * m, &Qs, n * m, &Y));
-  for (PetscInt j = 0; j < m; j++) {
-    for (PetscInt i = 0; i < m; i++) Rs[i + m * j] = R[S[i] + n * S[j]];
-    PetscCall(PetscArraycpy(Qs + n * j, L->Q + n * S[j], n));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, in, (PetscMPIInt)n, MPIU_INT, MPI_MAX, L->cols.comm));
+  for (PetscInt a = 0; a < n; a++) in[a] = in[a] ? (S[m] = a, m++) : -1; /* in[a]: the position of a in S, or -1 */
+  /* Rs = rho restricted to S (every rank), Qs = Q[S, mine], Y = Rs^T Qs: Y[j, b] = sum_i Q_{S_i b} rho_{S_i S_j} =
+     (Q rho)_{b S_j}; Tr[x Q rho] = sum_j sum_b x_{S_j b} (Q rho)_{b S_j} (rho_{S_i a} = 0 for a outside S) */
+  PetscCall(PetscCalloc3(m * m, &Rs, m * nc, &Qs, m * nc, &Y));
+  for (PetscInt b = 0; b < nc; b++) {
+    if (in[c0 + b] >= 0)
+      for (PetscInt i = 0; i < m; i++) Rs[i + m * in[c0 + b]] = R[S[i] + n * b];
+    for (PetscInt i = 0; i < m; i++) Qs[i + m * b] = L->Q[S[i] + n * b];
   }
-  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, Rs, (PetscMPIInt)(m * m), MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+  PetscCall(PetscBLASIntCast(nc, &bc));
   PetscCall(PetscBLASIntCast(m, &bm));
-  if (m) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bm, &bm, &one, Qs, &bn, Rs, &bm, &zero, Y, &bn));
-  for (PetscInt j = 0; j < m; j++) /* Tr[X Y] = sum_a sum_b X_ab Y_ba, Y_ba = 0 for a outside S */
-    for (PetscInt b = 0; b < n; b++) sum += X[S[j] + n * b] * Y[b + n * j];
+  if (m && nc) PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bm, &bc, &bm, &one, Rs, &bm, Qs, &bm, &zero, Y, &bm));
+  for (PetscInt b = 0; b < nc; b++)
+    for (PetscInt j = 0; j < m; j++) sum += X[S[j] + n * b] * Y[j + m * b];
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &sum, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
   *c = PetscRealPart(sum);
   PetscCall(PetscFree3(Rs, Qs, Y));
-  PetscCall(PetscFree(S));
+  PetscCall(PetscFree2(S, in));
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayRead(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-

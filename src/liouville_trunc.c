@@ -47,7 +47,7 @@ static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal
   X = Xin;
   if (rot) {
     LmgLiouvillePhases(L, adjoint, t, r->z);
-    LmgRotate(k, r->z, PETSC_FALSE, Xin, r->T2);
+    LmgRotate(k, k, 0, r->z, PETSC_FALSE, Xin, r->T2);
     X = r->T2;
   }
   PetscCall(Gemm(k, 1, r->Z, X, 0, r->T1));
@@ -59,7 +59,7 @@ static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal
     for (PetscInt j = 0; j < k; j++)
       for (PetscInt i = 0; i < k; i++) Y[i + k * j] += c * (r->T1[i + k * j] - PetscConj(r->T1[j + k * i]));
   }
-  if (rot) LmgRotate(k, r->z, PETSC_TRUE, Y, Y);
+  if (rot) LmgRotate(k, k, 0, r->z, PETSC_TRUE, Y, Y);
   PetscCall(VecRestoreArrayRead(x, &Xin));
   PetscCall(VecRestoreArrayWrite(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -69,19 +69,23 @@ PetscErrorCode LmgLzScalesCompute(const LmgLzOptions *o, const LmgSpectrum *sp, 
    of w = 2 h0 J_eff + the level spacing reached (J_eff = J01 for k = 2, else N m* / 2: the bias turns the populated levels
    at up to that), x (tol / 1e-9)^(-1/5); the pure state (gphi = 0, at 1/100 of the tolerance) 2.5 times more. Time per
    step: 7 products of ~3.4e-8 n^2 s (rho, full), ~3e-8 n s (psi), (1 + 3e-3 k^3) us (k levels); two dense ground states. */
-PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
+PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscInt ranks, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
 {
   LmgLzScales s;
   PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, tq, w, jeff, spread, rate, per;
   PetscBool   pure = (PetscBool)(gphi == 0);
   PetscFunctionBeginUser;
   *steps = *seconds = 0;
-  *bytes = (pure ? 40 * 16 * n : 40 * 16 * n * n) + 2 * 8 * n * n + 1e6; /* RK stages; dense H for the ground states */
+  /* RK stages (rho of the full space shared by the team); dense H for the ground states on every rank */
+  *bytes = !pure && !level ? LmgFullBytes(n, ranks, 16) : (pure ? 40 * 16 * n : 40 * 16 * n * n) + 2 * 8 * n * n + 1e6;
   PetscCall(LmgLzScalesCompute(o, sp, &s));
   out->status = s.status == LMG_DONE ? LMG_SKIPPED : s.status, out->message[0] = 0;
   if (s.status != LMG_DONE) snprintf(out->message, LMG_MSG_LEN, "%s", s.message);
   else if (LmgModelUnbuildable(sp, level, out)) (void)0;
-  else if (level == 0 && *bytes / 1e9 > d->max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
+  else if (level == 0 && *bytes / 1e9 > d->max_gb) {
+    if (pure) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.1f GB > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
+    else LmgFullTooLarge(n, ranks, 16, d->max_gb, out);
+  }
   if (out->message[0]) PetscFunctionReturn(PETSC_SUCCESS);
   out->status = LMG_PENDING;
   tq     = tq_over * s.t_LZ;
@@ -121,7 +125,7 @@ static PetscReal Ramp(PetscReal t, void *ctx)
   return p[0] * (2 * t / p[1] - 1);
 }
 
-PetscErrorCode LmgLzCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r)
+PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r)
 {
   LmgLzScales   s;
   LmgOutcome    out;
@@ -133,10 +137,19 @@ PetscErrorCode LmgLzCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, 
   PetscBool     pure = (PetscBool)(gphi == 0);
   PetscReal     steps, secs, bytes, ramp[2], *psi, tr, q, g;
   PetscInt      n, maxsteps = (PetscInt)PetscMin(d->max_steps, (PetscReal)PETSC_MAX_INT);
+  PetscMPIInt   size, rank;
+  PetscBool     team = (PetscBool)(level == 0 && !pure); /* rho of the full space: distributed over comm */
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   r->P_error = r->P_not_ground = r->P_floor = r->P_LZ = r->t_q = r->trace_err = NAN;
   r->steps = r->rejects = 0;
-  PetscCall(LmgLzPlan(o, d, sp, gphi, level, tq_over, &steps, &secs, &bytes, &out));
+  if (!team && rank) {
+    r->status = LMG_SKIPPED;
+    PetscCall(PetscStrncpy(r->message, "computed by the team's first rank", LMG_MSG_LEN));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(LmgLzPlan(o, d, sp, gphi, level, tq_over, team ? size : 1, &steps, &secs, &bytes, &out));
   if (out.status != LMG_PENDING) {
     r->status = out.status;
     PetscCall(PetscStrncpy(r->message, out.message, LMG_MSG_LEN));
@@ -146,11 +159,12 @@ PetscErrorCode LmgLzCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, 
   r->t_q = tq_over * s.t_LZ;
   r->P_LZ = PetscExpReal(-tq_over);
   ramp[0] = s.h0, ramp[1] = r->t_q;
-  PetscCall(LmgLiouvilleCreate(sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleCreate(team ? comm : PETSC_COMM_SELF, sp, level, gphi, &L));
   PetscCall(LmgLiouvilleSetBias(L, Ramp, ramp));
   n = LmgLiouvilleSize(L);
   PetscCall(PetscMalloc1(n, &psi));
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, pure ? n : n * n, &x));
+  if (pure) PetscCall(VecCreateSeq(PETSC_COMM_SELF, n, &x));
+  else PetscCall(LmgLiouvilleCreateVec(L, &x));
   PetscCall(LmgLiouvilleGround(L, -s.h0, psi)); /* H(0) = H0 + h0 Jz: the well m < 0 lower */
   if (pure) {
     PetscScalar *X;
@@ -187,7 +201,8 @@ PetscErrorCode LmgLzCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, 
     else PetscCall(LmgLiouvilleExpect(L, x, psi, &tr, &q, &g));
     r->P_error      = 0.5 * (tr - q);
     r->P_not_ground = 1 - g;
-    r->P_floor      = 0.5 * (1 - LmgLiouvilleExpectQ(L, psi));
+    PetscCall(LmgLiouvilleExpectQ(L, psi, &q));
+    r->P_floor      = 0.5 * (1 - q);
     r->trace_err    = PetscAbsReal(tr - 1);
   }
   PetscCall(VecDestroy(&x));

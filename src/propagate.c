@@ -97,6 +97,7 @@ PetscErrorCode LmgLiouvilleStateRHS(LmgLiouville L, PetscBool interaction, LmgRH
   LiouvilleCtx *c;
   PetscFunctionBeginUser;
   PetscCheck(L->gphi == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a pure state needs gamma_phi = 0 (the model has %g)", (double)L->gphi);
+  PetscCheck(L->cols.size == 1, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a pure state is not distributed: it needs a one-rank model");
   PetscCall(PetscNew(&c));
   c->L = L, c->adjoint = PETSC_FALSE, c->frame = interaction;
   PetscCall(PetscMalloc2(L->n, &c->z, L->n, &c->w));
@@ -200,16 +201,18 @@ PetscErrorCode LmgPropagatorCreate(const LmgRHS *rhs, PetscBool spread, PetscRea
   RHSCtx        *c;
   PetscContainer box;
   PetscBool      rk;
+  MPI_Comm       comm;
   PetscFunctionBeginUser;
+  PetscCall(PetscObjectGetComm((PetscObject)x0, &comm));
   PetscCall(PetscNew(&c));
   c->rhs   = *rhs;
   c->scale = scale;
   P->maxsteps = maxsteps;
   PetscCall(VecDuplicate(x0, &P->x));
   PetscCall(VecCopy(x0, P->x)); /* at t = 0 the two frames agree */
-  PetscCall(TSCreate(PETSC_COMM_SELF, &P->ts));
+  PetscCall(TSCreate(comm, &P->ts));
   PetscCall(TSSetRHSFunction(P->ts, NULL, RHS, c));
-  PetscCall(PetscContainerCreate(PETSC_COMM_SELF, &box)); /* frees c with the TS */
+  PetscCall(PetscContainerCreate(comm, &box)); /* frees c with the TS */
   PetscCall(PetscContainerSetPointer(box, c));
   PetscCall(PetscContainerSetUserDestroy(box, CtxDestroy));
   PetscCall(PetscObjectCompose((PetscObject)P->ts, "lmg_rhs_ctx", (PetscObject)box));

@@ -1,26 +1,35 @@
-/* Kernels of the dissipator in the eigenbasis of H: dense complex n x n matrices (column-major) times a real banded
-   matrix (liouville_full.c), the in-place (anti-)Hermitian folds, and the rotation into the interaction picture. */
+/* Kernels of the dissipator in the eigenbasis of H: dense complex n x nc blocks of columns (column-major) times a real
+   banded matrix from either side (liouville_full.c), the in-place (anti-)Hermitian folds, and the rotation into the
+   interaction picture. */
 #pragma once
 #include "lmg.h"
 
-/* Real n x n matrix stored by columns, each column a contiguous range of rows: column j holds rows
-   lo[j] .. lo[j] + ptr[j+1] - ptr[j] - 1 with values val[ptr[j] ..]. */
+/* Real n x n matrix stored by columns, each column an arithmetic range of rows: column j holds rows lo[j],
+   lo[j] + stride, ... (ptr[j+1] - ptr[j] of them) with values val[ptr[j] ..]; and the same entries by diagonals for the
+   product from the left: dval[k][2a], dval[k][2a + 1] = M[a, a + d[k]] (0 where not kept). */
 typedef struct {
-  PetscInt   n, width; /* width: the largest column range */
+  PetscInt   n, width, stride; /* width: the largest column range (rows spanned) */
   PetscInt  *lo, *ptr;
   PetscReal *val;
+  PetscInt   nd, *d;
+  PetscReal *dval;
 } LmgBand;
 
-/* B = M (dense real n x n, column-major) without the entries below droptol * max|M| outside each column's range. */
-PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, LmgBand *B);
+/* B = M (dense real n x n, column-major) without the entries below droptol * max|M| outside each column's range; the
+   rows of a column's range are every stride-th (an entry above droptol * max|M| between them is an error). */
+PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B);
 PetscErrorCode LmgBandDestroy(LmgBand *B);
-/* Z = X B (X, Z complex n x n; Z must not alias X). */
-void LmgBandMultRight(const LmgBand *B, const PetscScalar *X, PetscScalar *Z);
-/* out = P o in (inverse: conj(P) o in), P_ab = z_a conj(z_b); in == out allowed. */
-void LmgRotate(PetscInt n, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out);
-/* Z <- Z^dagger - Z. */
+/* Columns j0 .. j1-1 of Z = X B: Z[:, j - j0] = (X B)[:, j], X holding columns x0, x0 + 1, ... of the left factor (all
+   those the band of these columns reaches), n rows each; Z must not alias X. */
+void LmgBandMultRight(const LmgBand *B, PetscInt j0, PetscInt j1, const PetscScalar *X, PetscInt x0, PetscScalar *Z);
+/* Y = B X for nc columns X (n rows each); Y must not alias X. */
+void LmgBandMultLeft(const LmgBand *B, PetscInt nc, const PetscScalar *X, PetscScalar *Y);
+/* out = P o in (inverse: conj(P) o in) for the n x nc block of columns c0 .. c0+nc-1, P_ab = z_a conj(z_b); in == out
+   allowed. */
+void LmgRotate(PetscInt n, PetscInt nc, PetscInt c0, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out);
+/* Z <- Z^dagger - Z (n x n). */
 void LmgFoldAntiHermitian(PetscInt n, PetscScalar *Z);
-/* Y <- Y + c conj(P) o F (z = NULL: P = 1). */
-void LmgAddRotated(PetscInt n, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y);
-/* Y <- c conj(P) o (Y + Y^dagger), P_ab = z_a conj(z_b) (z = NULL: P = 1). */
+/* Y <- Y + c conj(P) o F on the block of columns c0 .. c0+nc-1 (z = NULL: P = 1). */
+void LmgAddRotated(PetscInt n, PetscInt nc, PetscInt c0, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y);
+/* Y <- c conj(P) o (Y + Y^dagger) (n x n), P_ab = z_a conj(z_b) (z = NULL: P = 1). */
 void LmgFoldHermitian(PetscInt n, PetscReal c, const PetscScalar *z, PetscScalar *Y);

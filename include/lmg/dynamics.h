@@ -7,7 +7,7 @@ typedef struct {
   PetscInt   ntau;
   PetscReal *tau;         /* the K3 tau grid, units of tau_opt = pi/(3 dE) */
   char       initial[16]; /* ground, pointer or thermal */
-  PetscReal  max_gb;      /* memory a full-space record may take */
+  PetscReal  max_gb;      /* memory a full-space record may take on each rank of its team */
   PetscReal  max_steps;   /* estimated time steps beyond which a record is skipped; the most steps of a trajectory */
   PetscBool  interaction; /* -dyn_frame interaction (else lab) */
   PetscBool  on;          /* -dynamics: the /dynamics and /threshold records */
@@ -31,7 +31,7 @@ typedef struct {
 } LmgRHS;
 
 /* rhs = L(t) x (or L(t)^dagger x) of a model, integrated in the interaction picture of its H (interaction) or the lab
-   frame; the samples are in the lab frame. Not collective. */
+   frame; the samples are in the lab frame. Not collective (apply: collective on the model's comm). */
 PetscErrorCode LmgLiouvilleRHS(LmgLiouville L, PetscBool adjoint, PetscBool interaction, LmgRHS *rhs);
 
 /* rhs = -i H(t) psi of a model without dephasing (a pure state psi, n complex entries: O(n x band) per evaluation in
@@ -46,7 +46,7 @@ typedef struct {
   void     *ctx;
 } LmgPropagator;
 
-/* Not collective. A TS_LINEAR integrator of dx/ds = scale f(scale s, x), s = t/scale, from x(0) = x0 (times in units
+/* Collective on x0's comm. A TS_LINEAR integrator of dx/ds = scale f(scale s, x), s = t/scale, from x(0) = x0 (times in units
    of `scale` seconds keep every record's time span O(1)); first step dt0 and steps at most dtmax in those units (the
    interpolant between steps is as accurate as the steps only when they resolve the slow dynamics); at most maxsteps
    steps; options prefix -dyn_ (-dyn_ts_*). Default: RK5(4) Dormand-Prince with its dense output; rtol = atol = tol in
@@ -58,7 +58,7 @@ PetscErrorCode LmgPropagatorCreate(const LmgRHS *rhs, PetscBool spread, PetscRea
 PetscErrorCode LmgPropagatorCheckOptions(char *err);
 typedef enum { LMG_PROP_OK, LMG_PROP_FAILED, LMG_PROP_MAXSTEPS, LMG_PROP_ABANDONED } LmgPropStatus;
 
-/* out = x(t) in the lab frame, t (units of scale) not before the previous sample: steps on as far as needed and
+/* Collective. out = x(t) in the lab frame, t (units of scale) not before the previous sample: steps on as far as needed and
    interpolates (or, without dense output, ends a step on t). *st: LMG_PROP_OK, or why it stopped (a failed step, maxsteps
    taken, a drain: LmgAbandon). */
 PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPropStatus *st);
@@ -80,22 +80,32 @@ typedef struct {
 /* A priori estimate of one record: why it cannot be computed (out.status LMG_SKIPPED or LMG_FAILED with the message),
    else out.status = LMG_PENDING with the estimated steps of the larger trajectory, time on one core and peak memory. */
 typedef struct {
-  PetscReal  steps, seconds, bytes;
-  PetscBool  exact; /* by the Liouvillian's modes (else the time stepper) */
+  PetscReal  steps, seconds, bytes; /* seconds: on one core; bytes: on each of `ranks` */
+  PetscInt   ranks;                 /* the ranks that compute it: the team's for the full space, else 1 */
+  PetscBool  exact;                 /* by the Liouvillian's modes (else the time stepper) */
   LmgOutcome out;
 } LmgDynamicsPlan;
+/* Peak bytes per rank of a full-space record (n states) distributed over `ranks` (the RK stages of two trajectories,
+   ~40 n^2 complex numbers shared out, but the dense operators built on every rank first, 24 n^2 bytes; extra n^2
+   bytes more on every rank), and the skip of one that exceeds max_gb GB: its message names the team size that would
+   hold it. Not collective. */
+PetscReal LmgFullBytes(PetscReal n, PetscInt ranks, PetscReal extra);
+void      LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max_gb, LmgOutcome *out);
 /* Not collective. Checks shared by the plans of every kind built on a model of sp: PETSC_TRUE, with out's status and
    message, when sp is not a done record (skipped: LMG_SKIPPED; failed: LMG_FAILED), or when model `level` cannot be
    built from it (LMG_SKIPPED: k > N + 1, k above the eigenpairs held, the full space where dE is below what double
    precision resolves in H). */
 PetscBool LmgSpectrumUnusable(const LmgSpectrum *sp, LmgOutcome *out);
 PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome *out);
-PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamicsPlan *plan);
+/* Not collective. The plan of a record computed by a team of `ranks`. */
+PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, LmgDynamicsPlan *plan);
 
-/* Not collective. K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp.
+/* Collective on comm (a team): K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp; the
+   full space by the time stepper is distributed over comm, anything else computed by its first rank alone (the
+   others return status LMG_SKIPPED, "computed by the team's first rank").
    A numerical failure is dyn->status = LMG_FAILED, a record not computed by design LMG_SKIPPED, a record given up by a
    drain LMG_ABANDONED, each with dyn->message. */
-PetscErrorCode LmgDynamicsCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn);
+PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn);
 PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);
 
 /* exact.c, for LmgDynamicsCompute: C1 = C(0, t_i), C2 = C(t_i, 2 t_i), C3 = C(0, 2 t_i) (t in units of tau_opt, s) from

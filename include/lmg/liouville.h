@@ -2,16 +2,20 @@
    the k-level eigenbasis truncation (liouville_trunc.c) and the full Dicke space (liouville_full.c). Both work in the
    eigenbasis of their H: L x = s [diag(E), x] + D x, s = -i (or +i for L^dagger), D the dephasing dissipator. */
 #pragma once
+#include "columns.h"
 #include "spectrum.h"
 
 typedef struct _p_LmgLiouville *LmgLiouville;
 
 /* Create the model `level` (k >= 2, or 0 for full) of spectrum sp at dephasing rate gphi (1/s), energies in rad/s
-   (sp->J). Not collective (PETSC_COMM_SELF objects). */
-PetscErrorCode LmgLiouvilleCreate(const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L);
+   (sp->J). Collective on comm: the full space's rho is distributed over it by blocks of columns (columns.h); a k-level
+   model needs a one-rank comm. */
+PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L);
 PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
+/* Collective: a Vec for rho or Q in the model's layout (L->cols). */
+PetscErrorCode LmgLiouvilleCreateVec(LmgLiouville L, Vec *v);
 /* A longitudinal bias: H(t) = H - h(t) Jz (h in rad/s, t in s); NULL (the default): none. The model's Jz is the banded
    A of the full space or P Jz P of a k-level model, so the bias costs one more product with it. Not collective. */
 typedef PetscReal (*LmgBiasFn)(PetscReal t, void *ctx);
@@ -28,7 +32,8 @@ PetscErrorCode LmgLiouvilleInteraction(LmgLiouville L, PetscBool adjoint, PetscR
 PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool inverse, Vec in, Vec out);
 
 /* States and observables of either model (liouville_states.c), built from what each model supplies: the amplitudes of
-   the spectrum's eigenvectors in its basis (ops.state), its energies and its Jz. Not collective. */
+   the spectrum's eigenvectors in its basis (ops.state), its energies and its Jz. Collective on the model's comm (Vecs
+   in its layout, psi the whole real n-vector on every rank). */
 /* rho0: "ground" |E0><E0|, "pointer" |P><P| with P = (|E0> + |E1>)/sqrt2, "thermal" Gibbs at T over the model's levels. */
 PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho);
 /* psi (real, [n], unit norm, largest entry positive): the ground state of the model's H - h Jz (dense LAPACK dsyevr). */
@@ -39,8 +44,10 @@ PetscErrorCode LmgLiouvillePure(LmgLiouville L, const PetscReal *psi, Vec rho);
 PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q);
 /* *tr = Re Tr rho, *q = Re Tr[Q rho], *g = <psi|rho|psi> (psi real; NULL: not wanted). */
 PetscErrorCode LmgLiouvilleExpect(LmgLiouville L, Vec rho, const PetscReal *psi, PetscReal *tr, PetscReal *q, PetscReal *g);
-/* <psi|Q|psi> of a real psi. */
-PetscReal LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi);
+/* *q = <psi|Q|psi> of a real psi. */
+PetscErrorCode LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi, PetscReal *q);
+/* *terr = max(*terr, |Tr rho - 1|), *herr = max(*herr, max |rho - rho^dagger|). */
+PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, PetscReal *herr);
 /* *c = Re Tr[x Q rho] (rho Hermitian). Entries of rho below 1e-17 of its largest are dropped (it lives on a few
    levels: O(n m^2) for m levels instead of O(n^3)); that changes *c by less than n^2 1e-17 max|x Q|. */
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c);
@@ -62,21 +69,22 @@ struct _p_LmgLiouville {
   PetscReal         *E;    /* [n] energies of the basis states, rad/s, relative to E0 (owned by the model) */
   PetscReal         *Eerr; /* [n] absolute error bounds of E (the doublet partner: of the resolved dE) */
   PetscInt          *p;    /* [n] parities of the basis states */
-  PetscScalar       *Q;    /* n x n: the model's Q in its basis (owned by the model) */
+  PetscScalar       *Q;    /* n x nc: this rank's columns of the model's Q in its basis (owned by the model) */
+  LmgColumns         cols; /* the layout of rho, Q and the Vecs (one rank: all n columns) */
   const LmgSpectrum *sp;
   LmgBiasFn          bias;     /* H(t) = H - bias(t, bias_ctx) Jz; NULL: none */
   void              *bias_ctx;
   void              *data;
 };
 
-/* The model's Jz (its Lindblad operator over sqrt(gphi)) as a dense real n x n matrix in its basis, column-major.
-   Not collective. */
+/* The model's Jz (its Lindblad operator over sqrt(gphi)) as a dense real n x n matrix in its basis, column-major (the
+   whole matrix on every rank). Not collective. */
 PetscErrorCode LmgLiouvilleJz(LmgLiouville L, PetscReal *Z);
 
 PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *, PetscInt, LmgLiouville);
 PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *, LmgLiouville);
 
-/* Helpers shared by both models: z_a = e^{-+i E_a t}, so that P_ab = z_a conj(z_b) (LmgRotate applies it). */
+/* Helpers shared by both models: z_a = e^{-+i E_a t} (all n), so that P_ab = z_a conj(z_b) (LmgRotate applies it). */
 void LmgLiouvillePhases(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscScalar *z);
 /* The full-space (Dicke basis, m = -j..j) amplitudes of eigenvector i of sp. */
 PetscErrorCode LmgSpectrumFullVector(const LmgSpectrum *sp, PetscInt i, PetscReal *psi);

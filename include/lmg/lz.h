@@ -46,12 +46,14 @@ typedef struct {
   char      message[LMG_MSG_LEN];
 } LmgLz;
 
-/* Not collective: estimated time steps, seconds and bytes of one quantum record, or out.status LMG_SKIPPED / LMG_FAILED
-   with the reason (the scales undefined, the model not possible, more steps than -dyn_max_steps). */
-PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
-/* Not collective. One quantum record of model `level` (k, or 0 for full) at dephasing gphi and t_q = tq_over t_LZ,
-   integrated at tolerance tol (o->tol in the sweep). */
-PetscErrorCode LmgLzCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r);
+/* Not collective: estimated time steps, seconds (one core) and bytes (per rank of a team of `ranks`; rho of the full
+   space is shared by the team) of one quantum record, or out.status LMG_SKIPPED / LMG_FAILED with the reason (the
+   scales undefined, the model not possible, more memory than -dyn_max_gb per rank, more steps than -dyn_max_steps). */
+PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscInt ranks, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
+/* Collective on comm (a team). One quantum record of model `level` (k, or 0 for full) at dephasing gphi and
+   t_q = tq_over t_LZ, integrated at tolerance tol (o->tol in the sweep): rho of the full space distributed over comm;
+   psi (gphi = 0) and k levels by its first rank alone (the others: LMG_SKIPPED, "computed by the team's first rank"). */
+PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r);
 
 typedef struct {
   PetscReal P_error_classical;        /* fraction of trajectories ending with s_z < 0 */

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
   } else {
     PetscCall(PetscMemzero(&r, sizeof r));
     t = MPI_Wtime();
-    PetscCall(LmgLzCompute(&cfg.lz, &cfg.dyn, &sp, gphi, level, tq, cfg.lz.tol, &r));
+    PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, gphi, level, tq, cfg.lz.tol, &r));
     t = MPI_Wtime() - t;
     getrusage(RUSAGE_SELF, &ru);
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%d %d %.3f %.10f %.10f %d %.1f %s\n", (int)N, (int)level, t, (double)r.P_error, (double)r.P_not_ground, (int)r.steps, ru.ru_maxrss / 1024.0, r.status == LMG_DONE ? "done" : r.message));

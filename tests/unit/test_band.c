@@ -1,5 +1,6 @@
-/* The kernels of band.c against plain loops: the dense-times-banded product (the clone this CPU selects), the dropped
-   entries, the (anti-)Hermitian folds and the rotation. */
+/* The kernels of band.c against plain loops: the dense-times-banded products from the right (all columns, and a block
+   of columns from a partial left factor) and from the left (the clone this CPU selects), every-second-row bands, the
+   dropped entries, the (anti-)Hermitian folds and the rotation of a block of columns. */
 #include "lmg/band.h"
 #include "lmgtest.h"
 
@@ -29,12 +30,12 @@ int main(int argc, char **argv)
       M[i + n * j] = d <= 12 ? Rand(&seed) + 1 : (d <= 20 ? 1e-13 : 1e-16) * Rand(&seed);
     }
   for (PetscInt i = 0; i < n * n; i++) X[i] = Rand(&seed) + PETSC_i * Rand(&seed);
-  PetscCall(LmgBandCreate(n, M, 1e-14, &B));
+  PetscCall(LmgBandCreate(n, M, 1e-14, 1, &B));
   snprintf(msg, sizeof msg, "band of a decaying matrix: widest column %d of %d (entries below 1e-14 max dropped)", (int)B.width, (int)n);
   LMG_TEST(msg, B.width == 41);
 
   /* Z = X B against the plain triple loop over the kept entries; and against all of M to the dropped size */
-  LmgBandMultRight(&B, X, Z);
+  LmgBandMultRight(&B, 0, n, X, 0, Z);
   for (PetscInt j = 0; j < n; j++)
     for (PetscInt a = 0; a < n; a++) {
       PetscScalar s = 0, t = 0;
@@ -64,16 +65,45 @@ int main(int argc, char **argv)
   snprintf(msg, sizeof msg, "folds: Z^dagger - Z (max %.1e) and c conj(P) o (Y + Y^dagger) (max %.1e), in place, < 1e-14", (double)err, (double)herr);
   LMG_TEST(msg, err < 1e-14 && herr < 1e-14);
 
-  /* rotation and its inverse */
-  LmgRotate(n, z, PETSC_FALSE, X, R);
+  /* rotation and its inverse, of all columns and of the block 100 .. 179 */
+  LmgRotate(n, n, 0, z, PETSC_FALSE, X, R);
   err = 0;
   for (PetscInt b = 0; b < n; b++)
     for (PetscInt a = 0; a < n; a++) err = PetscMax(err, PetscAbsScalar(R[a + n * b] - z[a] * PetscConj(z[b]) * X[a + n * b]));
-  LmgRotate(n, z, PETSC_TRUE, R, R);
+  LmgRotate(n, n, 0, z, PETSC_TRUE, R, R);
   for (PetscInt i = 0; i < n * n; i++) err = PetscMax(err, PetscAbsScalar(R[i] - X[i]));
-  snprintf(msg, sizeof msg, "rotation P o X and its inverse in place (max %.1e < 1e-14)", (double)err);
+  LmgRotate(n, 80, 100, z, PETSC_FALSE, X + n * 100, R);
+  for (PetscInt b = 0; b < 80; b++)
+    for (PetscInt a = 0; a < n; a++) err = PetscMax(err, PetscAbsScalar(R[a + n * b] - z[a] * PetscConj(z[100 + b]) * X[a + n * (100 + b)]));
+  snprintf(msg, sizeof msg, "rotation P o X and its inverse in place, and of a block of columns (max %.1e < 1e-14)", (double)err);
   LMG_TEST(msg, err < 1e-14);
+  PetscCall(LmgBandDestroy(&B));
 
+  /* every second row (the interleaved sectors of the full space): M_ij = 0 unless i - j is odd; the right product of
+     columns 100 .. 179 from a left factor holding only columns 70 .. 209; the left product of 80 columns */
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt i = 0; i < n; i++) {
+      PetscInt d = PetscAbsInt(i - j);
+      M[i + n * j] = d % 2 == 0 ? 0 : d <= 13 ? Rand(&seed) + 1 : (d <= 21 ? 1e-13 : 1e-16) * Rand(&seed);
+    }
+  PetscCall(LmgBandCreate(n, M, 1e-14, 2, &B));
+  snprintf(msg, sizeof msg, "band of every second row: widest column %d, stride %d, %d diagonals from the left", (int)B.width, (int)B.stride, (int)B.nd);
+  LMG_TEST(msg, B.width == 43 && B.stride == 2 && B.nd == 22);
+  LmgBandMultRight(&B, 100, 180, X + n * 70, 70, Z);
+  LmgBandMultLeft(&B, 80, X + n * 100, Y);
+  err = herr = 0;
+  for (PetscInt j = 0; j < 80; j++)
+    for (PetscInt a = 0; a < n; a++) {
+      PetscScalar s = 0, t = 0;
+      for (PetscInt k = 0; k < n; k++) {
+        if (PetscAbsInt(k - 100 - j) <= 21) s += X[a + n * k] * M[k + n * (100 + j)];
+        if (PetscAbsInt(a - k) <= 21) t += M[a + n * k] * X[k + n * (100 + j)];
+      }
+      err  = PetscMax(err, PetscAbsScalar(Z[a + n * j] - s));
+      herr = PetscMax(herr, PetscAbsScalar(Y[a + n * j] - t));
+    }
+  snprintf(msg, sizeof msg, "every second row: X B on a block of columns (max %.1e) and B X (max %.1e) equal the plain loops, < 1e-13", (double)err, (double)herr);
+  LMG_TEST(msg, err < 1e-13 && herr < 1e-13);
   PetscCall(LmgBandDestroy(&B));
   PetscCall(PetscFree6(M, X, Z, R, Y, z));
   int rc = LmgTestSummary(PETSC_COMM_WORLD);

@@ -24,7 +24,7 @@ static PetscErrorCode Sweep(LmgConfig *cfg, const LmgSpectrum *sp, PetscReal gph
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(r, sizeof *r));
-  PetscCall(LmgLzCompute(&cfg->lz, &cfg->dyn, sp, gphi, level, tq, tol, r));
+  PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg->lz, &cfg->dyn, sp, gphi, level, tq, tol, r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

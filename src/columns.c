@@ -1,0 +1,121 @@
+/* Column-block layout of n x n matrices: ownership, Vec, halo exchange (point to point, contiguous column ranges) and
+   the transpose (all to all, blocks packed transposed in tiles). */
+#include "lmg/columns.h"
+
+#define TILE 32
+
+PetscErrorCode LmgColumnsCreate(MPI_Comm comm, PetscInt n, LmgColumns *c)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(c, sizeof *c));
+  c->comm = comm;
+  c->n    = n;
+  PetscCallMPI(MPI_Comm_size(comm, &c->size));
+  PetscCallMPI(MPI_Comm_rank(comm, &c->rank));
+  PetscCheck(n >= c->size, comm, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " columns cannot be shared by %d ranks", n, (int)c->size);
+  PetscCall(PetscMalloc1(c->size + 1, &c->start));
+  c->start[0] = 0;
+  for (PetscMPIInt r = 0; r < c->size; r++) c->start[r + 1] = c->start[r] + n / c->size + (r < n % c->size);
+  c->c0 = c->start[c->rank];
+  c->nc = c->start[c->rank + 1] - c->c0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgColumnsDestroy(LmgColumns *c)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(c->start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgColumnsVec(const LmgColumns *c, Vec *v)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecCreate(c->comm, v));
+  PetscCall(VecSetSizes(*v, c->n * c->nc, c->n * c->n));
+  PetscCall(VecSetType(*v, VECSTANDARD));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* dst[i + ld_dst j] = src[j + ld_src i] for an m x k block (i < m rows of dst, j < k columns of dst) */
+static void Transpose(PetscInt m, PetscInt k, const PetscScalar *src, PetscInt lds, PetscScalar *dst, PetscInt ldd)
+{
+  for (PetscInt J0 = 0; J0 < k; J0 += TILE)
+    for (PetscInt I0 = 0; I0 < m; I0 += TILE)
+      for (PetscInt j = J0; j < PetscMin(J0 + TILE, k); j++)
+        for (PetscInt i = I0; i < PetscMin(I0 + TILE, m); i++) dst[i + ldd * j] = src[j + lds * i];
+}
+
+PetscErrorCode LmgColumnsTranspose(const LmgColumns *c, const PetscScalar *X, PetscScalar *T)
+{
+  const PetscInt n = c->n, nc = c->nc;
+  PetscScalar   *send, *recv;
+  PetscMPIInt   *cnt, *dsp, *rcnt, *rdsp;
+  PetscFunctionBeginUser;
+  if (c->size == 1) {
+    Transpose(n, n, X, n, T, n);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  /* to rank r: X[c0_r .., mine]^T (nc x nc_r, ld nc), which is T_r[mine rows, c0_r ..] */
+  PetscCall(PetscMalloc2(n * nc, &send, n * nc, &recv));
+  PetscCall(PetscMalloc4(c->size, &cnt, c->size, &dsp, c->size, &rcnt, c->size, &rdsp));
+  for (PetscMPIInt r = 0; r < c->size; r++) {
+    const PetscInt nr = c->start[r + 1] - c->start[r];
+    PetscCall(PetscMPIIntCast(nc * nr, &cnt[r]));
+    PetscCall(PetscMPIIntCast(nc * c->start[r], &dsp[r]));
+    rcnt[r] = cnt[r], rdsp[r] = dsp[r];
+    Transpose(nc, nr, X + c->start[r], n, send + dsp[r], nc);
+  }
+  PetscCallMPI(MPI_Alltoallv(send, cnt, dsp, MPIU_SCALAR, recv, rcnt, rdsp, MPIU_SCALAR, c->comm));
+  /* from rank r: its rows-of-mine block, nr x nc (ld nr): rows c0_r .. of T's own columns */
+  for (PetscMPIInt r = 0; r < c->size; r++) {
+    const PetscInt nr = c->start[r + 1] - c->start[r];
+    for (PetscInt j = 0; j < nc; j++) PetscCall(PetscArraycpy(T + c->start[r] + n * j, recv + rdsp[r] + nr * j, nr));
+  }
+  PetscCall(PetscFree4(cnt, dsp, rcnt, rdsp));
+  PetscCall(PetscFree2(send, recv));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgHaloCreate(const LmgColumns *c, PetscInt h0, PetscInt h1, LmgHalo *h)
+{
+  PetscInt mine[2] = {PetscMin(h0, c->c0), PetscMax(h1, c->c0 + c->nc)}, *all;
+  PetscFunctionBeginUser;
+  h->h0 = mine[0], h->h1 = mine[1];
+  PetscCall(PetscMalloc3(c->size, &h->lo, c->size, &h->hi, 2 * c->size, &h->req));
+  PetscCall(PetscMalloc1(2 * c->size, &all));
+  PetscCallMPI(MPI_Allgather(mine, 2, MPIU_INT, all, 2, MPIU_INT, c->comm));
+  for (PetscMPIInt r = 0; r < c->size; r++) h->lo[r] = all[2 * r], h->hi[r] = all[2 * r + 1];
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgHaloDestroy(LmgHalo *h)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree3(h->lo, h->hi, h->req));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgHaloExchange(const LmgColumns *c, LmgHalo *h, PetscScalar *ext)
+{
+  const PetscInt n = c->n;
+  PetscMPIInt    nreq = 0, cnt;
+  PetscFunctionBeginUser;
+  for (PetscMPIInt r = 0; r < c->size; r++) {
+    PetscInt a, b;
+    if (r == c->rank) continue;
+    a = PetscMax(h->h0, c->start[r]), b = PetscMin(h->h1, c->start[r + 1]); /* mine from r */
+    if (a < b) {
+      PetscCall(PetscMPIIntCast(n * (b - a), &cnt));
+      PetscCallMPI(MPI_Irecv(ext + n * (a - h->h0), cnt, MPIU_SCALAR, r, 0, c->comm, &h->req[nreq++]));
+    }
+    a = PetscMax(h->lo[r], c->c0), b = PetscMin(h->hi[r], c->c0 + c->nc); /* r's from me */
+    if (a < b) {
+      PetscCall(PetscMPIIntCast(n * (b - a), &cnt));
+      PetscCallMPI(MPI_Isend(ext + n * (a - h->h0), cnt, MPIU_SCALAR, r, 0, c->comm, &h->req[nreq++]));
+    }
+  }
+  PetscCallMPI(MPI_Waitall(nreq, h->req, MPI_STATUSES_IGNORE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,197 @@
+/* One full-space record computed by a team (all ranks of the run; make check runs it on 1-4 oversubscribed ranks)
+   against the same record on one rank: the column-block transpose, the distributed Liouvillian (both pictures,
+   both directions, with a bias), the states and observables, and K3 at N = 20, 61, 150 (equal to 1e-10), which the
+   one-rank path meets against the independent k = N+1 model (dense, from SLEPc's eigenvectors; test_dynamics); and a
+   Landau-Zener sweep of rho (N = 61, gamma_phi = 0.05). */
+#include <math.h>
+#include "lmg/config.h"
+#include "lmg/lz.h"
+#include "lmgtest.h"
+
+/* every rank evaluates the same condition: one line, printed once */
+#define LMG_TEST_TEAM(descr, cond) \
+  do { \
+    if (cond) lmg_test_pass++; \
+    else lmg_test_fail++; \
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s %s\n", (cond) ? "  ok  " : "  FAIL", descr)); \
+  } while (0)
+
+static PetscReal Bias(PetscReal t, void *ctx)
+{
+  (void)ctx;
+  return 300 * PetscSinReal(40 * t);
+}
+
+/* a Hermitian matrix with entries of every size, the same for any layout: this rank's columns */
+static PetscErrorCode Fill(LmgLiouville L, Vec x)
+{
+  const PetscInt n = L->n;
+  PetscScalar   *X;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayWrite(x, &X));
+  for (PetscInt b = 0; b < L->cols.nc; b++)
+    for (PetscInt a = 0; a < n; a++) {
+      PetscInt  B = L->cols.c0 + b, i = PetscMin(a, B), j = PetscMax(a, B);
+      PetscReal re = PetscSinReal(1.3 * i + 0.7 * j * j), im = a == B ? 0 : PetscCosReal(0.3 * i * j + 2.1 * j);
+      X[a + n * b] = PetscExpReal(-0.05 * (i + j)) * (re + (a < B ? 1 : -1) * PETSC_i * im);
+    }
+  PetscCall(VecRestoreArrayWrite(x, &X));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* max |x_team - x_one| over the team's layout / max |x_one| (x_one: the whole matrix on this rank) */
+static PetscErrorCode Compare(LmgLiouville T, Vec xt, Vec x1, PetscReal *err)
+{
+  const PetscScalar *a, *b;
+  PetscReal          e[2] = {0, 0};
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(xt, &a));
+  PetscCall(VecGetArrayRead(x1, &b));
+  for (PetscInt i = 0; i < T->n * T->cols.nc; i++) e[0] = PetscMax(e[0], PetscAbsScalar(a[i] - b[i + T->n * T->cols.c0]));
+  for (PetscInt i = 0; i < T->n * T->n; i++) e[1] = PetscMax(e[1], PetscAbsScalar(b[i]));
+  PetscCall(VecRestoreArrayRead(xt, &a));
+  PetscCall(VecRestoreArrayRead(x1, &b));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, e, 2, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  *err = e[0] / e[1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscReal MaxDK3(const LmgDynamics *a, const LmgDynamics *b, PetscInt ntau)
+{
+  PetscReal e = PetscAbsReal(a->K3_opt - b->K3_opt);
+  for (PetscInt i = 0; i < ntau; i++) e = PetscMax(e, PetscAbsReal(a->K3[i] - b->K3[i]));
+  return e;
+}
+
+int main(int argc, char **argv)
+{
+  LmgConfig   cfg;
+  LmgSpectrum sp;
+  char        msg[512], err[LMG_ERR_LEN];
+  PetscMPIInt size;
+
+  PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
+  cfg.spec.nev = 4;
+
+  /* the transpose of a column-distributed matrix (n = 37: uneven blocks) */
+  {
+    LmgColumns   c;
+    PetscScalar *X, *T;
+    PetscReal    e = 0;
+    PetscCall(LmgColumnsCreate(PETSC_COMM_WORLD, 37, &c));
+    PetscCall(PetscMalloc2(37 * c.nc, &X, 37 * c.nc, &T));
+    for (PetscInt b = 0; b < c.nc; b++)
+      for (PetscInt a = 0; a < 37; a++) X[a + 37 * b] = a + 100.0 * (c.c0 + b) + PETSC_i * (a * (c.c0 + b));
+    PetscCall(LmgColumnsTranspose(&c, X, T));
+    for (PetscInt b = 0; b < c.nc; b++)
+      for (PetscInt a = 0; a < 37; a++) e = PetscMax(e, PetscAbsScalar(T[a + 37 * b] - ((c.c0 + b) + 100.0 * a + PETSC_i * (a * (c.c0 + b)))));
+    PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &e, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+    snprintf(msg, sizeof msg, "%d rank(s): the transpose of a 37 x 37 matrix in column blocks %d..%d wide is exact (max %.1e)", (int)size, (int)(37 / size), (int)(37 / size + (37 % size > 0)), (double)e);
+    LMG_TEST_TEAM(msg, e == 0);
+    PetscCall(PetscFree2(X, T));
+    PetscCall(LmgColumnsDestroy(&c));
+  }
+
+  /* the operator and the states, team against one rank */
+  for (PetscInt N = 61; N <= 150; N += 89) {
+    LmgLiouville T, O;
+    Vec          xt, yt, x1, y1, rt, r1;
+    PetscReal    e = 0, d, v[2][6], psi[151];
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, &sp));
+    PetscCall(LmgLiouvilleCreate(PETSC_COMM_WORLD, &sp, 0, 0.5, &T));
+    PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 0.5, &O));
+    PetscCall(LmgLiouvilleSetBias(T, Bias, NULL));
+    PetscCall(LmgLiouvilleSetBias(O, Bias, NULL));
+    PetscCall(LmgLiouvilleCreateVec(T, &xt));
+    PetscCall(VecDuplicate(xt, &yt));
+    PetscCall(VecDuplicate(xt, &rt));
+    PetscCall(LmgLiouvilleCreateVec(O, &x1));
+    PetscCall(VecDuplicate(x1, &y1));
+    PetscCall(VecDuplicate(x1, &r1));
+    PetscCall(Fill(T, xt));
+    PetscCall(Fill(O, x1));
+    for (PetscInt k = 0; k < 4; k++) { /* L and L^dagger, in the lab frame and the interaction picture at t */
+      PetscBool adj = (PetscBool)(k % 2);
+      if (k < 2) {
+        PetscCall(LmgLiouvilleApplyAt(T, adj, 1e-3, xt, yt));
+        PetscCall(LmgLiouvilleApplyAt(O, adj, 1e-3, x1, y1));
+      } else {
+        PetscCall(LmgLiouvilleInteraction(T, adj, 2e-3, 0.7, xt, yt));
+        PetscCall(LmgLiouvilleInteraction(O, adj, 2e-3, 0.7, x1, y1));
+      }
+      PetscCall(Compare(T, yt, y1, &d));
+      e = PetscMax(e, d);
+    }
+    snprintf(msg, sizeof msg, "N=%d, %d rank(s): L and L^dagger with a bias, lab frame and interaction picture, equal one rank's (max %.1e relative < 1e-13)", (int)N, (int)size, (double)e);
+    LMG_TEST_TEAM(msg, e < 1e-13);
+    /* states and observables on a rho spread over a few dozen levels (the correlator's support) */
+    PetscCall(LmgLiouvilleInitial(T, "pointer", 0, rt));
+    PetscCall(LmgLiouvilleInitial(O, "pointer", 0, r1));
+    for (PetscInt s = 0; s < 3; s++) {
+      PetscCall(LmgLiouvilleInteraction(T, PETSC_FALSE, 1e-3, 1e-3, rt, yt));
+      PetscCall(VecAXPY(rt, 1, yt));
+      PetscCall(LmgLiouvilleInteraction(O, PETSC_FALSE, 1e-3, 1e-3, r1, y1));
+      PetscCall(VecAXPY(r1, 1, y1));
+    }
+    PetscCall(LmgLiouvilleGround(O, 200, psi));
+    for (PetscInt m = 0; m < 2; m++) {
+      LmgLiouville L = m ? O : T;
+      Vec          r = m ? r1 : rt, x = m ? x1 : xt;
+      v[m][4] = 0, v[m][5] = 0;
+      PetscCall(LmgLiouvilleExpect(L, r, psi, &v[m][0], &v[m][1], &v[m][2]));
+      PetscCall(LmgLiouvilleCorrelate(L, x, r, &v[m][3]));
+      PetscCall(LmgLiouvilleExpectQ(L, psi, &v[m][4]));
+      PetscCall(LmgLiouvilleDiagnose(L, x, &v[m][5], &d));
+    }
+    e = 0;
+    for (PetscInt i = 0; i < 6; i++) e = PetscMax(e, PetscAbsReal(v[0][i] - v[1][i]) / PetscMax(1, PetscAbsReal(v[1][i])));
+    snprintf(msg, sizeof msg, "N=%d, %d rank(s): Tr rho %.12f, Tr Q rho %.3e, <psi|rho|psi> %.3e, Tr[x Q rho] %.6e, <psi|Q|psi> %.6f, |Tr x - 1| %.3e equal one rank's (max %.1e < 1e-13)", (int)N, (int)size, (double)v[0][0], (double)v[0][1], (double)v[0][2], (double)v[0][3], (double)v[0][4], (double)v[0][5], (double)e);
+    LMG_TEST_TEAM(msg, e < 1e-13);
+    PetscCall(VecDestroy(&xt));
+    PetscCall(VecDestroy(&yt));
+    PetscCall(VecDestroy(&rt));
+    PetscCall(VecDestroy(&x1));
+    PetscCall(VecDestroy(&y1));
+    PetscCall(VecDestroy(&r1));
+    PetscCall(LmgLiouvilleDestroy(&T));
+    PetscCall(LmgLiouvilleDestroy(&O));
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
+
+  /* K3 of the full space by a team equals one rank's to 1e-10 (and the team's trace and Hermiticity errors stay small) */
+  {
+    const PetscInt  Ns[] = {20, 61, 150};
+    const PetscReal Gs[] = {0.9, 0.95, 0.95}, gs[] = {0.5, 0.05, 0.5};
+    for (PetscInt i = 0; i < 3; i++) {
+      LmgDynamics dt, d1;
+      PetscReal   e;
+      PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], Gs[i], &sp));
+      PetscCall(LmgDynamicsCompute(PETSC_COMM_WORLD, &cfg.dyn, &sp, gs[i], 0, &dt));
+      PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, gs[i], 0, &d1));
+      e = MaxDK3(&dt, &d1, cfg.dyn.ntau);
+      snprintf(msg, sizeof msg, "N=%d, Gamma/J=%g, gamma_phi=%g, %d rank(s): K3 of the team equals one rank's (max |dK3| %.1e < 1e-10; K3_opt %.9f; %d vs %d steps; trace err %.1e, Hermiticity err %.1e)", (int)Ns[i], (double)Gs[i], (double)gs[i], (int)size, (double)e, (double)dt.K3_opt, (int)dt.steps, (int)d1.steps, (double)dt.trace_err, (double)dt.herm_err);
+      LMG_TEST_TEAM(msg, dt.status == LMG_DONE && d1.status == LMG_DONE && e < 1e-10 && dt.trace_err < 1e-7 && dt.herm_err < 1e-12);
+      PetscCall(LmgDynamicsDestroy(&dt));
+      PetscCall(LmgDynamicsDestroy(&d1));
+      PetscCall(LmgSpectrumDestroy(&sp));
+    }
+  }
+  /* the Landau-Zener sweep of rho by a team equals one rank's */
+  {
+    LmgLz     rt, r1;
+    PetscReal e;
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 61, 0.95, &sp));
+    PetscCall(LmgLzCompute(PETSC_COMM_WORLD, &cfg.lz, &cfg.dyn, &sp, 0.05, 0, 1.0, cfg.lz.tol, &rt));
+    PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, 0.05, 0, 1.0, cfg.lz.tol, &r1));
+    e = PetscMax(PetscAbsReal(rt.P_error - r1.P_error), PetscAbsReal(rt.P_not_ground - r1.P_not_ground));
+    snprintf(msg, sizeof msg, "N=61 Landau-Zener sweep of rho (gamma_phi 0.05, t_q = t_LZ), %d rank(s): P_error %.9f, P_not_ground %.9f equal one rank's (max %.1e < 1e-10; %d vs %d steps)", (int)size, (double)rt.P_error, (double)rt.P_not_ground, (double)e, (int)rt.steps, (int)r1.steps);
+    LMG_TEST_TEAM(msg, rt.status == LMG_DONE && r1.status == LMG_DONE && e < 1e-10);
+    PetscCall(LmgSpectrumDestroy(&sp));
+  }
+  PetscCall(LmgConfigDestroy(&cfg));
+  int rc = LmgTestSummary(PETSC_COMM_WORLD);
+  PetscCall(SlepcFinalize());
+  return rc;
+}
