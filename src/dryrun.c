@@ -133,7 +133,7 @@ static PetscErrorCode Print(const LmgConfig *cfg, const LmgTeam *team, const dou
     }
     total += s;
     Human(s, b1, sizeof b1), Human(smax, b2, sizeof b2), Bytes(bmax, b3, sizeof b3);
-    printf("  %-11s %8" PetscInt_FMT " records: %" PetscInt_FMT " to compute, est. %s on one core (the longest %s), peak memory %s per record", LmgKinds[k]->name, nk, cnt[LMG_PENDING], b1, b2, b3);
+    printf("  %-11s %8" PetscInt_FMT " records: %" PetscInt_FMT " to compute, est. %s on one core (the longest %s), peak memory %s per rank", LmgKinds[k]->name, nk, cnt[LMG_PENDING], b1, b2, b3);
     printf("%s", k == LMG_KIND_SPECTRUM ? " (measured: computed by this dry run)" : "");
     if (cnt[LMG_SKIPPED] || cnt[LMG_FAILED]) printf("; %" PetscInt_FMT " would be skipped, %" PetscInt_FMT " would fail:", cnt[LMG_SKIPPED], cnt[LMG_FAILED]);
     printf("\n");

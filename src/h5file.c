@@ -13,12 +13,13 @@
 #include "lmg/h5out.h"
 
 /* Limits that skip records without changing any stored value: outside the signature, kept as the attribute `limits`;
-   a -resume with another value reopens the records they skipped. */
-#define NLIMITS 3
-static const char *const limit_name[NLIMITS] = {"-dyn_max_steps", "-dyn_max_gb", "-spectrum_max_gb"};
+   a -resume with another value reopens the records they skipped (-team_size: the memory per rank of a full-space
+   record shared by a team). */
+#define NLIMITS 4
+static const char *const limit_name[NLIMITS] = {"-dyn_max_steps", "-dyn_max_gb", "-spectrum_max_gb", "-team_size"};
 static PetscReal         LimitValue(const LmgConfig *cfg, int i)
 {
-  return i == 0 ? cfg->dyn.max_steps : i == 1 ? cfg->dyn.max_gb : cfg->spec.max_gb;
+  return i == 0 ? cfg->dyn.max_steps : i == 1 ? cfg->dyn.max_gb : i == 2 ? cfg->spec.max_gb : (PetscReal)cfg->team_size;
 }
 #define LIMITS_LEN 256
 

@@ -1,0 +1,55 @@
+"""A team of ranks computes one full-space record together (the full space distributed over the team by blocks of
+columns): the same values as teams of one, the memory limit per rank, and a record skipped for memory on teams of one
+that a -resume with larger teams computes."""
+import re
+
+import numpy as np
+
+from conftest import lmgload, messages, records, run
+
+GRID = ("-N", "61,150", "-gamma_over_J", 0.95, "-gamma_phi", "0.05", "-levels", "2,full", "-nev", 4,
+        "-tau_grid", "0.5:1.5:5", "-lz_tq", "0.5,1")
+
+
+def test_teams_of_two_and_three_give_the_values_of_teams_of_one(tmp_path):
+    """K3 (full space and k = 2) and the Landau-Zener sweep of rho: teams of 2 (5 ranks) and 3 (4 ranks) against two
+    teams of one (3 ranks), to 1e-10 (absolute for probabilities and K3, relative for times; the spectrum solve is
+    shared by the team too, and its dE differs across team sizes at 1e-13)."""
+    out = {}
+    for np_, team in ((3, 1), (5, 2), (4, 3)):
+        path = tmp_path / f"t{team}.h5"
+        p = run(np_, *GRID, "-team_size", team, "-output", path)
+        assert p.returncode == 0, p.stderr
+        out[team] = (records(path, "dynamics"), records(path, "landau_zener"), lmgload.load(path))
+    for team in (2, 3):
+        for g in (0, 1):
+            a, b = out[team][g], out[1][g]
+            for k in a:
+                if a[k].dtype.kind == "f" and k not in ("tau", "tau_over_tau_opt"):
+                    np.testing.assert_allclose(a[k], b[k], rtol=1e-10, atol=1e-10, equal_nan=True, err_msg=f"team {team}: {k}")
+        st = out[team][2].status
+        assert (st["dynamics"].data == 1).all() and (st["landau_zener"].data == 1).all(), "every record done"
+    assert np.isfinite(out[2][0]["K3"]).all()
+
+
+def test_memory_per_rank_and_a_larger_team_on_resume(tmp_path):
+    """N = 300 full: ~58 MB on one rank, ~29 MB on each of two; -dyn_max_gb 0.04 skips it on teams of one with the team
+    size that would hold it, and a -resume on teams of two computes it (the k = 2 record is not computed again)."""
+    path = tmp_path / "m.h5"
+    base = ("-N", 300, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "2,full", "-nev", 4, "-tau_grid", 1,
+            "-dyn_max_gb", 0.04, "-output", path)
+    p = run(2, *base)
+    assert p.returncode == 0, p.stderr
+    msg = messages(path, "dynamics")[0, 0, 0, 1]
+    assert re.search(r"needs ~0.0\d+ GB per rank on a team of 1 > -dyn_max_gb 0.04 \(a -team_size of 2 would hold it\)", msg), msg
+    dry = run(3, *base, "-team_size", 2, "-resume", "-dry_run")
+    assert dry.returncode == 0, dry.stderr
+    assert re.search(r"dynamics +2 records: 2 to compute, .* peak memory (29|30) MB per rank", dry.stdout), dry.stdout
+    k2 = records(path, "dynamics")["K3"][0, 0, 0, 0]
+    p = run(3, *base, "-team_size", 2, "-resume")
+    assert p.returncode == 0, p.stderr
+    assert "1 records skipped by a limit that changed are computed again" in p.stderr, p.stderr
+    r = lmgload.load(path)
+    assert (r.status["dynamics"].data == 1).all(), messages(path, "dynamics")
+    d = records(path, "dynamics")
+    assert d["K3"][0, 0, 0, 0] == k2 and np.isfinite(d["K3"][0, 0, 0, 1]) and 1 < d["K3_opt"][0, 0, 0, 1] < 1.5
