@@ -264,16 +264,22 @@ static PetscErrorCode Step(LmgPropagator *P, PetscReal t, LmgPropStatus *st)
 
 PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPropStatus *st)
 {
-  RHSCtx   *c = (RHSCtx *)P->ctx;
-  PetscReal now;
-  PetscInt  steps;
+  RHSCtx     *c = (RHSCtx *)P->ctx;
+  PetscReal   now;
+  PetscInt    steps;
+  MPI_Comm    comm;
+  PetscMPIInt size;
   PetscFunctionBeginUser;
+  PetscCall(PetscObjectGetComm((PetscObject)P->ts, &comm));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
   *st = LMG_PROP_OK;
   PetscCall(TSGetTime(P->ts, &now));
   while (*st == LMG_PROP_OK && t - now > 1e-12 * t) { /* closer than that counts as arrived (no step of roundoff size) */
+    PetscBool abandon = LmgAbandon();
     PetscCall(TSGetStepNumber(P->ts, &steps));
+    if (size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &abandon, 1, MPIU_BOOL, MPI_LOR, comm)); /* the team together */
     if (steps >= P->maxsteps) *st = LMG_PROP_MAXSTEPS;
-    else if (LmgAbandon()) *st = LMG_PROP_ABANDONED;
+    else if (abandon) *st = LMG_PROP_ABANDONED;
     else PetscCall(Step(P, t, st));
     PetscCall(TSGetTime(P->ts, &now));
   }

@@ -60,7 +60,7 @@ typedef enum { LMG_PROP_OK, LMG_PROP_FAILED, LMG_PROP_MAXSTEPS, LMG_PROP_ABANDON
 
 /* Collective. out = x(t) in the lab frame, t (units of scale) not before the previous sample: steps on as far as needed and
    interpolates (or, without dense output, ends a step on t). *st: LMG_PROP_OK, or why it stopped (a failed step, maxsteps
-   taken, a drain: LmgAbandon). */
+   taken, a drain: LmgAbandon on any rank of the comm, so that the team stops together). */
 PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPropStatus *st);
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
 
