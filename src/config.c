@@ -11,9 +11,10 @@ static const LmgOption opts[] = {
   {"-output", "lmgsweep.h5", "HDF5 output file; must not exist unless -resume"},
   {"-resume", "off", "Reopen -output, check that it was written with the same grid and options, compute only the records not done"},
   {"-dry_run", "off", "Print the grid, the records per kind, their estimated time and memory, which would be skipped and why, and the estimated wall time; write nothing"},
-  {"-team_size", "1", "MPI ranks per worker team (rank 0 schedules; the other ranks form teams of this size)"},
+  {"-team_size", "1", "MPI ranks per worker team (rank 0 schedules; the other ranks form teams of this size; a team computes each full-space record together)"},
   {"-progress", "5", "Seconds between progress lines on stderr"},
   {"-drain_grace", "20", "Seconds a record in flight may go on after SIGTERM/SIGUSR1 before it is abandoned (left pending for -resume)"},
+  {"-checkpoint_interval", "600", "Seconds between checkpoints of a full-space dynamics record estimated to take longer (also written on a drain; beside -output in FILE.ckpt/; -resume restarts the record from it); 0: none"},
 };
 const LmgOptionTable LmgRunOptionTable = LMG_TABLE("The run", opts);
 
@@ -30,6 +31,7 @@ static PetscErrorCode ReadRun(LmgConfig *cfg, char *err)
   PetscCall(LmgOptionsInt(&opts[3], 1, 1 << 20, &cfg->team_size, err));
   PetscCall(LmgOptionsReal(&opts[4], 0, PETSC_TRUE, 1e9, &cfg->progress, err));
   PetscCall(LmgOptionsReal(&opts[5], 0, PETSC_FALSE, 1e9, &cfg->drain_grace, err));
+  PetscCall(LmgOptionsReal(&opts[6], 0, PETSC_FALSE, 1e9, &cfg->checkpoint, err));
   if (!err[0] && !cfg->output[0]) snprintf(err, LMG_ERR_LEN, "-output: an empty file name");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -42,7 +44,8 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(cfg, sizeof *cfg));
   err[0] = '\0';
-  cfg->team_size = 1;
+  cfg->team_size  = 1;
+  cfg->checkpoint = 600;
   PetscCall(ReadRun(cfg, err));
   PetscCall(LmgGridSetFromOptions(cfg, err));
   kmax = LmgConfigMaxLevel(cfg);

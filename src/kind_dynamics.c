@@ -38,7 +38,8 @@ static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOut
 {
   LmgDynamics *d = (LmgDynamics *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgDynamicsCompute(w->team->comm, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], d));
+  PetscCall(LmgWorkCheckpoint(w, task, "dynamics"));
+  PetscCall(LmgDynamicsCompute(w->team->comm, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], &w->ck, d));
   out->status = d->status;
   PetscCall(PetscStrncpy(out->message, d->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);

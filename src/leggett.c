@@ -142,16 +142,67 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* t: the m tau values in units of tau_opt (the integration's time unit). */
-static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
+/* What a checkpoint of the two trajectories holds besides the states before their last steps (the Vecs): the next
+   event, the correlators so far (3 m values after the struct) and the diagnostics. */
+typedef struct {
+  int64_t e, m, steps[2], rejects[2];
+  double  t[2], dt[2], trace_err, herm_err;
+} Checkpoint;
+
+static PetscErrorCode Save(LmgCheckpoint *ck, MPI_Comm comm, PetscInt e, PetscInt m, const PetscReal *C1, const PetscReal *C2, const PetscReal *C3, LmgPropagator *P, const LmgDynamics *dyn)
 {
-  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT);
+  Checkpoint *h;
+  Vec         v[2] = {P[0].xprev, P[1].xprev};
+  char        err[LMG_MSG_LEN];
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc(sizeof *h + 3 * m * sizeof(double), &h));
+  h->e = e, h->m = m, h->trace_err = dyn->trace_err, h->herm_err = dyn->herm_err;
+  for (PetscInt k = 0; k < 2; k++) h->t[k] = P[k].tprev, h->dt[k] = P[k].dtprev, h->steps[k] = P[k].sprev, h->rejects[k] = P[k].rprev;
+  for (PetscInt i = 0; i < m; i++) ((double *)(h + 1))[i] = C1[i], ((double *)(h + 1))[m + i] = C2[i], ((double *)(h + 1))[2 * m + i] = C3[i];
+  PetscCall(LmgCheckpointWrite(ck, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, err, sizeof err));
+  if (err[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s; the record goes on\n", err));
+  PetscCall(PetscFree(h));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The next event after a checkpoint restored into P and the correlators, or 0 (none, or one ignored with its reason) */
+static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgPropagator *P, LmgDynamics *dyn, PetscInt *e)
+{
+  Checkpoint *h;
+  Vec         v[2] = {P[0].xprev, P[1].xprev};
+  PetscBool   found;
+  char        why[512];
+  PetscFunctionBeginUser;
+  *e = 0;
+  PetscCall(PetscCalloc(sizeof *h + 3 * m * sizeof(double), &h));
+  PetscCall(LmgCheckpointRead(ck, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, &found, why, sizeof why));
+  if (found && h->m != m) found = PETSC_FALSE, snprintf(why, sizeof why, "%.300s: another tau grid", ck->path);
+  if (found) {
+    for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorRestore(&P[k], h->t[k], h->dt[k], (PetscInt)h->steps[k], (PetscInt)h->rejects[k]));
+    for (PetscInt i = 0; i < m; i++) C1[i] = ((double *)(h + 1))[i], C2[i] = ((double *)(h + 1))[m + i], C3[i] = ((double *)(h + 1))[2 * m + i];
+    dyn->trace_err = h->trace_err, dyn->herm_err = h->herm_err, *e = (PetscInt)h->e;
+    PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s: resumed from its checkpoint (t = %.4g s, %d steps)\n", ck->path, (double)(h->t[1] * tau_opt), (int)(h->steps[0] + h->steps[1])));
+  } else {
+    if (why[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: checkpoint ignored (%s); the record restarts\n", why));
+    for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorKeepRestart(&P[k])); /* what the read left is not trusted */
+  }
+  PetscCall(PetscFree(h));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* t: the m tau values in units of tau_opt (the integration's time unit). ck: checkpoints (NULL: none), written every
+   ck->interval when `periodic`, and at a drain. */
+static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgCheckpoint *ck, PetscBool periodic, LmgDynamics *dyn)
+{
+  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT), e = 0;
   Vec           rho, rho0, qh;
-  LmgPropagator Pf, Pa;
+  LmgPropagator P[2], Pf, Pa;
   LmgRHS        rf, ra;
   Event        *ev;
   LmgPropStatus st = LMG_PROP_OK;
-  PetscBool     full = (PetscBool)(L->sp->N + 1 == n);
+  PetscBool     full = (PetscBool)(L->sp->N + 1 == n), drained = PETSC_FALSE;
+  MPI_Comm      comm = L->cols.comm;
+  double        last = MPI_Wtime();
   PetscFunctionBeginUser;
   PetscCall(LmgLiouvilleCreateVec(L, &rho));
   PetscCall(VecDuplicate(rho, &rho0));
@@ -167,17 +218,32 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
      of its steps; k levels (cheap steps): 1e-10 on both, K3 within 1e-10 of the exact propagation */
   PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, o->interaction, &rf));
   PetscCall(LmgLiouvilleRHS(L, PETSC_TRUE, o->interaction, &ra));
-  PetscCall(LmgPropagatorCreate(&rf, PETSC_FALSE, full ? 1e-8 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &Pf));
-  PetscCall(LmgPropagatorCreate(&ra, PETSC_TRUE, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &Pa));
-  for (PetscInt e = 0; e < ne && st == LMG_PROP_OK; e++) {
-    PetscCall(LmgPropagatorSample(&Pa, ev[e].t, qh, &st));
-    if (st == LMG_PROP_OK && ev[e].kind == 0) {
-      PetscCall(LmgPropagatorSample(&Pf, ev[e].t, rho, &st));
+  PetscCall(LmgPropagatorCreate(&rf, PETSC_FALSE, full ? 1e-8 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &P[0]));
+  PetscCall(LmgPropagatorCreate(&ra, PETSC_TRUE, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &P[1]));
+  if (ck) {
+    for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorKeepRestart(&P[k]));
+    if (ck->resume) PetscCall(Restore(ck, comm, m, dyn->tau_opt, C1, C2, C3, P, dyn, &e));
+  }
+  for (; e < ne; e++) {
+    if (ck) { /* every interval, and once when a drain signal arrives: the team decides together */
+      int go[2] = {periodic && MPI_Wtime() - last >= ck->interval, LmgDraining() && !drained};
+      PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, go, 2, MPI_INT, MPI_MAX, comm));
+      if (go[0] || go[1]) {
+        PetscCall(Save(ck, comm, e, m, C1, C2, C3, P, dyn));
+        last = MPI_Wtime(), drained = (PetscBool)(drained || go[1]);
+      }
+    }
+    PetscCall(LmgPropagatorSample(&P[1], ev[e].t, qh, &st));
+    if (st == LMG_PROP_OK && ev[e].kind == 0) PetscCall(LmgPropagatorSample(&P[0], ev[e].t, rho, &st));
+    if (st != LMG_PROP_OK) break; /* event e not done */
+    if (ev[e].kind == 0) {
       PetscCall(LmgLiouvilleDiagnose(L, rho, &dyn->trace_err, &dyn->herm_err));
       PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C1[ev[e].i]));
       PetscCall(LmgLiouvilleCorrelate(L, qh, rho, &C2[ev[e].i]));
-    } else if (st == LMG_PROP_OK) PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C3[ev[e].i]));
+    } else PetscCall(LmgLiouvilleCorrelate(L, qh, rho0, &C3[ev[e].i]));
   }
+  if (ck && st == LMG_PROP_ABANDONED) PetscCall(Save(ck, comm, e, m, C1, C2, C3, P, dyn)); /* both restart before e */
+  Pf = P[0], Pa = P[1];
   for (PetscInt k = 0; k < 2; k++) {
     TS       ts = k ? Pa.ts : Pf.ts;
     PetscInt s, r;
@@ -203,8 +269,8 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
     }
     snprintf(dyn->integrator + strlen(dyn->integrator), sizeof dyn->integrator - strlen(dyn->integrator), ", rtol %g (rho) %g (Q_H)", (double)rf, (double)ra);
   }
-  PetscCall(LmgPropagatorDestroy(&Pf));
-  PetscCall(LmgPropagatorDestroy(&Pa));
+  PetscCall(LmgPropagatorDestroy(&P[0]));
+  PetscCall(LmgPropagatorDestroy(&P[1]));
   PetscCall(PetscFree(ev));
   PetscCall(VecDestroy(&rho));
   PetscCall(VecDestroy(&qh));
@@ -212,7 +278,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgDynamics *dyn)
+PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgCheckpoint *ck, LmgDynamics *dyn)
 {
   PetscInt        m = o->ntau + 1;
   PetscReal      *t, *C1, *C2, *C3;
@@ -251,9 +317,12 @@ PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, co
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {
       PetscCall(PetscStrncpy(dyn->message, "", LMG_MSG_LEN)); /* the time stepper instead, where it is affordable */
       dyn->status = LMG_DONE, dyn->K3_err = NAN, dyn->trace_err = dyn->herm_err = 0;
-      PetscCall(Correlators(L, o, m, t, C1, C2, C3, dyn));
+      PetscCall(Correlators(L, o, m, t, C1, C2, C3, NULL, PETSC_FALSE, dyn));
     }
-  } else PetscCall(Correlators(L, o, m, t, C1, C2, C3, dyn));
+  } else { /* the team's full space: checkpoints when it is estimated to take longer than their interval */
+    LmgCheckpoint *c = ck && ck->path[0] && level == 0 ? ck : NULL;
+    PetscCall(Correlators(L, o, m, t, C1, C2, C3, c, (PetscBool)(c && c->interval > 0 && plan.seconds / size > c->interval), dyn));
+  }
   if (dyn->status == LMG_DONE) {
     for (PetscInt i = 0; i < o->ntau; i++) {
       dyn->K3[i] = C1[i] + C2[i] - C3[i];

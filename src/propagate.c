@@ -208,6 +208,7 @@ PetscErrorCode LmgPropagatorCreate(const LmgRHS *rhs, PetscBool spread, PetscRea
   c->rhs   = *rhs;
   c->scale = scale;
   P->maxsteps = maxsteps;
+  P->xprev    = NULL;
   PetscCall(VecDuplicate(x0, &P->x));
   PetscCall(VecCopy(x0, P->x)); /* at t = 0 the two frames agree */
   PetscCall(TSCreate(comm, &P->ts));
@@ -244,6 +245,12 @@ static PetscErrorCode Step(LmgPropagator *P, PetscReal t, LmgPropStatus *st)
   PetscFunctionBeginUser;
   PetscCall(TSGetTime(P->ts, &now));
   PetscCall(TSGetTimeStep(P->ts, &dt));
+  if (P->xprev) {
+    PetscCall(VecCopy(P->x, P->xprev));
+    P->tprev = now, P->dtprev = dt;
+    PetscCall(TSGetStepNumber(P->ts, &P->sprev));
+    PetscCall(TSGetStepRejections(P->ts, &P->rprev));
+  }
   if (!P->interpolate && now + dt > t) {
     cut = PETSC_TRUE;
     PetscCall(TSSetTimeStep(P->ts, t - now));
@@ -290,10 +297,35 @@ PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPr
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode LmgPropagatorKeepRestart(LmgPropagator *P)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(P->x, &P->xprev));
+  PetscCall(VecCopy(P->x, P->xprev));
+  PetscCall(TSGetTime(P->ts, &P->tprev));
+  PetscCall(TSGetTimeStep(P->ts, &P->dtprev));
+  PetscCall(TSGetStepNumber(P->ts, &P->sprev));
+  PetscCall(TSGetStepRejections(P->ts, &P->rprev));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgPropagatorRestore(LmgPropagator *P, PetscReal tprev, PetscReal dtprev, PetscInt sprev, PetscInt rprev)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecCopy(P->xprev, P->x));
+  PetscCall(TSSetTime(P->ts, tprev));
+  PetscCall(TSSetTimeStep(P->ts, dtprev));
+  PetscCall(TSSetStepNumber(P->ts, sprev));
+  P->ts->reject = rprev;
+  P->tprev = tprev, P->dtprev = dtprev, P->sprev = sprev, P->rprev = rprev;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P)
 {
   PetscFunctionBeginUser;
   PetscCall(TSDestroy(&P->ts));
   PetscCall(VecDestroy(&P->x));
+  PetscCall(VecDestroy(&P->xprev));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

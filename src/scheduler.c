@@ -47,6 +47,11 @@ void LmgDrainSetGrace(PetscReal seconds)
   drain_grace = seconds;
 }
 
+PetscBool LmgDraining(void)
+{
+  return (PetscBool)(LmgStopSignal != 0);
+}
+
 PetscBool LmgAbandon(void)
 {
   struct timespec ts;
@@ -499,7 +504,7 @@ static void Summary(const Book *b, const LmgSweepStats *s)
            s->drained ? " (drained by a signal: rerun with -resume)" : "", el, (double)s->wall);
   Say(line);
   if (b->abandoned) {
-    snprintf(line, sizeof line, "lmgsweep:   %" PetscInt_FMT " record%s in flight abandoned after the drain's grace of %g s (left pending: -resume computes them from the start)\n", b->abandoned, b->abandoned > 1 ? "s" : "", (double)drain_grace);
+    snprintf(line, sizeof line, "lmgsweep:   %" PetscInt_FMT " record%s in flight abandoned after the drain's grace of %g s (left pending: -resume computes them again, from their checkpoint if they wrote one)\n", b->abandoned, b->abandoned > 1 ? "s" : "", (double)drain_grace);
     Say(line);
   }
   for (PetscInt i = 0; i < b->nreason; i++) {

@@ -12,6 +12,15 @@ PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTea
   w->h5           = h5;
   w->team         = team;
   w->cached_group = -1;
+  PetscCall(LmgConfigSignature(cfg, &w->signature));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgWorkCheckpoint(LmgWork *w, const LmgTask *task, const char *kind)
+{
+  PetscFunctionBeginUser;
+  PetscCall(LmgCheckpointSet(&w->ck, w->cfg->output, kind, task->record, w->signature, w->cfg->checkpoint, w->cfg->resume));
+  if (!w->h5 || w->cfg->checkpoint <= 0) w->ck.path[0] = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -20,6 +29,8 @@ PetscErrorCode LmgWorkDestroy(LmgWork *w)
   PetscFunctionBeginUser;
   if (w->cached_group >= 0) PetscCall(LmgSpectrumDestroy(&w->cache));
   w->cached_group = -1;
+  free(w->signature);
+  w->signature = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -54,6 +65,7 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
   PetscCall(LmgWorkSpectrum(w, &task));
   PetscCall(PetscCalloc(kind->size, &rec));
   PetscCall(PetscMemzero(out, sizeof *out));
+  w->ck.path[0] = 0, w->ck.gen = 0; /* a kind that checkpoints sets it (LmgWorkCheckpoint) */
   if (w->cache.status == LMG_ABANDONED) { /* a drain gave up the group's spectrum: nothing of the group is written */
     out->status = LMG_ABANDONED;
     PetscCall(PetscStrncpy(out->message, w->cache.message, LMG_MSG_LEN));
@@ -74,6 +86,7 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
         snprintf(out->message + strlen(out->message), LMG_MSG_LEN - strlen(out->message), "; the record needs ~%.2g GB", (double)(bytes / 1e9));
     }
     if (team->leader && w->h5 && out->status != LMG_ABANDONED) PetscCall(LmgH5WriteRecord(w->h5, &task, rec, out, MPI_Wtime() - t0, team->id));
+    if (kind->collective && out->status != LMG_ABANDONED && w->ck.path[0]) PetscCall(LmgCheckpointRemove(&w->ck, team->comm));
   }
   if (kind->destroy) PetscCall(kind->destroy(rec));
   PetscCall(PetscFree(rec));

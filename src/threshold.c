@@ -24,7 +24,7 @@ static PetscErrorCode Excess(const LmgDynamicsOptions *o, const LmgSpectrum *sp,
   LmgDynamics        d;
   PetscFunctionBeginUser;
   one.ntau = 0; /* tau_opt only: trajectories up to 2 tau_opt */
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &one, sp, gamma, level, &d));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &one, sp, gamma, level, NULL, &d));
   th->evaluations++;
   *ok = (PetscBool)(d.status == LMG_DONE);
   *f  = d.K3_opt - 1;

@@ -27,9 +27,11 @@ for np in 2 3; do
   tail -n 4 "$log"; count $rc
 done
 for np in 2 3 4; do
-  echo "== unit (MPI, $np ranks): bin/test_team"
-  bash tests/mpirun.sh $np bin/test_team > "$log" 2>&1; rc=$?
-  cat "$log"; count $rc
+  for t in bin/test_team bin/test_checkpoint; do
+    echo "== unit (MPI, $np ranks): $t"
+    bash tests/mpirun.sh $np $t > "$log" 2>&1; rc=$?
+    cat "$log"; count $rc
+  done
 done
 echo "== e2e and post-processing (pytest)"
 $PY -m pytest -p no:cacheprovider -q tests/e2e tests/post 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}

@@ -23,6 +23,7 @@ typedef struct {
   PetscInt  team_size;
   PetscReal progress;    /* seconds between progress lines */
   PetscReal drain_grace; /* seconds a record in flight may go on after a drain signal before it is abandoned */
+  PetscReal checkpoint;  /* seconds between checkpoints of a long record (0: none) */
 } LmgConfig;
 
 /* Collective on comm. Reads and validates all options. Bad input is not a PETSc error: `err` gets one

@@ -54,6 +54,8 @@ void LmgErrorText(PetscErrorCode ierr, const LmgErrorInfo *info, const char *whe
 /* Drains (scheduler.c): whether the record in flight must be given up because a drain signal (SIGTERM, SIGUSR1) came
    more than the grace period ago. Long loops ask it; a record given up is LMG_ABANDONED. Not collective. */
 PetscBool LmgAbandon(void);
+/* A drain signal has arrived (the grace may not be over yet). Not collective. */
+PetscBool LmgDraining(void);
 void      LmgDrainSetGrace(PetscReal seconds);
 
 /* Physical constants (CODATA 2018, exact in SI). */

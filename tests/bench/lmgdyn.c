@@ -28,7 +28,7 @@ int main(int argc, char **argv)
   cfg.spec.nev = PetscMax(4, level);
   PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, &sp));
   t = MPI_Wtime();
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_WORLD, &cfg.dyn, &sp, gphi, level, &d));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_WORLD, &cfg.dyn, &sp, gphi, level, NULL, &d));
   t = MPI_Wtime() - t;
   getrusage(RUSAGE_SELF, &ru);
   mb = ru.ru_maxrss / 1024.0;

@@ -62,8 +62,8 @@ int main(int argc, char **argv)
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCall(Config(&cfg, 4));
   PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 2, &d0));
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 2, &d5));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 2, NULL, &d0));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 2, NULL, &d5));
   for (PetscInt i = 0; i < cfg.dyn.ntau; i++) err = PetscMax(err, PetscAbsReal(d0.K3[i] - K3TwoLevel(&sp, 0, cfg.dyn.tau[i] * d0.tau_opt)));
   snprintf(msg, sizeof msg, "k=2, gamma=0: K3_opt = %.7f (1.5 q01^2 = %.7f; reference 1.415345), K3(tau) grid max err %.1e", (double)d0.K3_opt, (double)(1.5 * sp.q01 * sp.q01), (double)err);
   LMG_TEST(msg, d0.status == LMG_DONE && PetscAbsReal(d0.K3_opt - 1.5 * sp.q01 * sp.q01) < 1e-6 && PetscAbsReal(d0.K3_opt - 1.415345) < 2e-6 && err < 1e-6);
@@ -93,11 +93,11 @@ int main(int argc, char **argv)
   PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
   for (PetscInt k = 2; k <= 10; k += k == 2 ? 3 : 5) {
     cfg.dyn.method = LMG_METHOD_EXACT;
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, k, &dk));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, k, NULL, &dk));
     cfg.dyn.method = LMG_METHOD_STEPPER;
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rtol", "1e-12"));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_atol", "1e-12"));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, k, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, k, NULL, &df));
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_rtol"));
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_atol"));
     cfg.dyn.method = LMG_METHOD_AUTO;
@@ -114,13 +114,13 @@ int main(int argc, char **argv)
      with that reason, not stored as a number */
   PetscCall(Config(&cfg, 5));
   PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 1000, 0.9, &sp));
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 2, &dk));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 2, NULL, &dk));
   err = 0;
   for (PetscInt i = 0; i < cfg.dyn.ntau; i++) err = PetscMax(err, PetscAbsReal(dk.K3[i] - K3TwoLevel(&sp, 0, cfg.dyn.tau[i] * dk.tau_opt)));
   snprintf(msg, sizeof msg, "N=1000 Gamma/J=0.9 k=2 gamma=0 (tau_opt %.2e s): exact = closed form (grid max err %.1e < 1e-8, bound %.1e)", (double)dk.tau_opt, (double)err, (double)dk.K3_err);
   LMG_TEST(msg, dk.status == LMG_DONE && dk.tau_opt > 1e7 && err < 1e-8 && PetscAbsReal(dk.K3_opt - 1.5 * sp.q01 * sp.q01) < 1e-8);
   PetscCall(LmgDynamicsDestroy(&dk));
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 5, &dk));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 5, NULL, &dk));
   snprintf(msg, sizeof msg, "N=1000 Gamma/J=0.9 k=5 gamma=0: skipped (status %d), '%s', K3_opt %g", (int)dk.status, dk.message, (double)dk.K3_opt);
   LMG_TEST(msg, dk.status == LMG_SKIPPED && strstr(dk.message, "level energies") && PetscIsNanReal(dk.K3_opt));
   PetscCall(LmgDynamicsDestroy(&dk));
@@ -130,8 +130,8 @@ int main(int argc, char **argv)
   for (PetscInt N = 10; N <= 11; N++) {
     PetscCall(Config(&cfg, N + 1));
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.7, &sp));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 2000.0, 0, &df));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 2000.0, N + 1, &dk));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 2000.0, 0, NULL, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 2000.0, N + 1, NULL, &dk));
     err = 0;
     for (PetscInt i = 0; i < cfg.dyn.ntau; i++) err = PetscMax(err, PetscAbsReal(df.K3[i] - dk.K3[i]));
     snprintf(msg, sizeof msg, "N=%d: k=N+1 equals full (max |dK3| %.1e, K3_opt %.6f vs %.6f)", (int)N, (double)err, (double)dk.K3_opt, (double)df.K3_opt);
@@ -147,8 +147,8 @@ int main(int argc, char **argv)
      where the band is narrower than the space: N = 150 (75 levels per sector, band ~25) */
   PetscCall(Config(&cfg, 151));
   PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 150, 0.95, &sp));
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, &df));
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 151, &dk));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &df));
+  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 151, NULL, &dk));
   err = MaxDK3(&df, &dk, cfg.dyn.ntau);
   snprintf(msg, sizeof msg, "N=150, gamma_phi=0.5: k=N+1 equals full, banded (max |dK3| %.1e < 2e-8, K3_opt %.6f)", (double)err, (double)df.K3_opt);
   LMG_TEST(msg, df.status == LMG_DONE && dk.status == LMG_DONE && err < 2e-8);
@@ -162,8 +162,8 @@ int main(int argc, char **argv)
     PetscCall(PetscStrncpy(cfg.dyn.initial, s ? "thermal" : "pointer", sizeof cfg.dyn.initial));
     cfg.spec.T = 2e-7; /* kT comparable to the gaps of N = 12 */
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 12, 0.8, &sp));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 300.0, 0, &df));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 300.0, 13, &dk));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 300.0, 0, NULL, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 300.0, 13, NULL, &dk));
     err = MaxDK3(&df, &dk, cfg.dyn.ntau);
     snprintf(msg, sizeof msg, "N=12, -initial %s: k=N+1 equals full (max |dK3| %.1e, K3_opt %.6f)", cfg.dyn.initial, (double)err, (double)df.K3_opt);
     LMG_TEST(msg, df.status == LMG_DONE && dk.status == LMG_DONE && err < 1e-7);
@@ -178,10 +178,10 @@ int main(int argc, char **argv)
   {
     PetscCall(Config(&cfg, 4));
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 150, 0.9, &sp));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &df));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rtol", "5e-9"));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_atol", "5e-9"));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, &dk));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &dk));
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_rtol"));
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_atol"));
     err = MaxDK3(&df, &dk, cfg.dyn.ntau);
@@ -196,9 +196,9 @@ int main(int argc, char **argv)
   {
     PetscCall(Config(&cfg, 4));
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 100, 0.95, &sp));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &df));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rk_type", "5bs"));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, &dk));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &dk));
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_rk_type"));
     err = MaxDK3(&df, &dk, cfg.dyn.ntau);
     snprintf(msg, sizeof msg, "N=100 full: RK 5bs stepping onto the samples agrees with 5dp's dense output (max |dK3| %.1e < 1e-8; %d vs %d steps)", (double)err, (int)dk.steps, (int)df.steps);
@@ -212,11 +212,11 @@ int main(int argc, char **argv)
   {
     PetscCall(Config(&cfg, 4));
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, &sp));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &df));
     cfg.dyn.interaction = PETSC_FALSE;
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rtol", "1e-11")); /* the lab frame needs it for 1e-8 */
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_atol", "1e-11"));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, &dk));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &dk));
     cfg.dyn.interaction = PETSC_TRUE;
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_rtol"));
     PetscCall(PetscOptionsClearValue(NULL, "-dyn_ts_atol"));
@@ -235,7 +235,7 @@ int main(int argc, char **argv)
     PetscCall(Config(&cfg, 4));
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, &sp));
     for (PetscInt i = 0; i < 5; i++) PetscCall(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
-    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, &df));
+    PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &df));
     for (PetscInt i = 0; i < 5; i++) PetscCall(PetscOptionsClearValue(NULL, opts[i][0]));
     snprintf(msg, sizeof msg, "a failed time step fails the record: status %d, '%s', K3_opt %g", (int)df.status, df.message, (double)df.K3_opt);
     LMG_TEST(msg, df.status == LMG_FAILED && strstr(df.message, "integrator failed") && PetscIsNanReal(df.K3_opt));
