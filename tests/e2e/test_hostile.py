@@ -68,7 +68,8 @@ BAD_VALUES = [
     ("-tau_grid", "1e31", "-tau_grid"), ("-nev", "1000000", "more than the N+1 = 41"), ("-team_size", "1e9", "-team_size"),
     ("-progress", "-1", "-progress"), ("-drain_grace", "x", "-drain_grace"), ("-dyn_max_gb", "0", "-dyn_max_gb"),
     ("-spectrum_max_gb", "-3", "-spectrum_max_gb"), ("-levels", "none,2", "-levels"), ("-N", "100:200:4", "133.3"),
-    ("-initial", "", "-initial"), ("-threshold", "maybe", "must be a flag"),
+    ("-initial", "", "-initial"), ("-threshold", "maybe", "must be a flag"), ("-checkpoint_interval", "-1", "-checkpoint_interval"),
+    ("-checkpoint_interval", "10min", "-checkpoint_interval"),
 ]
 
 
