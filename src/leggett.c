@@ -143,9 +143,10 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
 }
 
 /* What a checkpoint of the two trajectories holds besides the states before their last steps (the Vecs): the next
-   event, the correlators so far (3 m values after the struct) and the diagnostics. */
+   event, the correlators so far (3 m values after the struct), the diagnostics, and the steps and rejections taken
+   (a trajectory whose last step no later sample needs does not take it again). */
 typedef struct {
-  int64_t e, m, steps[2], rejects[2];
+  int64_t e, m, steps[2], rejects[2], taken[2], rejected[2];
   double  t[2], dt[2], trace_err, herm_err;
 } Checkpoint;
 
@@ -157,7 +158,12 @@ static PetscErrorCode Save(LmgCheckpoint *ck, MPI_Comm comm, PetscInt e, PetscIn
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc(sizeof *h + 3 * m * sizeof(double), &h));
   h->e = e, h->m = m, h->trace_err = dyn->trace_err, h->herm_err = dyn->herm_err;
-  for (PetscInt k = 0; k < 2; k++) h->t[k] = P[k].tprev, h->dt[k] = P[k].dtprev, h->steps[k] = P[k].sprev, h->rejects[k] = P[k].rprev;
+  for (PetscInt k = 0; k < 2; k++) {
+    PetscInt s, r;
+    PetscCall(TSGetStepNumber(P[k].ts, &s));
+    PetscCall(TSGetStepRejections(P[k].ts, &r));
+    h->t[k] = P[k].tprev, h->dt[k] = P[k].dtprev, h->steps[k] = P[k].sprev, h->rejects[k] = P[k].rprev, h->taken[k] = s, h->rejected[k] = r;
+  }
   for (PetscInt i = 0; i < m; i++) ((double *)(h + 1))[i] = C1[i], ((double *)(h + 1))[m + i] = C2[i], ((double *)(h + 1))[2 * m + i] = C3[i];
   PetscCall(LmgCheckpointWrite(ck, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, err, sizeof err));
   if (err[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s; the record goes on\n", err));
@@ -166,7 +172,7 @@ static PetscErrorCode Save(LmgCheckpoint *ck, MPI_Comm comm, PetscInt e, PetscIn
 }
 
 /* The next event after a checkpoint restored into P and the correlators, or 0 (none, or one ignored with its reason) */
-static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgPropagator *P, LmgDynamics *dyn, PetscInt *e)
+static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgPropagator *P, LmgDynamics *dyn, PetscInt *e, PetscInt *taken)
 {
   Checkpoint *h;
   Vec         v[2] = {P[0].xprev, P[1].xprev};
@@ -181,6 +187,7 @@ static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, Pets
     for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorRestore(&P[k], h->t[k], h->dt[k], (PetscInt)h->steps[k], (PetscInt)h->rejects[k]));
     for (PetscInt i = 0; i < m; i++) C1[i] = ((double *)(h + 1))[i], C2[i] = ((double *)(h + 1))[m + i], C3[i] = ((double *)(h + 1))[2 * m + i];
     dyn->trace_err = h->trace_err, dyn->herm_err = h->herm_err, *e = (PetscInt)h->e;
+    for (PetscInt k = 0; k < 2; k++) taken[k] = (PetscInt)h->taken[k], taken[2 + k] = (PetscInt)h->rejected[k];
     PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s: resumed from its checkpoint (t = %.4g s, %d steps)\n", ck->path, (double)(h->t[1] * tau_opt), (int)(h->steps[0] + h->steps[1])));
   } else {
     if (why[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: checkpoint ignored (%s); the record restarts\n", why));
@@ -194,7 +201,7 @@ static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, Pets
    ck->interval when `periodic`, and at a drain. */
 static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgCheckpoint *ck, PetscBool periodic, LmgDynamics *dyn)
 {
-  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT), e = 0;
+  PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT), e = 0, taken[4] = {0, 0, 0, 0};
   Vec           rho, rho0, qh;
   LmgPropagator P[2], Pf, Pa;
   LmgRHS        rf, ra;
@@ -222,7 +229,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscCall(LmgPropagatorCreate(&ra, PETSC_TRUE, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &P[1]));
   if (ck) {
     for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorKeepRestart(&P[k]));
-    if (ck->resume) PetscCall(Restore(ck, comm, m, dyn->tau_opt, C1, C2, C3, P, dyn, &e));
+    if (ck->resume) PetscCall(Restore(ck, comm, m, dyn->tau_opt, C1, C2, C3, P, dyn, &e, taken));
   }
   for (; e < ne; e++) {
     if (ck) { /* every interval, and once when a drain signal arrives: the team decides together */
@@ -249,8 +256,8 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
     PetscInt s, r;
     PetscCall(TSGetStepNumber(ts, &s));
     PetscCall(TSGetStepRejections(ts, &r));
-    dyn->steps += s;
-    dyn->rejects += r;
+    dyn->steps += PetscMax(s, taken[k]);
+    dyn->rejects += PetscMax(r, taken[2 + k]);
   }
   if (st == LMG_PROP_MAXSTEPS) dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "a trajectory took more than -dyn_max_steps %g time steps", (double)o->max_steps);
   if (st == LMG_PROP_FAILED) dyn->status = LMG_FAILED, snprintf(dyn->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
