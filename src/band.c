@@ -12,51 +12,82 @@
 #define ROWS 512 /* reals per row chunk: the chunks of a column range stay in cache while j advances */
 #define TILE 32  /* square tiles of the folds */
 
-PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B)
+PetscErrorCode LmgBandCreateColumns(MPI_Comm comm, PetscInt n, PetscInt c0, PetscInt nc, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B)
 {
-  PetscReal big = 0;
-  PetscInt  nnz = 0, *hi, *slot;
+  PetscReal    big = 0, *mine;
+  PetscInt     nnz = 0, *slot, *lc; /* lc: this rank's columns' lo and count, then every column's */
+  PetscMPIInt  size, *cnt, *dsp, k2;
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < n * n; i++) big = PetscMax(big, PetscAbsReal(M[i]));
+  for (PetscInt i = 0; i < n * nc; i++) big = PetscMax(big, PetscAbsReal(M[i]));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &big, 1, MPIU_REAL, MPI_MAX, comm));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
   B->n      = n;
   B->width  = 0;
   B->stride = stride;
   PetscCall(PetscMalloc2(n, &B->lo, n + 1, &B->ptr));
-  PetscCall(PetscMalloc2(n, &hi, 2 * n - 1, &slot));
-  for (PetscInt j = 0; j < n; j++) {
+  PetscCall(PetscMalloc3(2 * n, &lc, 2 * n - 1, &slot, n * nc + 1, &mine));
+  for (PetscInt j = 0; j < nc; j++) { /* each column's range of rows above droptol * big */
     const PetscReal *m = M + n * j;
     PetscInt         a = 0, b = n - 1;
     while (a < n && !(PetscAbsReal(m[a]) > droptol * big)) a++;
     while (b > a && !(PetscAbsReal(m[b]) > droptol * big)) b--;
     if (a < n) b = a + stride * ((b - a) / stride);
-    for (PetscInt i = a; i < b; i++) PetscCheck((i - a) % stride == 0 || !(PetscAbsReal(m[i]) > droptol * big), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "entry (%" PetscInt_FMT ", %" PetscInt_FMT ") lies between the rows of stride %" PetscInt_FMT, i, j, stride);
-    B->lo[j] = a < n ? a : 0, hi[j] = a < n ? b : -stride;
-    B->ptr[j] = nnz;
-    nnz += (hi[j] - B->lo[j]) / stride + 1;
-    B->width = PetscMax(B->width, hi[j] - B->lo[j] + 1);
+    for (PetscInt i = a; i < b; i++) PetscCheck((i - a) % stride == 0 || !(PetscAbsReal(m[i]) > droptol * big), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "entry (%" PetscInt_FMT ", %" PetscInt_FMT ") lies between the rows of stride %" PetscInt_FMT, i, c0 + j, stride);
+    lc[2 * (c0 + j)] = a < n ? a : 0, lc[2 * (c0 + j) + 1] = a < n ? (b - a) / stride + 1 : 0;
+    for (PetscInt q = 0; q < lc[2 * (c0 + j) + 1]; q++) mine[nnz++] = m[a + stride * q];
   }
-  B->ptr[n] = nnz;
-  PetscCall(PetscMalloc1(PetscMax(nnz, 1), &B->val));
-  for (PetscInt k = 0; k < 2 * n - 1; k++) slot[k] = -1;
-  for (PetscInt j = 0; j < n; j++) /* entry (i, j) is on diagonal d = j - i of the left product's rows i */
-    for (PetscInt i = B->lo[j]; i <= hi[j]; i += stride) {
-      B->val[B->ptr[j] + (i - B->lo[j]) / stride] = M[i + n * j];
-      slot[j - i + n - 1] = 0;
+  /* every rank: every column's range, then the values */
+  PetscCall(PetscMalloc2(size, &cnt, size, &dsp));
+  PetscCall(PetscMPIIntCast(2 * nc, &k2));
+  PetscCallMPI(MPI_Allgather(&k2, 1, MPI_INT, cnt, 1, MPI_INT, comm));
+  dsp[0] = 0;
+  for (PetscMPIInt r = 1; r < size; r++) dsp[r] = dsp[r - 1] + cnt[r - 1];
+  PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, lc, cnt, dsp, MPIU_INT, comm));
+  for (PetscInt j = 0, at = 0; j < n; j++) {
+    B->lo[j] = lc[2 * j], B->ptr[j] = at, at += lc[2 * j + 1];
+    B->width = PetscMax(B->width, lc[2 * j + 1] ? stride * (lc[2 * j + 1] - 1) + 1 : 0);
+  }
+  B->ptr[n] = B->ptr[n - 1] + lc[2 * n - 1];
+  PetscCall(PetscMalloc1(PetscMax(B->ptr[n], 1), &B->val));
+  {
+    PetscMPIInt me;
+    PetscInt    lo = 0;
+    PetscCallMPI(MPI_Comm_rank(comm, &me));
+    for (PetscMPIInt r = 0, col = 0; r < size; r++) { /* the values of rank r's columns start at the ptr of its first */
+      PetscInt c1 = col + cnt[r] / 2;
+      PetscCall(PetscMPIIntCast(B->ptr[c1] - B->ptr[col], &cnt[r]));
+      PetscCall(PetscMPIIntCast(B->ptr[col], &dsp[r]));
+      if (r == me) lo = col;
+      col = (PetscMPIInt)c1;
     }
+    PetscCall(PetscArraycpy(B->val + B->ptr[lo], mine, nnz));
+    PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, B->val, cnt, dsp, MPIU_REAL, comm));
+  }
+  PetscCall(PetscFree2(cnt, dsp));
+  /* the diagonals of the left product: entry (i, j) is on diagonal d = j - i of its rows i (ascending offsets) */
+  for (PetscInt k = 0; k < 2 * n - 1; k++) slot[k] = -1;
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt q = 0; q < B->ptr[j + 1] - B->ptr[j]; q++) slot[j - (B->lo[j] + stride * q) + n - 1] = 0;
   B->nd = 0;
-  for (PetscInt k = 0; k < 2 * n - 1; k++) /* ascending offsets */
-    if (!slot[k]) slot[k] = B->nd++;
-    else slot[k] = -1;
+  for (PetscInt k = 0; k < 2 * n - 1; k++) slot[k] = slot[k] ? -1 : B->nd++;
   PetscCall(PetscMalloc1(PetscMax(B->nd, 1), &B->d));
   PetscCall(PetscCalloc1(PetscMax(B->nd, 1) * 2 * n, &B->dval));
   for (PetscInt k = 0; k < 2 * n - 1; k++)
     if (slot[k] >= 0) B->d[slot[k]] = k - (n - 1);
   for (PetscInt j = 0; j < n; j++)
-    for (PetscInt i = B->lo[j]; i <= hi[j]; i += stride) {
-      PetscReal *dv = B->dval + 2 * n * slot[j - i + n - 1];
-      dv[2 * i] = dv[2 * i + 1] = M[i + n * j];
+    for (PetscInt q = 0; q < B->ptr[j + 1] - B->ptr[j]; q++) {
+      const PetscInt i  = B->lo[j] + stride * q;
+      PetscReal     *dv = B->dval + 2 * n * slot[j - i + n - 1];
+      dv[2 * i] = dv[2 * i + 1] = B->val[B->ptr[j] + q];
     }
-  PetscCall(PetscFree2(hi, slot));
+  PetscCall(PetscFree3(lc, slot, mine));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B)
+{
+  PetscFunctionBeginUser;
+  PetscCall(LmgBandCreateColumns(PETSC_COMM_SELF, n, 0, n, M, droptol, stride, B));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

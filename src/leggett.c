@@ -10,7 +10,7 @@ static const LmgOption opts[] = {
   {"-tau_grid", "0.01:2:200", "K3 intervals tau in units of tau_opt = pi/(3 dE) of each record (> 0): list, a:b:n or log:a:b:n; K3_opt is always computed"},
   {"-initial", "ground", "Initial state: ground (|E0>), pointer ((|E0> + |E1>)/sqrt2) or thermal (Gibbs state at T over the model's levels)"},
   {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
-  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take on each rank of its team (~640 n^2 / team size bytes, at least 24 n^2 while the operators are built); a larger one is skipped with that reason"},
+  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take on each rank of its team (~640 n^2 / team size + 6 n^2 bytes); a larger one is skipped with that reason"},
   {"-dyn_max_steps", "1e+06", "Time steps (estimated before, counted during the integration) beyond which a record is skipped with that reason"},
   {"-dynamics", "on", "K3 (/dynamics) and the thresholds (/threshold) of the levels; -dynamics 0 with -rates: the rates (and traces) alone"},
   {"-dyn_method", "auto", "K3 by the Liouvillian's modes (exact: any tau_opt at one cost), by the time stepper (stepper), or the cheaper of the two for each record (auto: exact for k levels where it is cheaper or the stepper would exceed -dyn_max_steps; the stepper in the full space)"},
@@ -97,7 +97,7 @@ PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome 
    5e-3 k^3) us for k levels. */
 PetscReal LmgFullBytes(PetscReal n, PetscInt ranks, PetscReal extra)
 {
-  return PetscMax(40 * 16 * n * n / ranks, 24 * n * n) + extra * n * n + 4 * 16 * n * 60;
+  return 40 * 16 * n * n / ranks + (6 + extra) * n * n + 4 * 16 * n * 60;
 }
 
 void LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max_gb, LmgOutcome *out)
@@ -105,7 +105,7 @@ void LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max
   PetscInt need = ranks;
   while (need < 1 << 20 && LmgFullBytes(n, need, extra) / 1e9 > max_gb) need *= 2;
   out->status = LMG_SKIPPED;
-  if (LmgFullBytes(n, need, extra) / 1e9 > max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.2g GB per rank on a team of %" PetscInt_FMT " > -dyn_max_gb %g, and at least %.2g GB on any team", (double)(LmgFullBytes(n, ranks, extra) / 1e9), ranks, (double)max_gb, (double)((24 + extra) * n * n / 1e9));
+  if (LmgFullBytes(n, need, extra) / 1e9 > max_gb) snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.2g GB per rank on a team of %" PetscInt_FMT " > -dyn_max_gb %g, and at least %.2g GB on any team", (double)(LmgFullBytes(n, ranks, extra) / 1e9), ranks, (double)max_gb, (double)((6 + extra) * n * n / 1e9));
   else {
     while (need > ranks && LmgFullBytes(n, need - 1, extra) / 1e9 <= max_gb) need--;
     snprintf(out->message, LMG_MSG_LEN, "full space: needs ~%.2g GB per rank on a team of %" PetscInt_FMT " > -dyn_max_gb %g (a -team_size of %" PetscInt_FMT " would hold it)", (double)(LmgFullBytes(n, ranks, extra) / 1e9), ranks, (double)max_gb, need);

@@ -159,46 +159,49 @@ static PetscErrorCode Diagonalize(const LmgSector *sec, PetscReal J, PetscReal *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* M = <E_a|f(Jz)|E_b> (n x n real, zero diagonal blocks), f = sign (sign) or the identity: block (-p, p) = W_{-p}^T F W_p,
-   F|h,p> = f(m_h)|h,-p>. */
-static PetscErrorCode OddOperator(const Full *f, PetscInt n, PetscBool sign, PetscReal *M)
+/* Columns c0 .. c0+nc-1 of M = <E_a|f(Jz)|E_b> (n x nc real, column-major; zero between equal parities), f = sign
+   (sign) or the identity: block (-p, p) = W_{-p}^T F W_p, F|h,p> = f(m_h)|h,-p>, for the columns of sector p among them. */
+static PetscErrorCode OddOperator(const Full *f, PetscInt n, PetscBool sign, PetscInt c0, PetscInt nc, PetscReal *M)
 {
   PetscReal   *R, *B;
   const double one = 1, zero = 0;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2(n * n, &R, n * n, &B));
-  PetscCall(PetscArrayzero(M, n * n));
+  PetscCall(PetscMalloc2(f->ns[0] * (nc / 2 + 1), &R, f->ns[0] * (nc / 2 + 1), &B));
+  PetscCall(PetscArrayzero(M, n * nc));
   for (PetscInt p = 0; p < 2; p++) {
     const PetscInt q = 1 - p, np = f->ns[p], nq = f->ns[q], d = f->off[q] - f->off[p];
+    const PetscInt j0 = (c0 - p + 1) / 2, j1 = PetscMin(np, (c0 + nc - 1 - p) / 2 + 1); /* Idx(p, j) in [c0, c0 + nc) */
     PetscBLASInt   a, b;
-    for (PetscInt j = 0; j < np; j++) /* R = F W_p, nq x np */
+    if (j1 <= j0) continue;
+    for (PetscInt j = j0; j < j1; j++) /* R = F W_p[:, j0 .. j1), nq x (j1 - j0) */
       for (PetscInt i = 0; i < nq; i++) {
         const PetscReal m = f->mh[i + f->off[q]];
-        R[i + nq * j]     = (i + d >= 0 && i + d < np) ? (sign ? (m > 0) : m) * f->W[p][i + d + np * j] : 0;
+        R[i + nq * (j - j0)] = (i + d >= 0 && i + d < np) ? (sign ? (m > 0) : m) * f->W[p][i + d + np * j] : 0;
       }
     PetscCall(PetscBLASIntCast(nq, &a));
-    PetscCall(PetscBLASIntCast(np, &b));
+    PetscCall(PetscBLASIntCast(j1 - j0, &b));
     if (a && b) dgemm_("T", "N", &a, &b, &a, &one, f->W[q], &a, R, &a, &zero, B, &a);
-    for (PetscInt j = 0; j < np; j++)
-      for (PetscInt i = 0; i < nq; i++) M[Idx(q, i) + n * Idx(p, j)] = B[i + nq * j];
+    for (PetscInt j = j0; j < j1; j++)
+      for (PetscInt i = 0; i < nq; i++) M[Idx(q, i) + n * (Idx(p, j) - c0)] = B[i + nq * (j - j0)];
   }
   PetscCall(PetscFree2(R, B));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* L->Q = sign(Jz) (this rank's columns) and f->A = Jz (banded, every second row) in the eigenbasis; more ranks: the
-   halo of the columns the band of this rank's reaches. */
+/* L->Q = sign(Jz) and f->A = Jz (banded, every second row) in the eigenbasis, each rank computing its own columns
+   (O(n^2 nc) and n nc numbers: the team shares the work and memory of the dense operators); more ranks: the halo of the
+   columns the band of this rank's reaches. */
 static PetscErrorCode BuildOperators(LmgLiouville L, Full *f, PetscInt n)
 {
   const PetscInt c0 = L->cols.c0, nc = L->cols.nc;
   PetscReal     *M;
   PetscInt       h0 = c0, h1 = c0 + nc;
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(n * n, &M));
-  PetscCall(OddOperator(f, n, PETSC_TRUE, M));
-  for (PetscInt i = 0; i < n * nc; i++) L->Q[i] = M[n * c0 + i];
-  PetscCall(OddOperator(f, n, PETSC_FALSE, M));
-  PetscCall(LmgBandCreate(n, M, LMG_BAND_DROP, 2, &f->A));
+  PetscCall(PetscMalloc1(n * nc, &M));
+  PetscCall(OddOperator(f, n, PETSC_TRUE, c0, nc, M));
+  for (PetscInt i = 0; i < n * nc; i++) L->Q[i] = M[i];
+  PetscCall(OddOperator(f, n, PETSC_FALSE, c0, nc, M));
+  PetscCall(LmgBandCreateColumns(L->cols.comm, n, c0, nc, M, LMG_BAND_DROP, 2, &f->A));
   PetscCall(PetscFree(M));
   if (L->cols.size == 1) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt j = c0; j < c0 + nc; j++) {

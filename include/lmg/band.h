@@ -18,6 +18,9 @@ typedef struct {
 /* B = M (dense real n x n, column-major) without the entries below droptol * max|M| outside each column's range; the
    rows of a column's range are every stride-th (an entry above droptol * max|M| between them is an error). */
 PetscErrorCode LmgBandCreate(PetscInt n, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B);
+/* Collective on comm: the same from the columns c0 .. c0+nc-1 of M that each rank holds (n x nc, column-major; the
+   ranks' blocks in rank order cover all n columns); every rank gets the whole band. */
+PetscErrorCode LmgBandCreateColumns(MPI_Comm comm, PetscInt n, PetscInt c0, PetscInt nc, const PetscReal *M, PetscReal droptol, PetscInt stride, LmgBand *B);
 PetscErrorCode LmgBandDestroy(LmgBand *B);
 /* Columns j0 .. j1-1 of Z = X B: Z[:, j - j0] = (X B)[:, j], X holding columns x0, x0 + 1, ... of the left factor (all
    those the band of these columns reaches), n rows each; Z must not alias X. */

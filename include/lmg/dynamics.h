@@ -95,10 +95,10 @@ typedef struct {
   PetscBool  exact;                 /* by the Liouvillian's modes (else the time stepper) */
   LmgOutcome out;
 } LmgDynamicsPlan;
-/* Peak bytes per rank of a full-space record (n states) distributed over `ranks` (the RK stages of two trajectories,
-   ~40 n^2 complex numbers shared out, but the dense operators built on every rank first, 24 n^2 bytes; extra n^2
-   bytes more on every rank), and the skip of one that exceeds max_gb GB: its message names the team size that would
-   hold it. Not collective. */
+/* Peak bytes per rank of a full-space record (n states) distributed over `ranks`: the RK stages of two trajectories,
+   ~40 n^2 complex numbers shared out, and on every rank the two sectors' eigenvectors and their solver's work (6 n^2
+   bytes) and extra n^2 bytes more; and the skip of one that exceeds max_gb GB: its message names the team size that
+   would hold it. Not collective. */
 PetscReal LmgFullBytes(PetscReal n, PetscInt ranks, PetscReal extra);
 void      LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max_gb, LmgOutcome *out);
 /* Not collective. Checks shared by the plans of every kind built on a model of sp: PETSC_TRUE, with out's status and
