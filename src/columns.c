@@ -1,8 +1,5 @@
-/* Column-block layout of n x n matrices: ownership, Vec, halo exchange (point to point, contiguous column ranges) and
-   the transpose (all to all, blocks packed transposed in tiles). */
+/* Column-block layout of n x n matrices: ownership, Vec, halo exchange (point to point, contiguous column ranges). */
 #include "lmg/columns.h"
-
-#define TILE 32
 
 PetscErrorCode LmgColumnsCreate(MPI_Comm comm, PetscInt n, LmgColumns *c)
 {
@@ -34,46 +31,6 @@ PetscErrorCode LmgColumnsVec(const LmgColumns *c, Vec *v)
   PetscCall(VecCreate(c->comm, v));
   PetscCall(VecSetSizes(*v, c->n * c->nc, c->n * c->n));
   PetscCall(VecSetType(*v, VECSTANDARD));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* dst[i + ld_dst j] = src[j + ld_src i] for an m x k block (i < m rows of dst, j < k columns of dst) */
-static void Transpose(PetscInt m, PetscInt k, const PetscScalar *src, PetscInt lds, PetscScalar *dst, PetscInt ldd)
-{
-  for (PetscInt J0 = 0; J0 < k; J0 += TILE)
-    for (PetscInt I0 = 0; I0 < m; I0 += TILE)
-      for (PetscInt j = J0; j < PetscMin(J0 + TILE, k); j++)
-        for (PetscInt i = I0; i < PetscMin(I0 + TILE, m); i++) dst[i + ldd * j] = src[j + lds * i];
-}
-
-PetscErrorCode LmgColumnsTranspose(const LmgColumns *c, const PetscScalar *X, PetscScalar *T)
-{
-  const PetscInt n = c->n, nc = c->nc;
-  PetscScalar   *send, *recv;
-  PetscMPIInt   *cnt, *dsp, *rcnt, *rdsp;
-  PetscFunctionBeginUser;
-  if (c->size == 1) {
-    Transpose(n, n, X, n, T, n);
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  /* to rank r: X[c0_r .., mine]^T (nc x nc_r, ld nc), which is T_r[mine rows, c0_r ..] */
-  PetscCall(PetscMalloc2(n * nc, &send, n * nc, &recv));
-  PetscCall(PetscMalloc4(c->size, &cnt, c->size, &dsp, c->size, &rcnt, c->size, &rdsp));
-  for (PetscMPIInt r = 0; r < c->size; r++) {
-    const PetscInt nr = c->start[r + 1] - c->start[r];
-    PetscCall(PetscMPIIntCast(nc * nr, &cnt[r]));
-    PetscCall(PetscMPIIntCast(nc * c->start[r], &dsp[r]));
-    rcnt[r] = cnt[r], rdsp[r] = dsp[r];
-    Transpose(nc, nr, X + c->start[r], n, send + dsp[r], nc);
-  }
-  PetscCallMPI(MPI_Alltoallv(send, cnt, dsp, MPIU_SCALAR, recv, rcnt, rdsp, MPIU_SCALAR, c->comm));
-  /* from rank r: its rows-of-mine block, nr x nc (ld nr): rows c0_r .. of T's own columns */
-  for (PetscMPIInt r = 0; r < c->size; r++) {
-    const PetscInt nr = c->start[r + 1] - c->start[r];
-    for (PetscInt j = 0; j < nc; j++) PetscCall(PetscArraycpy(T + c->start[r] + n * j, recv + rdsp[r] + nr * j, nr));
-  }
-  PetscCall(PetscFree4(cnt, dsp, rcnt, rdsp));
-  PetscCall(PetscFree2(send, recv));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

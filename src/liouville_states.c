@@ -114,36 +114,6 @@ PetscErrorCode LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi, PetscRe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, PetscReal *herr)
-{
-  const PetscInt     n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
-  const PetscScalar *R;
-  PetscScalar        tr = 0, *T = NULL;
-  PetscReal          e[2];
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(rho, &R));
-  e[0] = 0, e[1] = *herr;
-  if (L->cols.size > 1) {
-    PetscCall(PetscMalloc1(n * nc, &T));
-    PetscCall(LmgColumnsTranspose(&L->cols, R, T));
-  }
-  for (PetscInt b = 0; b < nc; b++) {
-    tr += R[c0 + b + n * b];
-    if (T)
-      for (PetscInt a = 0; a < n; a++) e[1] = PetscMax(e[1], PetscAbsScalar(R[a + n * b] - PetscConj(T[a + n * b])));
-    else
-      for (PetscInt a = 0; a < b; a++) e[1] = PetscMax(e[1], PetscAbsScalar(R[a + n * b] - PetscConj(R[b + n * a])));
-  }
-  PetscCall(PetscFree(T));
-  PetscCall(VecRestoreArrayRead(rho, &R));
-  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &tr, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
-  e[0] = PetscAbsScalar(tr - 1);
-  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, e, 2, MPIU_REAL, MPIU_MAX, L->cols.comm));
-  *terr = PetscMax(*terr, e[0]);
-  *herr = e[1];
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Entries of rho below this fraction of its largest are outside its support S in LmgLiouvilleCorrelate. */
 #define LMG_SUPPORT_DROP 1e-17
 
@@ -152,36 +122,86 @@ static inline PetscReal Abs2(PetscScalar v)
   return PetscRealPart(v) * PetscRealPart(v) + PetscImaginaryPart(v) * PetscImaginaryPart(v);
 }
 
-PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
+/* rho's support S (m of the n states: a column, so a row, with an entry above LMG_SUPPORT_DROP of rho's largest),
+   in[a] the position of a in S or -1, Rs = rho[S, S] (m x m) on every rank; *big: max |rho_ab|^2. Free with
+   PetscFree3(S, in, Rs). */
+static PetscErrorCode Support(LmgLiouville L, const PetscScalar *R, PetscInt *m, PetscInt **S, PetscInt **in, PetscScalar **Rs, PetscReal *big)
+{
+  const PetscInt n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
+  PetscInt      *f;
+  PetscFunctionBeginUser;
+  *big = 0, *m = 0;
+  for (PetscInt i = 0; i < n * nc; i++) *big = PetscMax(*big, Abs2(R[i])); /* squared moduli: no hypot per entry */
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, big, 1, MPIU_REAL, MPIU_MAX, L->cols.comm));
+  PetscCall(PetscCalloc1(n, &f));
+  for (PetscInt b = 0; b < nc; b++) { /* column b of Hermitian rho is row b */
+    PetscInt a = 0;
+    while (a < n && !(Abs2(R[a + n * b]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * *big)) a++;
+    f[c0 + b] = a < n;
+  }
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, f, (PetscMPIInt)n, MPIU_INT, MPI_MAX, L->cols.comm));
+  for (PetscInt a = 0; a < n; a++) *m += f[a];
+  PetscCall(PetscCalloc3(PetscMax(*m, 1), S, n, in, PetscMax(*m * *m, 1), Rs));
+  for (PetscInt a = 0, k = 0; a < n; a++) (*in)[a] = f[a] ? ((*S)[k] = a, k++) : -1;
+  PetscCall(PetscFree(f));
+  for (PetscInt b = 0; b < nc; b++)
+    if ((*in)[c0 + b] >= 0)
+      for (PetscInt i = 0; i < *m; i++) (*Rs)[i + *m * (*in)[c0 + b]] = R[(*S)[i] + n * b];
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, *Rs, (PetscMPIInt)(*m * *m), MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, PetscReal *herr)
 {
   const PetscInt     n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
+  const PetscScalar *R;
+  PetscScalar        tr = 0;
+  PetscReal          e = *herr;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(rho, &R));
+  for (PetscInt b = 0; b < nc; b++) tr += R[c0 + b + n * b];
+  if (L->cols.size == 1)
+    for (PetscInt b = 0; b < n; b++)
+      for (PetscInt a = 0; a < b; a++) e = PetscMax(e, PetscAbsScalar(R[a + n * b] - PetscConj(R[b + n * a])));
+  else { /* without a transpose: exact on the support S x S (gathered), and outside it |rho_ab - conj(rho_ba)| <=
+            |rho_ab| + LMG_SUPPORT_DROP max|rho| (one of the two is outside S, so below that) */
+    PetscInt    *S, *in, m;
+    PetscScalar *Rs;
+    PetscReal    big, out = 0;
+    PetscCall(Support(L, R, &m, &S, &in, &Rs, &big));
+    for (PetscInt j = 0; j < m; j++)
+      for (PetscInt i = 0; i < j; i++) e = PetscMax(e, PetscAbsScalar(Rs[i + m * j] - PetscConj(Rs[j + m * i])));
+    for (PetscInt b = 0; b < nc; b++)
+      for (PetscInt a = 0; a < n; a++)
+        if (in[a] < 0 || in[c0 + b] < 0) out = PetscMax(out, Abs2(R[a + n * b]));
+    if (out > 0) e = PetscMax(e, PetscSqrtReal(out) + LMG_SUPPORT_DROP * PetscSqrtReal(big));
+    PetscCall(PetscFree3(S, in, Rs));
+  }
+  PetscCall(VecRestoreArrayRead(rho, &R));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &tr, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &e, 1, MPIU_REAL, MPIU_MAX, L->cols.comm));
+  *terr = PetscMax(*terr, PetscAbsScalar(tr - 1));
+  *herr = e;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
+{
+  const PetscInt     n = L->n, nc = L->cols.nc;
   const PetscScalar *X, *R, one = 1, zero = 0;
   PetscScalar       *Rs, *Qs, *Y, sum = 0;
-  PetscInt          *S, *in, m = 0;
-  PetscReal          big = 0;
+  PetscInt          *S, *in, m;
+  PetscReal          big;
   PetscBLASInt       bc, bm;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayRead(rho, &R));
-  for (PetscInt i = 0; i < n * nc; i++) big = PetscMax(big, Abs2(R[i])); /* squared moduli: no hypot per entry */
-  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &big, 1, MPIU_REAL, MPIU_MAX, L->cols.comm));
-  PetscCall(PetscCalloc2(n, &S, n, &in));
-  for (PetscInt b = 0; b < nc; b++) { /* column b of Hermitian rho is row b */
-    PetscInt a = 0;
-    while (a < n && !(Abs2(R[a + n * b]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * big)) a++;
-    in[c0 + b] = a < n;
-  }
-  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, in, (PetscMPIInt)n, MPIU_INT, MPI_MAX, L->cols.comm));
-  for (PetscInt a = 0; a < n; a++) in[a] = in[a] ? (S[m] = a, m++) : -1; /* in[a]: the position of a in S, or -1 */
-  /* Rs = rho restricted to S (every rank), Qs = Q[S, mine], Y = Rs^T Qs: Y[j, b] = sum_i Q_{S_i b} rho_{S_i S_j} =
-     (Q rho)_{b S_j}; Tr[x Q rho] = sum_j sum_b x_{S_j b} (Q rho)_{b S_j} (rho_{S_i a} = 0 for a outside S) */
-  PetscCall(PetscCalloc3(m * m, &Rs, m * nc, &Qs, m * nc, &Y));
-  for (PetscInt b = 0; b < nc; b++) {
-    if (in[c0 + b] >= 0)
-      for (PetscInt i = 0; i < m; i++) Rs[i + m * in[c0 + b]] = R[S[i] + n * b];
+  PetscCall(Support(L, R, &m, &S, &in, &Rs, &big));
+  /* Qs = Q[S, mine], Y = Rs^T Qs: Y[j, b] = sum_i Q_{S_i b} rho_{S_i S_j} = (Q rho)_{b S_j};
+     Tr[x Q rho] = sum_j sum_b x_{S_j b} (Q rho)_{b S_j} (rho_{S_i a} = 0 for a outside S) */
+  PetscCall(PetscCalloc2(m * nc, &Qs, m * nc, &Y));
+  for (PetscInt b = 0; b < nc; b++)
     for (PetscInt i = 0; i < m; i++) Qs[i + m * b] = L->Q[S[i] + n * b];
-  }
-  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, Rs, (PetscMPIInt)(m * m), MPIU_SCALAR, MPIU_SUM, L->cols.comm));
   PetscCall(PetscBLASIntCast(nc, &bc));
   PetscCall(PetscBLASIntCast(m, &bm));
   if (m && nc) PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bm, &bc, &bm, &one, Rs, &bm, Qs, &bm, &zero, Y, &bm));
@@ -189,8 +209,8 @@ PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *
     for (PetscInt j = 0; j < m; j++) sum += X[S[j] + n * b] * Y[j + m * b];
   PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &sum, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
   *c = PetscRealPart(sum);
-  PetscCall(PetscFree3(Rs, Qs, Y));
-  PetscCall(PetscFree2(S, in));
+  PetscCall(PetscFree2(Qs, Y));
+  PetscCall(PetscFree3(S, in, Rs));
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayRead(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,6 +1,7 @@
 /* n x n complex matrices distributed by blocks of whole columns over a communicator (column-major, so a rank's block
-   and any range of columns are contiguous): the ownership, its Vec, the halo of neighbouring columns a banded product
-   from the right needs, and the transpose. */
+   and any range of columns are contiguous): the ownership, its Vec, and the halo of neighbouring columns a banded
+   product from the right needs. (No transpose: measured, an all-to-all of the matrix costs more than the products
+   that replace it; liouville_full.c.) */
 #pragma once
 #include "lmg.h"
 
@@ -16,8 +17,6 @@ PetscErrorCode LmgColumnsCreate(MPI_Comm comm, PetscInt n, LmgColumns *c);
 PetscErrorCode LmgColumnsDestroy(LmgColumns *c);
 /* Collective: a Vec of the n^2 entries with this layout (a rank's n nc entries are its block). */
 PetscErrorCode LmgColumnsVec(const LmgColumns *c, Vec *v);
-/* Collective: T = X^T (not conjugated), both distributed as c (T's own block: rows c0 .. of X, all columns). */
-PetscErrorCode LmgColumnsTranspose(const LmgColumns *c, const PetscScalar *X, PetscScalar *T);
 
 /* The columns h0 .. h1-1 a rank needs (its own among them), held in one buffer of n (h1 - h0) entries. */
 typedef struct {

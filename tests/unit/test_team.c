@@ -1,5 +1,5 @@
 /* One full-space record computed by a team (all ranks of the run; make check runs it on 1-4 oversubscribed ranks)
-   against the same record on one rank: the column-block transpose, the distributed Liouvillian (both pictures,
+   against the same record on one rank: the distributed Liouvillian (both pictures,
    both directions, with a bias), the states and observables, and K3 at N = 20, 61, 150 (equal to 1e-10), which the
    one-rank path meets against the independent k = N+1 model (dense, from SLEPc's eigenvectors; test_dynamics); and a
    Landau-Zener sweep of rho (N = 61, gamma_phi = 0.05). */
@@ -75,30 +75,11 @@ int main(int argc, char **argv)
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
   cfg.spec.nev = 4;
 
-  /* the transpose of a column-distributed matrix (n = 37: uneven blocks) */
-  {
-    LmgColumns   c;
-    PetscScalar *X, *T;
-    PetscReal    e = 0;
-    PetscCall(LmgColumnsCreate(PETSC_COMM_WORLD, 37, &c));
-    PetscCall(PetscMalloc2(37 * c.nc, &X, 37 * c.nc, &T));
-    for (PetscInt b = 0; b < c.nc; b++)
-      for (PetscInt a = 0; a < 37; a++) X[a + 37 * b] = a + 100.0 * (c.c0 + b) + PETSC_i * (a * (c.c0 + b));
-    PetscCall(LmgColumnsTranspose(&c, X, T));
-    for (PetscInt b = 0; b < c.nc; b++)
-      for (PetscInt a = 0; a < 37; a++) e = PetscMax(e, PetscAbsScalar(T[a + 37 * b] - ((c.c0 + b) + 100.0 * a + PETSC_i * (a * (c.c0 + b)))));
-    PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &e, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
-    snprintf(msg, sizeof msg, "%d rank(s): the transpose of a 37 x 37 matrix in column blocks %d..%d wide is exact (max %.1e)", (int)size, (int)(37 / size), (int)(37 / size + (37 % size > 0)), (double)e);
-    LMG_TEST_TEAM(msg, e == 0);
-    PetscCall(PetscFree2(X, T));
-    PetscCall(LmgColumnsDestroy(&c));
-  }
-
   /* the operator and the states, team against one rank */
   for (PetscInt N = 61; N <= 150; N += 89) {
     LmgLiouville T, O;
     Vec          xt, yt, x1, y1, rt, r1;
-    PetscReal    e = 0, d, v[2][6], psi[151];
+    PetscReal    e = 0, d, v[2][6], psi[151], herr[2];
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, &sp));
     PetscCall(LmgLiouvilleCreate(PETSC_COMM_WORLD, &sp, 0, 0.5, &T));
     PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 0.5, &O));
@@ -139,16 +120,33 @@ int main(int argc, char **argv)
     for (PetscInt m = 0; m < 2; m++) {
       LmgLiouville L = m ? O : T;
       Vec          r = m ? r1 : rt, x = m ? x1 : xt;
-      v[m][4] = 0, v[m][5] = 0;
+      v[m][4] = 0, v[m][5] = 0, herr[m] = 0;
       PetscCall(LmgLiouvilleExpect(L, r, psi, &v[m][0], &v[m][1], &v[m][2]));
       PetscCall(LmgLiouvilleCorrelate(L, x, r, &v[m][3]));
       PetscCall(LmgLiouvilleExpectQ(L, psi, &v[m][4]));
       PetscCall(LmgLiouvilleDiagnose(L, x, &v[m][5], &d));
+      PetscCall(VecScale(x, PETSC_i)); /* i x: anti-Hermitian, |i x - (i x)^dagger| = 2 |x| */
+      PetscCall(LmgLiouvilleDiagnose(L, x, &d, &herr[m]));
+      PetscCall(VecScale(x, -PETSC_i));
     }
     e = 0;
     for (PetscInt i = 0; i < 6; i++) e = PetscMax(e, PetscAbsReal(v[0][i] - v[1][i]) / PetscMax(1, PetscAbsReal(v[1][i])));
     snprintf(msg, sizeof msg, "N=%d, %d rank(s): Tr rho %.12f, Tr Q rho %.3e, <psi|rho|psi> %.3e, Tr[x Q rho] %.6e, <psi|Q|psi> %.6f, |Tr x - 1| %.3e equal one rank's (max %.1e < 1e-13)", (int)N, (int)size, (double)v[0][0], (double)v[0][1], (double)v[0][2], (double)v[0][3], (double)v[0][4], (double)v[0][5], (double)e);
     LMG_TEST_TEAM(msg, e < 1e-13);
+    snprintf(msg, sizeof msg, "N=%d, %d rank(s): the Hermiticity error of an anti-Hermitian matrix, %.6f, equals one rank's %.6f", (int)N, (int)size, (double)herr[0], (double)herr[1]);
+    LMG_TEST_TEAM(msg, PetscAbsReal(herr[0] - herr[1]) < 1e-13 * herr[1] && herr[1] > 1);
+    { /* one entry rho_{5,40} = 1 and its mirror 0: row 5 is outside the support, which the team's check must see */
+      PetscScalar *X;
+      PetscReal    h = 0;
+      PetscCall(VecZeroEntries(xt));
+      PetscCall(VecGetArray(xt, &X));
+      if (40 >= T->cols.c0 && 40 < T->cols.c0 + T->cols.nc) X[5 + T->n * (40 - T->cols.c0)] = 0.25;
+      if (3 >= T->cols.c0 && 3 < T->cols.c0 + T->cols.nc) X[3 + T->n * (3 - T->cols.c0)] = 1;
+      PetscCall(VecRestoreArray(xt, &X));
+      PetscCall(LmgLiouvilleDiagnose(T, xt, &d, &h));
+      snprintf(msg, sizeof msg, "N=%d, %d rank(s): a non-Hermitian entry outside the support is seen: error %.17g (0.25)", (int)N, (int)size, (double)h);
+      LMG_TEST_TEAM(msg, PetscAbsReal(h - 0.25) <= 1e-16);
+    }
     PetscCall(VecDestroy(&xt));
     PetscCall(VecDestroy(&yt));
     PetscCall(VecDestroy(&rt));
