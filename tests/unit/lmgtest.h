@@ -12,6 +12,15 @@ static int lmg_test_pass, lmg_test_fail;
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s %s\n", ok_ ? "  ok  " : "  FAIL", descr)); \
   } while (0)
 
+/* A condition every rank of PETSC_COMM_WORLD evaluates alike (values reduced over the ranks): one line, printed once. */
+#define LMG_TEST_TEAM(descr, cond) \
+  do { \
+    int ok_ = (cond) ? 1 : 0; \
+    if (ok_) lmg_test_pass++; \
+    else lmg_test_fail++; \
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s %s\n", ok_ ? "  ok  " : "  FAIL", descr)); \
+  } while (0)
+
 /* |a - b| <= rtol |b| */
 #define LMG_CLOSE(a, b, rtol) (PetscAbsReal((PetscReal)(a) - (PetscReal)(b)) <= (rtol) * PetscAbsReal((PetscReal)(b)))
 

@@ -8,13 +8,6 @@
 #include "lmg/checkpoint.h"
 #include "lmgtest.h"
 
-#define LMG_TEST_TEAM(descr, cond) \
-  do { \
-    if (cond) lmg_test_pass++; \
-    else lmg_test_fail++; \
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s %s\n", (cond) ? "  ok  " : "  FAIL", descr)); \
-  } while (0)
-
 static PetscErrorCode Fill(Vec v, PetscReal s)
 {
   PetscInt     lo, hi;

@@ -8,14 +8,6 @@
 #include "lmg/lz.h"
 #include "lmgtest.h"
 
-/* every rank evaluates the same condition: one line, printed once */
-#define LMG_TEST_TEAM(descr, cond) \
-  do { \
-    if (cond) lmg_test_pass++; \
-    else lmg_test_fail++; \
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s %s\n", (cond) ? "  ok  " : "  FAIL", descr)); \
-  } while (0)
-
 static PetscReal Bias(PetscReal t, void *ctx)
 {
   (void)ctx;
