@@ -300,7 +300,7 @@ PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPr
 PetscErrorCode LmgPropagatorKeepRestart(LmgPropagator *P)
 {
   PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(P->x, &P->xprev));
+  if (!P->xprev) PetscCall(VecDuplicate(P->x, &P->xprev));
   PetscCall(VecCopy(P->x, P->xprev));
   PetscCall(TSGetTime(P->ts, &P->tprev));
   PetscCall(TSGetTimeStep(P->ts, &P->dtprev));

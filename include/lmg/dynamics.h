@@ -69,7 +69,8 @@ PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPr
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
 /* Collective. Keep the state before each step (P->xprev, tprev, dtprev, sprev, rprev: one more vector), from which
    LmgPropagatorRestore restarts a new propagator of the same right-hand side bit for bit: it takes that step again,
-   so samples inside it interpolate as they did (the step control of TSAdaptBasic keeps no history). */
+   so samples inside it interpolate as they did (the step control of TSAdaptBasic keeps no history). Called again: the
+   kept state is reset to the present one. */
 PetscErrorCode LmgPropagatorKeepRestart(LmgPropagator *P);
 /* Collective. P->xprev holds a kept state: restart from it at tprev with step dtprev after sprev steps, rprev rejections. */
 PetscErrorCode LmgPropagatorRestore(LmgPropagator *P, PetscReal tprev, PetscReal dtprev, PetscInt sprev, PetscInt rprev);
