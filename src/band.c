@@ -235,3 +235,84 @@ void LmgAddRotated(PetscInt n, PetscInt nc, PetscInt c0, PetscScalar c, const Pe
       for (PetscInt a = 0; a < n; a++) Y[a + n * b] += cb * F[a + n * b];
   }
 }
+
+/* Column k of a packed lower triangle (column j holding rows j .. n-1) starting at column x0, on the real view:
+   row i at [2 (i - k)]. */
+static inline const PetscReal *Col(const PetscReal *X, PetscInt n, PetscInt x0, PetscInt k)
+{
+  return X + 2 * (LmgPackedOffset(n, k) - LmgPackedOffset(n, x0));
+}
+
+/* The lower triangle of C = [B, X] = B X - X B on columns j0 .. j1-1 for X held by its lower triangle, both packed
+   (band.h). Row chunks as in the products above; in a chunk below the band's reach of the diagonal, four columns of X
+   (X B) or four diagonals of B (B X) per pass, on the real view. */
+LMG_CLONES void LmgBandCommLower(const LmgBand *B, PetscInt j0, PetscInt j1, const PetscScalar *Xc, PetscInt x0, PetscReal sgn, PetscScalar *Cc)
+{
+  const PetscInt   n = B->n, s = B->stride, h = ROWS / 2;
+  const PetscReal *X = (const PetscReal *)Xc;
+  PetscReal       *C = (PetscReal *)Cc;
+  for (PetscInt i = 0; i < 2 * (LmgPackedOffset(n, j1) - LmgPackedOffset(n, j0)); i++) C[i] = 0;
+  for (PetscInt r0 = 0; r0 < n; r0 += h) { /* rows [r0, r1) */
+    const PetscInt r1 = PetscMin(r0 + h, n);
+    for (PetscInt j = j0; j < PetscMin(j1, r1); j++) {
+      const PetscInt   nq = B->ptr[j + 1] - B->ptr[j], lo = B->lo[j], a0 = PetscMax(r0, j), len = 2 * (r1 - a0);
+      PetscReal *restrict c = (PetscReal *)Col(C, n, j0, j) + 2 * (a0 - j); /* rows a0 .. r1-1 of column j */
+      const PetscReal *xj = Col(X, n, x0, j), *v = B->val + B->ptr[j];
+      PetscInt         q = 0, k = 0;
+      /* - X B: c_i -= sum_q v_q X_{i, lo + s q} */
+      if (nq && a0 >= lo + s * (nq - 1))
+        for (; q + 4 <= nq; q += 4) {
+          const PetscInt            k0 = lo + s * q;
+          const PetscReal *restrict xa = Col(X, n, x0, k0) + 2 * (a0 - k0), *restrict xb = Col(X, n, x0, k0 + s) + 2 * (a0 - k0 - s);
+          const PetscReal *restrict xc = Col(X, n, x0, k0 + 2 * s) + 2 * (a0 - k0 - 2 * s), *restrict xd = Col(X, n, x0, k0 + 3 * s) + 2 * (a0 - k0 - 3 * s);
+          const PetscReal           v0 = v[q], v1 = v[q + 1], v2 = v[q + 2], v3 = v[q + 3];
+          for (PetscInt a = 0; a < len; a++) c[a] -= v0 * xa[a] + v1 * xb[a] + v2 * xc[a] + v3 * xd[a];
+        }
+      for (; q < nq; q++) {
+        const PetscInt kq = lo + s * q, b0 = PetscMax(a0, kq);
+        const PetscReal vq = v[q];
+        if (b0 < r1) {
+          const PetscReal *restrict xk = Col(X, n, x0, kq) + 2 * (b0 - kq);
+          PetscReal *restrict       cb = c + 2 * (b0 - a0);
+          for (PetscInt a = 0; a < 2 * (r1 - b0); a++) cb[a] -= vq * xk[a];
+        }
+        for (PetscInt i = a0; i < PetscMin(r1, kq); i++) { /* X_{i, kq} = sgn conj(X_{kq, i}) */
+          const PetscReal *xi = Col(X, n, x0, i) + 2 * (kq - i);
+          c[2 * (i - a0)] -= vq * sgn * xi[0], c[2 * (i - a0) + 1] += vq * sgn * xi[1];
+        }
+      }
+      /* + B X: c_i += sum_k B_{i, i + d_k} X_{i + d_k, j} (dval: B_{i, i + d} at 2i and 2i + 1) */
+      if (B->nd && a0 + B->d[0] >= j && r1 + B->d[B->nd - 1] <= n)
+        for (; k + 4 <= B->nd; k += 4) {
+          const PetscReal *restrict d0 = B->dval + 2 * n * k + 2 * a0, *restrict d1 = d0 + 2 * n, *restrict d2 = d1 + 2 * n, *restrict d3 = d2 + 2 * n;
+          const PetscReal *restrict p0 = xj + 2 * (a0 + B->d[k] - j), *restrict p1 = xj + 2 * (a0 + B->d[k + 1] - j);
+          const PetscReal *restrict p2 = xj + 2 * (a0 + B->d[k + 2] - j), *restrict p3 = xj + 2 * (a0 + B->d[k + 3] - j);
+          for (PetscInt a = 0; a < len; a++) c[a] += d0[a] * p0[a] + d1[a] * p1[a] + d2[a] * p2[a] + d3[a] * p3[a];
+        }
+      for (; k < B->nd; k++) {
+        const PetscInt   d = B->d[k], b0 = PetscMax(a0, j - d), b1 = PetscMin(r1, n - d);
+        const PetscReal *dv = B->dval + 2 * n * k;
+        if (b0 < b1) {
+          const PetscReal *restrict dd = dv + 2 * b0, *restrict xo = xj + 2 * (b0 + d - j);
+          PetscReal *restrict       cb = c + 2 * (b0 - a0);
+          for (PetscInt a = 0; a < 2 * (b1 - b0); a++) cb[a] += dd[a] * xo[a];
+        }
+        for (PetscInt i = PetscMax(a0, -d); i < PetscMin(r1, j - d); i++) { /* X_{i + d, j} = sgn conj(X_{j, i + d}) */
+          const PetscReal *xi = Col(X, n, x0, i + d) + 2 * (j - i - d);
+          c[2 * (i - a0)] += dv[2 * i] * sgn * xi[0], c[2 * (i - a0) + 1] -= dv[2 * i] * sgn * xi[1];
+        }
+      }
+    }
+  }
+}
+
+void LmgRotateLower(PetscInt n, PetscInt nc, PetscInt c0, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out)
+{
+  for (PetscInt b = 0, i = 0; b < nc; b++) {
+    const PetscScalar zb = inverse ? z[c0 + b] : PetscConj(z[c0 + b]);
+    if (inverse)
+      for (PetscInt a = c0 + b; a < n; a++, i++) out[i] = PetscConj(z[a]) * zb * in[i];
+    else
+      for (PetscInt a = c0 + b; a < n; a++, i++) out[i] = z[a] * zb * in[i];
+  }
+}

@@ -15,7 +15,7 @@ static const LmgField fields[] = {
   {"steps", "1", "time steps", "time steps of the forward (rho) and adjoint (Q_H) trajectories together", LMG_I32, -1, DY(steps), PETSC_FALSE, LMG_NOHAVE},
   {"rejects", "1", "rejected time steps", "rejected time steps, both trajectories", LMG_I32, -1, DY(rejects), PETSC_FALSE, LMG_NOHAVE},
   {"trace_err", "1", "trace error of rho", "max over the forward trajectory of |Tr rho - 1|", LMG_F64, -1, DY(trace_err), PETSC_FALSE, LMG_NOHAVE},
-  {"herm_err", "1", "Hermiticity error of rho", "max over the forward trajectory of |rho - rho^dagger|", LMG_F64, -1, DY(herm_err), PETSC_FALSE, LMG_NOHAVE},
+  {"herm_err", "1", "Hermiticity error of rho", "max over the forward trajectory of |rho - rho^dagger| (0 in the full space: rho is held as one packed triangle, Hermitian by construction)", LMG_F64, -1, DY(herm_err), PETSC_FALSE, LMG_NOHAVE},
   {"K3_err", "1", "error bound of K3 (exact propagation)", "bound on the error double precision leaves in K3 (eigenvalues and level energies over the longest time); NaN for the time stepper, controlled by its tolerances", LMG_F64, -1, DY(K3_err), PETSC_FALSE, LMG_NOHAVE},
   {"integrator", "1", "time integrator used", "PETSc TS type (and RK scheme) and the relative tolerances of the two trajectories", LMG_STR, -1, DY(integrator), PETSC_FALSE, LMG_NOHAVE},
 };

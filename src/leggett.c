@@ -10,7 +10,7 @@ static const LmgOption opts[] = {
   {"-tau_grid", "0.01:2:200", "K3 intervals tau in units of tau_opt = pi/(3 dE) of each record (> 0): list, a:b:n or log:a:b:n; K3_opt is always computed"},
   {"-initial", "ground", "Initial state: ground (|E0>), pointer ((|E0> + |E1>)/sqrt2) or thermal (Gibbs state at T over the model's levels)"},
   {"-dyn_frame", "interaction", "Time integration in the interaction picture of H (interaction) or of L as it is (lab: for comparison, far slower)"},
-  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take on each rank of its team (~640 n^2 / team size + 6 n^2 bytes); a larger one is skipped with that reason"},
+  {"-dyn_max_gb", "8", "Memory (GB) a full-space record may take on each rank of its team (~336 n^2 / team size + 6 n^2 bytes); a larger one is skipped with that reason"},
   {"-dyn_max_steps", "1e+06", "Time steps (estimated before, counted during the integration) beyond which a record is skipped with that reason"},
   {"-dynamics", "on", "K3 (/dynamics) and the thresholds (/threshold) of the levels; -dynamics 0 with -rates: the rates (and traces) alone"},
   {"-dyn_method", "auto", "K3 by the Liouvillian's modes (exact: any tau_opt at one cost), by the time stepper (stepper), or the cheaper of the two for each record (auto: exact for k levels where it is cheaper or the stepper would exceed -dyn_max_steps; the stepper in the full space)"},
@@ -92,12 +92,12 @@ PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome 
 /* Steps per trajectory, measured (RK5(4) at tol 1e-8, N = 100-2000): in the interaction picture dt ~ 1/w with w ~ 0.9 x
    the level spacing at the top of the spectrum, 2 sqrt(Gamma (Gamma + J)), times (gphi/0.05)^0.15 (for k levels at most
    their spread), and at least 40 (dt <= 0.1 tau_opt); an explicit integrator also needs dt <~ 3/rate of the fastest
-   dephasing; in the lab frame ~1 step per radian of the spread of H. Memory: ~40 n^2 complex numbers (RK stages of two
-   trajectories; measured 2.4 GB at N = 2000). Time per step: ~1.4e-7 n^2 s in the full space (banded dissipator), ~(10 +
+   dephasing; in the lab frame ~1 step per radian of the spread of H. Memory in the full space: ~21 n^2 complex numbers
+   (RK stages of two trajectories, each a packed triangle of n^2 / 2; measured 341 MB at N = 1000). Time per step: ~1.4e-7 n^2 s in the full space (banded dissipator), ~(10 +
    5e-3 k^3) us for k levels. */
 PetscReal LmgFullBytes(PetscReal n, PetscInt ranks, PetscReal extra)
 {
-  return 40 * 16 * n * n / ranks + (6 + extra) * n * n + 4 * 16 * n * 60;
+  return 21 * 16 * n * n / ranks + (6 + extra) * n * n + 4 * 16 * n * 60;
 }
 
 void LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max_gb, LmgOutcome *out)
@@ -318,7 +318,7 @@ PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, co
   PetscCall(PetscMalloc4(m, &t, m, &C1, m, &C2, m, &C3));
   for (PetscInt i = 0; i < o->ntau; i++) t[i] = o->tau[i];
   t[o->ntau] = 1;
-  PetscCall(LmgLiouvilleCreate(level || plan.exact ? PETSC_COMM_SELF : comm, sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleCreate(level || plan.exact ? PETSC_COMM_SELF : comm, sp, level, gphi, (PetscBool)!plan.exact, &L));
   if (plan.exact) {
     PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, C1, C2, C3, dyn));
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {

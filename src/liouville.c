@@ -5,7 +5,7 @@
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
-PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L)
+PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, PetscBool lower, LmgLiouville *L)
 {
   PetscMPIInt size;
   PetscFunctionBeginUser;
@@ -13,7 +13,7 @@ PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt
   PetscCheck(level == 0 || size == 1, comm, PETSC_ERR_ARG_WRONG, "a k-level model is not distributed: it needs a one-rank communicator");
   PetscCall(PetscNew(L));
   (*L)->gphi = gphi;
-  PetscCall(LmgColumnsCreate(comm, level > 0 ? level : sp->N + 1, &(*L)->cols));
+  PetscCall(LmgColumnsCreate(comm, level > 0 ? level : sp->N + 1, (PetscBool)(lower && level == 0), &(*L)->cols));
   if (level > 0) PetscCall(LmgLiouvilleCreate_Trunc(sp, level, *L));
   else PetscCall(LmgLiouvilleCreate_Full(sp, *L));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -78,12 +78,12 @@ PetscErrorCode LmgLiouvilleRotate(LmgLiouville L, PetscBool adjoint, PetscReal t
   LmgLiouvillePhases(L, adjoint, t, z);
   if (in == out) {
     PetscCall(VecGetArray(out, &Y));
-    LmgRotate(L->n, L->cols.nc, L->cols.c0, z, inverse, Y, Y);
+    (L->cols.lower ? LmgRotateLower : LmgRotate)(L->n, L->cols.nc, L->cols.c0, z, inverse, Y, Y);
     PetscCall(VecRestoreArray(out, &Y));
   } else {
     PetscCall(VecGetArrayRead(in, &X));
     PetscCall(VecGetArrayWrite(out, &Y));
-    LmgRotate(L->n, L->cols.nc, L->cols.c0, z, inverse, X, Y);
+    (L->cols.lower ? LmgRotateLower : LmgRotate)(L->n, L->cols.nc, L->cols.c0, z, inverse, X, Y);
     PetscCall(VecRestoreArrayRead(in, &X));
     PetscCall(VecRestoreArrayWrite(out, &Y));
   }
@@ -103,8 +103,8 @@ PetscErrorCode LmgLiouvilleApplyAt(LmgLiouville L, PetscBool adjoint, PetscReal 
   PetscCall(L->ops.perturb(L, adjoint, t, PETSC_FALSE, 1, x, y));
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArray(y, &Y));
-  for (PetscInt b = 0; b < nc; b++)
-    for (PetscInt a = 0; a < n; a++) Y[a + n * b] += s * (E[a] - E[c0 + b]) * X[a + n * b];
+  for (PetscInt b = 0, i = 0; b < nc; b++)
+    for (PetscInt a = L->cols.lower ? c0 + b : 0; a < n; a++, i++) Y[i] += s * (E[a] - E[c0 + b]) * X[i];
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArray(y, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);

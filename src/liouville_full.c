@@ -21,9 +21,9 @@ typedef struct {
   PetscReal   *W[2];          /* ns x ns eigenvectors (columns) in the sector's half-chain basis */
   PetscReal   *mh;            /* m of half-chain index h */
   LmgBand      A;             /* <E_a|Jz|E_b> */
-  PetscScalar *Z, *z;         /* n x n work (one rank) or n x nc; [n] phases */
-  LmgHalo      halo;          /* more ranks: the columns the product X A of this rank's columns reaches ... */
-  PetscScalar *e1, *e2;       /* ... held for x' and for F (n x (h1 - h0) each) */
+  PetscScalar *Z, *z;         /* whole matrices: n x n work (one rank) or n x nc; [n] phases */
+  LmgHalo      halo;          /* more ranks: the columns the band of this rank's reaches ... */
+  PetscScalar *e1, *e2;       /* ... held for x' and for F (columns h0 .. h1-1 each; packed on one rank: all) */
 } Full;
 
 /* One rank: y = alpha conj(P) o (gphi/2 (W + W^dagger) + s i h(t) F), F = Z^dagger - Z, W = F A, Z = x' A,
@@ -69,6 +69,32 @@ static PetscErrorCode PerturbMany(LmgLiouville L, Full *f, PetscBool rot, PetscR
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Lower triangles (L->cols.lower): F = [A, x'] (anti-Hermitian), G = [A, F] (Hermitian) on this rank's columns over
+   the halo (one rank: all columns), y = alpha conj(P) o (-gphi/2 G + s i h(t) F). */
+static PetscErrorCode PerturbLower(LmgLiouville L, Full *f, PetscBool rot, PetscReal c, PetscScalar cb, const PetscScalar *X, PetscScalar *Y)
+{
+  const PetscBool    many = (PetscBool)(L->cols.size > 1);
+  const PetscInt     n = L->n, nc = L->cols.nc, c0 = L->cols.c0, h0 = many ? f->halo.h0 : 0, o = LmgPackedOffset(n, c0) - LmgPackedOffset(n, h0);
+  PetscScalar       *x1 = f->e1 + o, *F = f->e2 + o;
+  const PetscScalar *x = f->e1;
+  PetscFunctionBeginUser;
+  if (rot) LmgRotateLower(n, nc, c0, f->z, PETSC_FALSE, X, x1);
+  else if (many) PetscCall(PetscArraycpy(x1, X, LmgPackedOffset(n, c0 + nc) - LmgPackedOffset(n, c0)));
+  else x = X;
+  if (many) PetscCall(LmgHaloExchange(&L->cols, &f->halo, f->e1));
+  LmgBandCommLower(&f->A, c0, c0 + nc, x, h0, 1, F);
+  if (many) PetscCall(LmgHaloExchange(&L->cols, &f->halo, f->e2));
+  LmgBandCommLower(&f->A, c0, c0 + nc, f->e2, h0, -1, Y);
+  for (PetscInt b = 0, i = 0; b < nc; b++) {
+    const PetscScalar zb = rot ? f->z[c0 + b] : 1;
+    for (PetscInt a = c0 + b; a < n; a++, i++) {
+      const PetscScalar v = cb * F[i] - c * Y[i];
+      Y[i]                = rot ? PetscConj(f->z[a]) * zb * v : v;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Perturb_Full(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y)
 {
   Full              *f   = (Full *)L->data;
@@ -80,7 +106,8 @@ static PetscErrorCode Perturb_Full(LmgLiouville L, PetscBool adjoint, PetscReal 
   if (rot) LmgLiouvillePhases(L, adjoint, t, f->z);
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayWrite(y, &Y));
-  if (L->cols.size == 1) PerturbOne(L, f, rot, 0.5 * alpha * L->gphi, cb, X, Y);
+  if (L->cols.lower) PetscCall(PerturbLower(L, f, rot, 0.5 * alpha * L->gphi, cb, X, Y));
+  else if (L->cols.size == 1) PerturbOne(L, f, rot, 0.5 * alpha * L->gphi, cb, X, Y);
   else PetscCall(PerturbMany(L, f, rot, 0.5 * alpha * L->gphi, cb, X, Y));
   PetscCall(VecRestoreArrayRead(x, &X));
   PetscCall(VecRestoreArrayWrite(y, &Y));
@@ -133,10 +160,8 @@ static PetscErrorCode Destroy_Full(LmgLiouville L)
   PetscCall(PetscFree3(f->W[0], f->W[1], f->mh));
   PetscCall(LmgBandDestroy(&f->A));
   PetscCall(PetscFree3(L->Q, f->Z, f->z));
-  if (L->cols.size > 1) {
-    PetscCall(LmgHaloDestroy(&f->halo));
-    PetscCall(PetscFree2(f->e1, f->e2));
-  }
+  if (L->cols.size > 1) PetscCall(LmgHaloDestroy(&f->halo));
+  PetscCall(PetscFree2(f->e1, f->e2));
   PetscCall(PetscFree3(L->E, L->Eerr, L->p));
   PetscCall(PetscFree(f));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -203,13 +228,19 @@ static PetscErrorCode BuildOperators(LmgLiouville L, Full *f, PetscInt n)
   PetscCall(OddOperator(f, n, PETSC_FALSE, c0, nc, M));
   PetscCall(LmgBandCreateColumns(L->cols.comm, n, c0, nc, M, LMG_BAND_DROP, 2, &f->A));
   PetscCall(PetscFree(M));
-  if (L->cols.size == 1) PetscFunctionReturn(PETSC_SUCCESS);
+  if (L->cols.size == 1) {
+    if (L->cols.lower) PetscCall(PetscMalloc2(LmgPackedOffset(n, n), &f->e1, LmgPackedOffset(n, n), &f->e2));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   for (PetscInt j = c0; j < c0 + nc; j++) {
     const PetscInt c = f->A.ptr[j + 1] - f->A.ptr[j];
     if (c) h0 = PetscMin(h0, f->A.lo[j]), h1 = PetscMax(h1, f->A.lo[j] + 2 * (c - 1) + 1);
   }
+  if (L->cols.lower && f->A.nd) /* the lower triangle's B X also reads across the diagonal: the diagonals' reach */
+    h0 = PetscMax(0, PetscMin(h0, c0 + f->A.d[0])), h1 = PetscMin(n, PetscMax(h1, c0 + nc + f->A.d[f->A.nd - 1]));
   PetscCall(LmgHaloCreate(&L->cols, h0, h1, &f->halo));
-  PetscCall(PetscMalloc2(n * (f->halo.h1 - f->halo.h0), &f->e1, n * (f->halo.h1 - f->halo.h0), &f->e2));
+  h0 = LmgColumnsOffset(&L->cols, f->halo.h1) - LmgColumnsOffset(&L->cols, f->halo.h0);
+  PetscCall(PetscMalloc2(h0, &f->e1, h0, &f->e2));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -228,7 +259,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
   }
   PetscCheck(f->ns[0] - f->ns[1] == 0 || f->ns[0] - f->ns[1] == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "sectors of %" PetscInt_FMT " and %" PetscInt_FMT " states", f->ns[0], f->ns[1]);
   PetscCall(PetscMalloc3(f->ns[0] * f->ns[0], &f->W[0], f->ns[1] * f->ns[1], &f->W[1], nh, &f->mh));
-  PetscCall(PetscMalloc3(n * L->cols.nc, &L->Q, n * L->cols.nc, &f->Z, n, &f->z));
+  PetscCall(PetscMalloc3(n * L->cols.nc, &L->Q, L->cols.lower ? 0 : n * L->cols.nc, &f->Z, n, &f->z));
   PetscCall(PetscMalloc3(n, &L->E, n, &L->Eerr, n, &L->p));
   for (PetscInt h = 0; h < nh; h++) f->mh[h] = LmgHalfM(N, h);
   PetscCall(PetscMalloc1(n, &e));

@@ -7,6 +7,16 @@
 
 extern void dsyevr_(const char *, const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, const double *, const double *, const PetscBLASInt *, const PetscBLASInt *, const double *, PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *, double *, const PetscBLASInt *, PetscBLASInt *, const PetscBLASInt *, PetscBLASInt *);
 
+/* Index of entry (a, c0 + b) in this rank's block of a Vec (packed or not: columns.h) */
+#define At(L, a, b) LmgColumnsIndex(&(L)->cols, a, b)
+
+/* Weight of entry (a, b) of a Hermitian matrix in a sum over the entries held: 1 (the whole matrix), or for a lower
+   triangle 1 on the diagonal, 2 below it (with the real part taken of the sum), 0 above. */
+static inline PetscReal Weight(LmgLiouville L, PetscInt a, PetscInt b)
+{
+  return !L->cols.lower ? 1 : a > b ? 2 : a == b ? 1 : 0;
+}
+
 PetscErrorCode LmgLiouvillePure(LmgLiouville L, const PetscReal *psi, Vec rho)
 {
   const PetscInt n = L->n, c0 = L->cols.c0;
@@ -14,7 +24,7 @@ PetscErrorCode LmgLiouvillePure(LmgLiouville L, const PetscReal *psi, Vec rho)
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayWrite(rho, &R));
   for (PetscInt b = 0; b < L->cols.nc; b++)
-    for (PetscInt a = 0; a < n; a++) R[a + n * b] = psi[a] * psi[c0 + b];
+    for (PetscInt a = L->cols.lower ? c0 + b : 0; a < n; a++) R[At(L, a, b)] = psi[a] * psi[c0 + b];
   PetscCall(VecRestoreArrayWrite(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -39,7 +49,7 @@ PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscRea
   PetscCall(VecZeroEntries(rho));
   PetscCall(VecGetArray(rho, &R));
   for (PetscInt a = 0; a < n; a++) Z += PetscExpReal(-L->E[a] / kT);
-  for (PetscInt b = 0; b < L->cols.nc; b++) R[L->cols.c0 + b + n * b] = PetscExpReal(-L->E[L->cols.c0 + b] / kT) / Z;
+  for (PetscInt b = 0; b < L->cols.nc; b++) R[At(L, L->cols.c0 + b, b)] = PetscExpReal(-L->E[L->cols.c0 + b] / kT) / Z;
   PetscCall(VecRestoreArray(rho, &R));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -74,7 +84,8 @@ PetscErrorCode LmgLiouvilleObservable(LmgLiouville L, Vec q)
   PetscScalar *Y;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayWrite(q, &Y));
-  PetscCall(PetscArraycpy(Y, L->Q, L->n * L->cols.nc));
+  for (PetscInt b = 0; b < L->cols.nc; b++)
+    for (PetscInt a = L->cols.lower ? L->cols.c0 + b : 0; a < L->n; a++) Y[At(L, a, b)] = L->Q[a + L->n * b];
   PetscCall(VecRestoreArrayWrite(q, &Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -88,7 +99,13 @@ PetscErrorCode LmgLiouvilleExpect(LmgLiouville L, Vec rho, const PetscReal *psi,
   PetscCall(VecGetArrayRead(rho, &R));
   for (PetscInt b = 0; b < L->cols.nc; b++) {
     PetscScalar c = 0;
-    v[0] += R[c0 + b + n * b];
+    v[0] += R[At(L, c0 + b, b)];
+    if (L->cols.lower) { /* the real parts below count twice */
+      for (PetscInt a = c0 + b; a < n; a++) v[1] += Weight(L, a, c0 + b) * L->Q[a + n * b] * R[At(L, a, b)];
+      if (psi)
+        for (PetscInt a = c0 + b; a < n; a++) v[2] += Weight(L, a, c0 + b) * psi[a] * R[At(L, a, b)] * psi[c0 + b];
+      continue;
+    }
     for (PetscInt a = 0; a < n; a++) v[1] += L->Q[a + n * b] * R[a + n * b];
     if (psi) {
       for (PetscInt a = 0; a < n; a++) c += psi[a] * R[a + n * b];
@@ -131,11 +148,16 @@ static PetscErrorCode Support(LmgLiouville L, const PetscScalar *R, PetscInt *m,
   PetscInt      *f;
   PetscFunctionBeginUser;
   *big = 0, *m = 0;
-  for (PetscInt i = 0; i < n * nc; i++) *big = PetscMax(*big, Abs2(R[i])); /* squared moduli: no hypot per entry */
+  for (PetscInt i = 0; i < At(L, n, nc - 1); i++) *big = PetscMax(*big, Abs2(R[i])); /* squared moduli: no hypot per entry */
   PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, big, 1, MPIU_REAL, MPIU_MAX, L->cols.comm));
   PetscCall(PetscCalloc1(n, &f));
   for (PetscInt b = 0; b < nc; b++) { /* column b of Hermitian rho is row b */
     PetscInt a = 0;
+    if (L->cols.lower) { /* (a, b) below the diagonal: a and b */
+      for (a = c0 + b; a < n; a++)
+        if (Abs2(R[At(L, a, b)]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * *big) f[a] = f[c0 + b] = 1;
+      continue;
+    }
     while (a < n && !(Abs2(R[a + n * b]) > LMG_SUPPORT_DROP * LMG_SUPPORT_DROP * *big)) a++;
     f[c0 + b] = a < n;
   }
@@ -144,9 +166,17 @@ static PetscErrorCode Support(LmgLiouville L, const PetscScalar *R, PetscInt *m,
   PetscCall(PetscCalloc3(PetscMax(*m, 1), S, n, in, PetscMax(*m * *m, 1), Rs));
   for (PetscInt a = 0, k = 0; a < n; a++) (*in)[a] = f[a] ? ((*S)[k] = a, k++) : -1;
   PetscCall(PetscFree(f));
-  for (PetscInt b = 0; b < nc; b++)
-    if ((*in)[c0 + b] >= 0)
-      for (PetscInt i = 0; i < *m; i++) (*Rs)[i + *m * (*in)[c0 + b]] = R[(*S)[i] + n * b];
+  for (PetscInt b = 0; b < nc; b++) {
+    const PetscInt j = (*in)[c0 + b];
+    if (j < 0) continue;
+    for (PetscInt i = 0; i < *m; i++) {
+      if (!L->cols.lower) (*Rs)[i + *m * j] = R[(*S)[i] + n * b];
+      else if ((*S)[i] >= c0 + b) { /* the entry below the diagonal gives both */
+        (*Rs)[i + *m * j] = R[At(L, (*S)[i], b)];
+        if ((*S)[i] > c0 + b) (*Rs)[j + *m * i] = PetscConj(R[At(L, (*S)[i], b)]);
+      }
+    }
+  }
   PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, *Rs, (PetscMPIInt)(*m * *m), MPIU_SCALAR, MPIU_SUM, L->cols.comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -159,8 +189,9 @@ PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, Pe
   PetscReal          e = *herr;
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(rho, &R));
-  for (PetscInt b = 0; b < nc; b++) tr += R[c0 + b + n * b];
-  if (L->cols.size == 1)
+  for (PetscInt b = 0; b < nc; b++) tr += R[At(L, c0 + b, b)];
+  if (L->cols.lower) (void)0; /* a packed lower triangle is Hermitian by construction */
+  else if (L->cols.size == 1)
     for (PetscInt b = 0; b < n; b++)
       for (PetscInt a = 0; a < b; a++) e = PetscMax(e, PetscAbsScalar(R[a + n * b] - PetscConj(R[b + n * a])));
   else { /* without a transpose: exact on the support S x S (gathered), and outside it |rho_ab - conj(rho_ba)| <=
@@ -185,6 +216,34 @@ PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, Pe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* This rank's part of Tr[x Q rho] = sum_a x_aa M_aa + sum_{a > b} (x_ab M_ba + conj(x_ab) M_ab), M = Q rho, from the
+   lower triangle of x (its columns b here); Y[j, b] = M_{b, S_j} as in LmgLiouvilleCorrelate, and for the columns b in
+   S, M[:, b] = Q[:, S] Rs[:, b] (Q[:, S] gathered). */
+static PetscErrorCode CorrelateLower(LmgLiouville L, const PetscScalar *X, PetscInt m, const PetscInt *S, const PetscInt *in, const PetscScalar *Rs, const PetscScalar *Y, PetscScalar *sum)
+{
+  const PetscInt n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
+  PetscScalar   *Qg, *Mb;
+  PetscFunctionBeginUser;
+  for (PetscInt b = 0; b < nc; b++)
+    for (PetscInt j = 0; j < m; j++)
+      if (S[j] > c0 + b) *sum += X[At(L, S[j], b)] * Y[j + m * b];
+  PetscCall(PetscCalloc2(PetscMax(n * m, 1), &Qg, n, &Mb));
+  for (PetscInt i = 0; i < m; i++)
+    if (S[i] >= c0 && S[i] < c0 + nc) PetscCall(PetscArraycpy(Qg + n * i, L->Q + n * (S[i] - c0), n));
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, Qg, (PetscMPIInt)(n * m), MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+  for (PetscInt b = 0; b < nc; b++) {
+    const PetscInt c = c0 + b, j = in[c];
+    if (j < 0) continue;
+    for (PetscInt a = c; a < n; a++) Mb[a] = 0;
+    for (PetscInt i = 0; i < m; i++)
+      for (PetscInt a = c; a < n; a++) Mb[a] += Qg[a + n * i] * Rs[i + m * j];
+    *sum += X[At(L, c, b)] * Mb[c];
+    for (PetscInt a = c + 1; a < n; a++) *sum += PetscConj(X[At(L, a, b)]) * Mb[a];
+  }
+  PetscCall(PetscFree2(Qg, Mb));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
 {
   const PetscInt     n = L->n, nc = L->cols.nc;
@@ -205,8 +264,10 @@ PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *
   PetscCall(PetscBLASIntCast(nc, &bc));
   PetscCall(PetscBLASIntCast(m, &bm));
   if (m && nc) PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bm, &bc, &bm, &one, Rs, &bm, Qs, &bm, &zero, Y, &bm));
-  for (PetscInt b = 0; b < nc; b++)
-    for (PetscInt j = 0; j < m; j++) sum += X[S[j] + n * b] * Y[j + m * b];
+  if (!L->cols.lower)
+    for (PetscInt b = 0; b < nc; b++)
+      for (PetscInt j = 0; j < m; j++) sum += X[S[j] + n * b] * Y[j + m * b];
+  else PetscCall(CorrelateLower(L, X, m, S, in, Rs, Y, &sum));
   PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &sum, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
   *c = PetscRealPart(sum);
   PetscCall(PetscFree2(Qs, Y));

@@ -159,7 +159,7 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
   r->t_q = tq_over * s.t_LZ;
   r->P_LZ = PetscExpReal(-tq_over);
   ramp[0] = s.h0, ramp[1] = r->t_q;
-  PetscCall(LmgLiouvilleCreate(team ? comm : PETSC_COMM_SELF, sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleCreate(team ? comm : PETSC_COMM_SELF, sp, level, gphi, PETSC_TRUE, &L));
   PetscCall(LmgLiouvilleSetBias(L, Ramp, ramp));
   n = LmgLiouvilleSize(L);
   PetscCall(PetscMalloc1(n, &psi));

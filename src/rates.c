@@ -248,7 +248,7 @@ PetscErrorCode LmgRatesCompute(const LmgRatesOptions *o, const LmgDynamicsOption
     PetscCall(PetscStrncpy(r->message, out.message, LMG_MSG_LEN));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, sp, level, gphi, PETSC_FALSE, &L));
   if (level) PetscCall(Dense(L, r));
   else PetscCall(LmgRatesFull(o, L, r));
   PetscCall(LmgLiouvilleDestroy(&L));

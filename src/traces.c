@@ -145,7 +145,7 @@ PetscErrorCode LmgTracesCompute(const LmgRatesOptions *o, const LmgDynamicsOptio
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   r->T2 = 1 / (gphi * sp->G01);
-  PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, sp, level, gphi, &L));
+  PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, sp, level, gphi, PETSC_FALSE, &L));
   PetscCall(LmgRatesDoublet(L, &i0, &i1, &s));
   if (level) PetscCall(ByModes(L, o, i0, i1, s, r));
   else PetscCall(ByStepper(L, o, d, i0, i1, s, r));

@@ -97,7 +97,7 @@ typedef struct {
   LmgOutcome out;
 } LmgDynamicsPlan;
 /* Peak bytes per rank of a full-space record (n states) distributed over `ranks`: the RK stages of two trajectories,
-   ~40 n^2 complex numbers shared out, and on every rank the two sectors' eigenvectors and their solver's work (6 n^2
+   ~21 n^2 complex numbers shared out (packed triangles), and on every rank the two sectors' eigenvectors and their solver's work (6 n^2
    bytes) and extra n^2 bytes more; and the skip of one that exceeds max_gb GB: its message names the team size that
    would hold it. Not collective. */
 PetscReal LmgFullBytes(PetscReal n, PetscInt ranks, PetscReal extra);

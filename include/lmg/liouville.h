@@ -1,4 +1,5 @@
-/* The Lindbladian of README (What is computed, §3) on vec(rho) (dense n x n, column-major): one interface, two models —
+/* The Lindbladian of README (What is computed, §3) on vec(rho) (dense n x n, column-major, or the full space's packed
+   lower triangle: columns.h): one interface, two models —
    the k-level eigenbasis truncation (liouville_trunc.c) and the full Dicke space (liouville_full.c). Both work in the
    eigenbasis of their H: L x = s [diag(E), x] + D x, s = -i (or +i for L^dagger), D the dephasing dissipator. */
 #pragma once
@@ -9,8 +10,10 @@ typedef struct _p_LmgLiouville *LmgLiouville;
 
 /* Create the model `level` (k >= 2, or 0 for full) of spectrum sp at dephasing rate gphi (1/s), energies in rad/s
    (sp->J). Collective on comm: the full space's rho is distributed over it by blocks of columns (columns.h); a k-level
-   model needs a one-rank comm. */
-PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, LmgLiouville *L);
+   model needs a one-rank comm. `lower` (the full space; a k-level model ignores it): its Vecs hold rho, Q and what is
+   propagated from them by their lower triangle (L->cols.lower; the entries above the diagonal are 0): L then computes
+   only those entries (half the work, no folds); otherwise the whole matrix. */
+PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, PetscBool lower, LmgLiouville *L);
 PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
@@ -21,8 +24,8 @@ PetscErrorCode LmgLiouvilleCreateVec(LmgLiouville L, Vec *v);
 typedef PetscReal (*LmgBiasFn)(PetscReal t, void *ctx);
 PetscErrorCode LmgLiouvilleSetBias(LmgLiouville L, LmgBiasFn h, void *ctx);
 /* y = L(t) x (adjoint = PETSC_FALSE) or y = L(t)^dagger x (Heisenberg picture, adjoint = PETSC_TRUE) in the lab frame;
-   x Hermitian (the full model forms [A, x] as Z^dagger - Z with Z = x A; rho, Q and everything propagated from them are
-   Hermitian). LmgLiouvilleApply: at t = 0 (the time-independent L of a model without bias). */
+   x Hermitian (the full model's whole matrices form [A, x] as Z^dagger - Z with Z = x A on one rank; packed triangles
+   compute their lower triangle directly; rho, Q and everything propagated from them are Hermitian). LmgLiouvilleApply: at t = 0 (the time-independent L of a model without bias). */
 PetscErrorCode LmgLiouvilleApplyAt(LmgLiouville L, PetscBool adjoint, PetscReal t, Vec x, Vec y);
 PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y);
 /* y = alpha conj(P) o V_t(P o x) with P_ab = e^{-+i(E_a - E_b)t} (- for L, + for L^dagger), V_t = L(t) + -i[H, .]

@@ -37,14 +37,14 @@ echo "ratio = lmgsweep (whole 40-point grid) / QuTiP (one tau). lab: the same mo
 echo "N = 2000 at Gamma/J = 0.99: at 0.95 its dE (~1e-5 rad/s) is below what double precision resolves in H."
 echo
 echo "A team on one full-space record (K3, 200-point tau grid, Gamma/J = 0.99, gamma_phi = 0.05): one rank against a team of 2"
-echo "(rho, Q_H and the RK stages in blocks of columns over the team; the record's own time, peak memory of the largest rank)."
+echo "(rho, Q_H and the RK stages as packed triangles in blocks of columns over the team; the record's own time, peak memory of the largest rank)."
 printf '%-6s %12s %12s %10s %14s %14s %s\n' N one_rank_s team2_s speedup peak1_MB peak2_MB K3_opt
 for N in 1000 2000; do
   read -r _ _ t1 k1 _ m1 _ < <(bin/lmgdyn -N $N -gamma_over_J 0.99)
   read -r _ _ t2 k2 _ m2 _ < <(bash tests/mpirun.sh 2 bin/lmgdyn -N $N -gamma_over_J 0.99)
   printf '%-6s %12s %12s %10s %14s %14s %s\n' $N "$t1" "$t2" "$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.2f", a/b}')" "$m1" "$m2" "$k1 / $k2"
 done
-echo "speedup = one rank / team of 2 (target 1.6; with full n x n storage a team does four banded products per evaluation where one rank does two and two folds)."
+echo "speedup = one rank / team of 2 (target 1.6; rho and Q_H are packed lower triangles, each rank computes its columns' share of the triangle)."
 
 echo
 echo "Exponential integrator (SLEPc MFN, Krylov, lab frame) against the default RK for ONE propagation rho0 -> rho(tau_opt), N = 100:"

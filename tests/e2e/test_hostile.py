@@ -257,13 +257,13 @@ def test_binary_bytes_in_a_differs_line_are_escaped(tmp_path):
 
 
 def test_failure_messages_name_the_cause(tmp_path):
-    """A record that runs out of memory says so, with what was asked (address space capped at 2 GB; N = 2000 full
-    needs 2.4 GB)."""
+    """A record that runs out of memory says so, with what was asked (address space capped at 1 GB; N = 2000 full
+    needs 1.4 GB)."""
     path = tmp_path / "o.h5"
     c = " ".join(map(str, cmd(0, "-N", 2000, "-gamma_over_J", 0.99, "-levels", "full", "-tau_grid", 1, "-output", path)))
-    p = subprocess.run(["bash", "-c", f"ulimit -v 2000000; {c}"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(["bash", "-c", f"ulimit -v 1000000; {c}"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     run_ = lmgload.load(path)
     assert run_.status["dynamics"].data[0, 0, 0, 0] == 2
     msg = run_.status["dynamics_message"].data[0, 0, 0, 0]
-    assert re.search(r"dynamics: out of memory in \w+ .* with \d+ MB resident; the record needs ~2.\d GB", msg), msg
+    assert re.search(r"dynamics: out of memory in \w+ .* with \d+ MB resident; the record needs ~1.\d GB", msg), msg

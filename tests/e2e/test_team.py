@@ -33,18 +33,18 @@ def test_teams_of_two_and_three_give_the_values_of_teams_of_one(tmp_path):
 
 
 def test_memory_per_rank_and_a_larger_team_on_resume(tmp_path):
-    """N = 300 full: ~60 MB on one rank, ~31 MB on each of two (640 n^2 / ranks + 6 n^2 + the halo); -dyn_max_gb 0.04 skips it on teams of one with the team
+    """N = 300 full: ~32 MB on one rank, ~17 MB on each of two (336 n^2 / ranks + 6 n^2 + the halo); -dyn_max_gb 0.025 skips it on teams of one with the team
     size that would hold it, and a -resume on teams of two computes it (the k = 2 record is not computed again)."""
     path = tmp_path / "m.h5"
     base = ("-N", 300, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "2,full", "-nev", 4, "-tau_grid", 1,
-            "-dyn_max_gb", 0.04, "-output", path)
+            "-dyn_max_gb", 0.025, "-output", path)
     p = run(2, *base)
     assert p.returncode == 0, p.stderr
     msg = messages(path, "dynamics")[0, 0, 0, 1]
-    assert re.search(r"needs ~0.0\d+ GB per rank on a team of 1 > -dyn_max_gb 0.04 \(a -team_size of 2 would hold it\)", msg), msg
+    assert re.search(r"needs ~0.0\d+ GB per rank on a team of 1 > -dyn_max_gb 0.025 \(a -team_size of 2 would hold it\)", msg), msg
     dry = run(3, *base, "-team_size", 2, "-resume", "-dry_run")
     assert dry.returncode == 0, dry.stderr
-    assert re.search(r"dynamics +2 records: 2 to compute, .* peak memory 3[01] MB per rank", dry.stdout), dry.stdout
+    assert re.search(r"dynamics +2 records: 2 to compute, .* peak memory 1[67] MB per rank", dry.stdout), dry.stdout
     k2 = records(path, "dynamics")["K3"][0, 0, 0, 0]
     p = run(3, *base, "-team_size", 2, "-resume")
     assert p.returncode == 0, p.stderr

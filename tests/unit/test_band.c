@@ -1,6 +1,7 @@
 /* The kernels of band.c against plain loops: the dense-times-banded products from the right (all columns, and a block
    of columns from a partial left factor) and from the left (the clone this CPU selects), every-second-row bands, the
-   dropped entries, the (anti-)Hermitian folds and the rotation of a block of columns. */
+   dropped entries, the (anti-)Hermitian folds, the rotation of a block of columns, and the commutator on packed lower
+   triangles. */
 #include "lmg/band.h"
 #include "lmgtest.h"
 
@@ -104,6 +105,34 @@ int main(int argc, char **argv)
     }
   snprintf(msg, sizeof msg, "every second row: X B on a block of columns (max %.1e) and B X (max %.1e) equal the plain loops, < 1e-13", (double)err, (double)herr);
   LMG_TEST(msg, err < 1e-13 && herr < 1e-13);
+
+  /* the packed lower triangle of [B, Y] from the packed lower triangle of Y = X + X^dagger (sgn 1: all columns) and of
+     Y = X - X^dagger (sgn -1: columns 100 .. 179 from a factor holding only columns 70 .. 209), against the plain loops
+     over the whole matrices */
+  for (PetscInt c = 0; c < 2; c++) {
+    const PetscReal sgn = c ? -1 : 1;
+    const PetscInt  x0 = c ? 70 : 0, x1 = c ? 210 : n, j0 = c ? 100 : 0, j1 = c ? 180 : n;
+    PetscScalar    *P, *C;
+    PetscCall(PetscMalloc2(LmgPackedOffset(n, n), &P, LmgPackedOffset(n, n), &C));
+    for (PetscInt j = 0; j < n; j++)
+      for (PetscInt a = 0; a < n; a++) Y[a + n * j] = X[a + n * j] + sgn * PetscConj(X[j + n * a]);
+    for (PetscInt j = x0; j < x1; j++)
+      for (PetscInt a = j; a < n; a++) P[LmgPackedOffset(n, j) - LmgPackedOffset(n, x0) + a - j] = Y[a + n * j];
+    LmgBandCommLower(&B, j0, j1, P, x0, sgn, C);
+    err = 0;
+    for (PetscInt j = j0; j < j1; j++)
+      for (PetscInt a = j; a < n; a++) {
+        PetscScalar t = 0;
+        for (PetscInt k = 0; k < n; k++) {
+          if (PetscAbsInt(a - k) <= 21) t += M[a + n * k] * Y[k + n * j];
+          if (PetscAbsInt(k - j) <= 21) t -= Y[a + n * k] * M[k + n * j];
+        }
+        err = PetscMax(err, PetscAbsScalar(C[LmgPackedOffset(n, j) - LmgPackedOffset(n, j0) + a - j] - t));
+      }
+    snprintf(msg, sizeof msg, "every second row: the packed lower triangle of [B, Y], Y %s, columns %d .. %d, equals the plain loop (max %.1e < 1e-13)", c ? "anti-Hermitian" : "Hermitian", (int)j0, (int)j1 - 1, (double)err);
+    LMG_TEST(msg, err < 1e-13);
+    PetscCall(PetscFree2(P, C));
+  }
   PetscCall(LmgBandDestroy(&B));
   PetscCall(PetscFree6(M, X, Z, R, Y, z));
   int rc = LmgTestSummary(PETSC_COMM_WORLD);

@@ -1,6 +1,7 @@
 /* One full-space record computed by a team (all ranks of the run; make check runs it on 1-4 oversubscribed ranks)
    against the same record on one rank: the distributed Liouvillian (both pictures,
-   both directions, with a bias), the states and observables, and K3 at N = 20, 61, 150 (equal to 1e-10), which the
+   both directions, with a bias; the whole matrices and the packed lower triangles against one rank's whole matrices,
+   whose folds are an independent route to [A, x]), the states and observables, and K3 at N = 20, 61, 150 (equal to 1e-10), which the
    one-rank path meets against the independent k = N+1 model (dense, from SLEPc's eigenvectors; test_dynamics); and a
    Landau-Zener sweep of rho (N = 61, gamma_phi = 0.05). */
 #include <math.h>
@@ -22,16 +23,16 @@ static PetscErrorCode Fill(LmgLiouville L, Vec x)
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayWrite(x, &X));
   for (PetscInt b = 0; b < L->cols.nc; b++)
-    for (PetscInt a = 0; a < n; a++) {
+    for (PetscInt a = L->cols.lower ? L->cols.c0 + b : 0; a < n; a++) {
       PetscInt  B = L->cols.c0 + b, i = PetscMin(a, B), j = PetscMax(a, B);
       PetscReal re = PetscSinReal(1.3 * i + 0.7 * j * j), im = a == B ? 0 : PetscCosReal(0.3 * i * j + 2.1 * j);
-      X[a + n * b] = PetscExpReal(-0.05 * (i + j)) * (re + (a < B ? 1 : -1) * PETSC_i * im);
+      X[LmgColumnsIndex(&L->cols, a, b)] = PetscExpReal(-0.05 * (i + j)) * (re + (a < B ? 1 : -1) * PETSC_i * im);
     }
   PetscCall(VecRestoreArrayWrite(x, &X));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* max |x_team - x_one| over the team's layout / max |x_one| (x_one: the whole matrix on this rank) */
+/* max |x_team - x_one| over the team's layout (whole or packed) / max |x_one| (x_one: the whole matrix on this rank) */
 static PetscErrorCode Compare(LmgLiouville T, Vec xt, Vec x1, PetscReal *err)
 {
   const PetscScalar *a, *b;
@@ -39,7 +40,8 @@ static PetscErrorCode Compare(LmgLiouville T, Vec xt, Vec x1, PetscReal *err)
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(xt, &a));
   PetscCall(VecGetArrayRead(x1, &b));
-  for (PetscInt i = 0; i < T->n * T->cols.nc; i++) e[0] = PetscMax(e[0], PetscAbsScalar(a[i] - b[i + T->n * T->cols.c0]));
+  for (PetscInt j = 0; j < T->cols.nc; j++)
+    for (PetscInt i = T->cols.lower ? T->cols.c0 + j : 0; i < T->n; i++) e[0] = PetscMax(e[0], PetscAbsScalar(a[LmgColumnsIndex(&T->cols, i, j)] - b[i + T->n * (T->cols.c0 + j)]));
   for (PetscInt i = 0; i < T->n * T->n; i++) e[1] = PetscMax(e[1], PetscAbsScalar(b[i]));
   PetscCall(VecRestoreArrayRead(xt, &a));
   PetscCall(VecRestoreArrayRead(x1, &b));
@@ -67,14 +69,17 @@ int main(int argc, char **argv)
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
   cfg.spec.nev = 4;
 
-  /* the operator and the states, team against one rank */
-  for (PetscInt N = 61; N <= 150; N += 89) {
-    LmgLiouville T, O;
-    Vec          xt, yt, x1, y1, rt, r1;
-    PetscReal    e = 0, d, v[2][6], psi[151], herr[2];
+  /* the operator and the states, team against one rank's whole matrices */
+  for (PetscInt k = 0; k < 4; k++) {
+    const PetscInt  N  = k % 2 ? 150 : 61;
+    const PetscBool lw = (PetscBool)(k >= 2);
+    const char     *how = lw ? "packed lower triangles" : "whole matrices";
+    LmgLiouville    T, O;
+    Vec             xt, yt, x1, y1, rt, r1;
+    PetscReal       e = 0, d, v[2][6], psi[151], herr[2];
     PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, &sp));
-    PetscCall(LmgLiouvilleCreate(PETSC_COMM_WORLD, &sp, 0, 0.5, &T));
-    PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 0.5, &O));
+    PetscCall(LmgLiouvilleCreate(PETSC_COMM_WORLD, &sp, 0, 0.5, lw, &T));
+    PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 0.5, PETSC_FALSE, &O));
     PetscCall(LmgLiouvilleSetBias(T, Bias, NULL));
     PetscCall(LmgLiouvilleSetBias(O, Bias, NULL));
     PetscCall(LmgLiouvilleCreateVec(T, &xt));
@@ -97,7 +102,7 @@ int main(int argc, char **argv)
       PetscCall(Compare(T, yt, y1, &d));
       e = PetscMax(e, d);
     }
-    snprintf(msg, sizeof msg, "N=%d, %d rank(s): L and L^dagger with a bias, lab frame and interaction picture, equal one rank's (max %.1e relative < 1e-13)", (int)N, (int)size, (double)e);
+    snprintf(msg, sizeof msg, "N=%d, %d rank(s), %s: L and L^dagger with a bias, lab frame and interaction picture, equal one rank's (max %.1e relative < 1e-13)", (int)N, (int)size, how, (double)e);
     LMG_TEST_TEAM(msg, e < 1e-13);
     /* states and observables on a rho spread over a few dozen levels (the correlator's support) */
     PetscCall(LmgLiouvilleInitial(T, "pointer", 0, rt));
@@ -123,11 +128,13 @@ int main(int argc, char **argv)
     }
     e = 0;
     for (PetscInt i = 0; i < 6; i++) e = PetscMax(e, PetscAbsReal(v[0][i] - v[1][i]) / PetscMax(1, PetscAbsReal(v[1][i])));
-    snprintf(msg, sizeof msg, "N=%d, %d rank(s): Tr rho %.12f, Tr Q rho %.3e, <psi|rho|psi> %.3e, Tr[x Q rho] %.6e, <psi|Q|psi> %.6f, |Tr x - 1| %.3e equal one rank's (max %.1e < 1e-13)", (int)N, (int)size, (double)v[0][0], (double)v[0][1], (double)v[0][2], (double)v[0][3], (double)v[0][4], (double)v[0][5], (double)e);
+    snprintf(msg, sizeof msg, "N=%d, %d rank(s), %s: Tr rho %.12f, Tr Q rho %.3e, <psi|rho|psi> %.3e, Tr[x Q rho] %.6e, <psi|Q|psi> %.6f, |Tr x - 1| %.3e equal one rank's (max %.1e < 1e-13)", (int)N, (int)size, how, (double)v[0][0], (double)v[0][1], (double)v[0][2], (double)v[0][3], (double)v[0][4], (double)v[0][5], (double)e);
     LMG_TEST_TEAM(msg, e < 1e-13);
-    snprintf(msg, sizeof msg, "N=%d, %d rank(s): the Hermiticity error of an anti-Hermitian matrix, %.6f, equals one rank's %.6f", (int)N, (int)size, (double)herr[0], (double)herr[1]);
-    LMG_TEST_TEAM(msg, PetscAbsReal(herr[0] - herr[1]) < 1e-13 * herr[1] && herr[1] > 1);
-    { /* one entry rho_{5,40} = 1 and its mirror 0: row 5 is outside the support, which the team's check must see */
+    if (!lw) { /* (a packed triangle is Hermitian by construction) */
+      snprintf(msg, sizeof msg, "N=%d, %d rank(s): the Hermiticity error of an anti-Hermitian matrix, %.6f, equals one rank's %.6f", (int)N, (int)size, (double)herr[0], (double)herr[1]);
+      LMG_TEST_TEAM(msg, PetscAbsReal(herr[0] - herr[1]) < 1e-13 * herr[1] && herr[1] > 1);
+    }
+    if (!lw) { /* one entry rho_{5,40} = 1 and its mirror 0: row 5 is outside the support, which the team's check must see */
       PetscScalar *X;
       PetscReal    h = 0;
       PetscCall(VecZeroEntries(xt));
