@@ -45,7 +45,7 @@ static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOut
 {
   LmgRates *r = (LmgRates *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgRatesCompute(&w->cfg->rates, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], r));
+  PetscCall(LmgRatesCompute(w->team->comm, &w->cfg->rates, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -54,8 +54,8 @@ static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOut
 static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
 {
   PetscFunctionBeginUser;
-  PetscCall(LmgRatesPlan(&cfg->rates, &cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], seconds, bytes, out));
+  PetscCall(LmgRatesPlan(&cfg->rates, &cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], cfg->team_size, seconds, bytes, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindDecoherence = {"decoherence", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgRates), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, NULL};
+const LmgKind LmgKindDecoherence = {"decoherence", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgRates), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL};

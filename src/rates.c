@@ -37,9 +37,8 @@ PetscErrorCode LmgRatesOptionsDestroy(LmgRatesOptions *o)
 
 PetscErrorCode LmgRatesDoublet(LmgLiouville L, PetscInt *i0, PetscInt *i1, PetscReal *s)
 {
-  PetscInt     n = L->n;
-  Vec          rho;
-  PetscScalar *R;
+  PetscInt   n = L->n;
+  PetscReal *psi;
   PetscFunctionBeginUser;
   *i0 = 0;
   for (PetscInt a = 1; a < n; a++)
@@ -47,12 +46,11 @@ PetscErrorCode LmgRatesDoublet(LmgLiouville L, PetscInt *i0, PetscInt *i1, Petsc
   *i1 = -1;
   for (PetscInt a = 0; a < n; a++)
     if (L->p[a] != L->p[*i0] && (*i1 < 0 || L->E[a] < L->E[*i1])) *i1 = a;
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho));
-  PetscCall(LmgLiouvilleInitial(L, "pointer", 0, rho));
-  PetscCall(VecGetArray(rho, &R));
-  *s = PetscRealPart(R[*i0 + n * *i1]) < 0 ? -1 : 1; /* |P><P|_01 = s/2 */
-  PetscCall(VecRestoreArray(rho, &R));
-  PetscCall(VecDestroy(&rho));
+  PetscCall(PetscCalloc1(n, &psi)); /* the pointer state P = (|E0> + |E1>)/sqrt2 in the model's basis */
+  L->ops.state(L, 0, 1 / PETSC_SQRT2, psi);
+  L->ops.state(L, 1, 1 / PETSC_SQRT2, psi);
+  *s = psi[*i0] * psi[*i1] < 0 ? -1 : 1; /* |P><P|_01 = s/2 */
+  PetscCall(PetscFree(psi));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -212,29 +210,32 @@ static PetscErrorCode Dense(LmgLiouville L, LmgRates *r)
 }
 
 /* Dense: 2 zgeev of k^2/2 (~2.9e-9 (k^2/2)^3 s each, measured), 64 (k^2/2)^2 bytes; full: see LmgRatesFullBytes. */
-PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
+PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
 {
   PetscReal n = level ? (PetscReal)level : sp->N + 1.0, m = 0.5 * n * n;
   PetscFunctionBeginUser;
   (void)o;
   *seconds = level ? 2 * 2.9e-9 * m * m * m + 1e-4 : 2.2e-5 * n * n + 3e-9 * n * n * n; /* full: ~60 L x at 3.6e-7 n^2 s, dsyev */
-  *bytes   = level ? 64 * m * m + 1e6 : LmgRatesFullBytes(sp->N + 1);
+  *bytes   = level ? 64 * m * m + 1e6 : LmgRatesFullBytes(sp->N + 1, ranks);
   out->status = LMG_SKIPPED, out->message[0] = 0;
   if (LmgSpectrumUnusable(sp, out)) (void)0;
   else if (gphi == 0) snprintf(out->message, LMG_MSG_LEN, "gamma_phi = 0: no decay");
   else if (!sp->dE_resolved) snprintf(out->message, LMG_MSG_LEN, "dE unresolved: the doublet's frequency and the secular parameter undefined");
   else if (LmgModelUnbuildable(sp, level, out)) (void)0;
-  else if (*bytes / 1e9 > d->max_gb) snprintf(out->message, LMG_MSG_LEN, "needs ~%.1f GB > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
+  else if (*bytes / 1e9 > d->max_gb) snprintf(out->message, LMG_MSG_LEN, "needs ~%.1f GB per rank > -dyn_max_gb %g", (double)(*bytes / 1e9), (double)d->max_gb);
   if (!out->message[0]) out->status = LMG_PENDING;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgRatesCompute(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgRates *r)
+PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgRates *r)
 {
   LmgOutcome   out;
   LmgLiouville L;
   PetscReal    secs, bytes;
+  PetscMPIInt  size, rank;
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   for (PetscInt k = 0; k < LMG_NRATES; k++) r->residual[k] = NAN;
   r->rate_01[0] = r->rate_01[1] = r->freq_01[0] = r->freq_01[1] = r->weight_01[0] = r->weight_01[1] = NAN;
   r->rate_population = r->population_overlap = r->liouvillian_gap = r->secular = NAN;
@@ -242,13 +243,14 @@ PetscErrorCode LmgRatesCompute(const LmgRatesOptions *o, const LmgDynamicsOption
     r->formula[f] = NAN;
     for (PetscInt k = 0; k < LMG_NRATES; k++) r->ratio[f][k] = NAN;
   }
-  PetscCall(LmgRatesPlan(o, d, sp, gphi, level, &secs, &bytes, &out));
+  PetscCall(LmgRatesPlan(o, d, sp, gphi, level, size, &secs, &bytes, &out));
+  if (out.status == LMG_PENDING && level && rank) out.status = LMG_SKIPPED, snprintf(out.message, LMG_MSG_LEN, "computed by the team's first rank");
   if (out.status != LMG_PENDING) {
     r->status = out.status;
     PetscCall(PetscStrncpy(r->message, out.message, LMG_MSG_LEN));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, sp, level, gphi, PETSC_FALSE, &L));
+  PetscCall(LmgLiouvilleCreate(level ? PETSC_COMM_SELF : comm, sp, level, gphi, PETSC_FALSE, &L));
   if (level) PetscCall(Dense(L, r));
   else PetscCall(LmgRatesFull(o, L, r));
   PetscCall(LmgLiouvilleDestroy(&L));

@@ -14,10 +14,12 @@ extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, c
 
 typedef struct {
   LmgLiouville L;
-  PetscInt     n, b, m; /* states, block, its unknowns */
-  PetscInt    *idx;     /* [m] vec indices of the block (ascending) */
-  PetscInt    *pos;     /* [n*n] position of a vec index in its block */
-  PetscScalar *x, *y;   /* n*n work */
+  MPI_Comm     comm;    /* L's: a team holds the block's entries in its columns (L->cols) */
+  PetscInt     n, b, m; /* states, block, its unknowns on this rank */
+  PetscInt     M, c0;   /* the block's unknowns on all ranks; this rank's first column */
+  PetscInt    *idx;     /* [m] vec indices a + n c of the block here (ascending) */
+  PetscInt    *pos;     /* [n nc] position in the block of entry (a, c0 + j) at a + n j, or -1 */
+  PetscScalar *x, *y;   /* n nc work */
   Vec          vx, vy;
   PetscReal   *A2;      /* [n] (Jz^2)_aa */
   PetscReal   *U, *w;   /* W = U diag(w) U^T, n x n (even block) */
@@ -47,15 +49,28 @@ static PetscErrorCode Mult(Mat A, Vec vin, Vec vout)
   Op                *op;
   const PetscScalar *in;
   PetscScalar       *out;
+  PetscInt           o;
   PetscFunctionBeginUser;
   PetscCall(MatShellGetContext(A, &op));
+  o = op->n * op->c0; /* vec index of this rank's first entry */
   PetscCall(VecGetArrayRead(vin, &in));
-  PetscCall(PetscArrayzero(op->x, op->n * op->n));
-  for (PetscInt i = 0; i < op->m; i++) op->x[op->idx[i]] = in[i];
+  PetscCall(PetscArrayzero(op->x, op->n * op->L->cols.nc));
+  for (PetscInt i = 0; i < op->m; i++) op->x[op->idx[i] - o] = in[i];
   PetscCall(VecRestoreArrayRead(vin, &in));
-  PetscCall(LmgRatesApply(op->L, op->x, op->y, op->vx, op->vy));
+  if (op->L->cols.size == 1) PetscCall(LmgRatesApply(op->L, op->x, op->y, op->vx, op->vy));
+  else { /* a team's whole matrices: [A, x] = Ax - xA holds for any x (no Hermitian parts needed) */
+    PetscScalar       *X;
+    const PetscScalar *Y;
+    PetscCall(VecGetArrayWrite(op->vx, &X));
+    PetscCall(PetscArraycpy(X, op->x, op->n * op->L->cols.nc));
+    PetscCall(VecRestoreArrayWrite(op->vx, &X));
+    PetscCall(LmgLiouvilleApply(op->L, PETSC_FALSE, op->vx, op->vy));
+    PetscCall(VecGetArrayRead(op->vy, &Y));
+    PetscCall(PetscArraycpy(op->y, Y, op->n * op->L->cols.nc));
+    PetscCall(VecRestoreArrayRead(op->vy, &Y));
+  }
   PetscCall(VecGetArrayWrite(vout, &out));
-  for (PetscInt i = 0; i < op->m; i++) out[i] = op->y[op->idx[i]];
+  for (PetscInt i = 0; i < op->m; i++) out[i] = op->y[op->idx[i] - o];
   PetscCall(VecRestoreArrayWrite(vout, &out));
   op->matvecs++;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -66,6 +81,12 @@ static inline PetscScalar Diag(const Op *op, PetscInt e)
 {
   const PetscInt a = e % op->n, c = e / op->n;
   return -PETSC_i * (op->L->E[a] - op->L->E[c]) - 0.5 * op->L->gphi * (op->A2[a] + op->A2[c]);
+}
+
+/* Position in the block of entry (a, c) when column c is this rank's, else -1. */
+static inline PetscInt Pos(const Op *op, PetscInt a, PetscInt c)
+{
+  return c >= op->c0 && c < op->c0 + op->L->cols.nc ? op->pos[a + op->n * (c - op->c0)] : -1;
 }
 
 static PetscErrorCode Precondition(PC pc, Vec vin, Vec vout)
@@ -82,20 +103,22 @@ static PetscErrorCode Precondition(PC pc, Vec vin, Vec vout)
     if (PetscAbsScalar(d) < 1e-3 * PetscAbsScalar(op->sigma)) d = 1e-3 * PetscAbsScalar(op->sigma); /* at the target */
     z[i] = r[i] / d;
   }
-  if (op->U) { /* populations: U (w - sigma)^{-1} U^T r */
-    const PetscInt N1 = op->n;
+  if (op->U) { /* populations: U (w - sigma)^{-1} U^T r (a team: each rank its columns' populations, U^T r summed) */
+    const PetscInt N1 = op->n, a0 = op->c0, a1 = op->c0 + op->L->cols.nc;
     PetscScalar   *c;
     PetscCall(PetscCalloc1(N1, &c));
+    for (PetscInt k = 0; k < N1; k++)
+      for (PetscInt a = a0; a < a1; a++) c[k] += op->U[a + N1 * k] * r[Pos(op, a, a)];
+    if (op->L->cols.size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, c, (PetscMPIInt)N1, MPIU_SCALAR, MPIU_SUM, op->comm));
     for (PetscInt k = 0; k < N1; k++) {
       PetscScalar d = op->w[k] - op->sigma;
-      for (PetscInt a = 0; a < N1; a++) c[k] += op->U[a + N1 * k] * r[op->pos[a * (N1 + 1)]];
       if (PetscAbsScalar(d) < 1e-3 * PetscAbsScalar(op->sigma)) d = 1e-3 * PetscAbsScalar(op->sigma); /* at the target */
       c[k] /= d;
     }
-    for (PetscInt a = 0; a < N1; a++) {
+    for (PetscInt a = a0; a < a1; a++) {
       PetscScalar s = 0;
       for (PetscInt k = 0; k < N1; k++) s += op->U[a + N1 * k] * c[k];
-      z[op->pos[a * (N1 + 1)]] = s;
+      z[Pos(op, a, a)] = s;
     }
     PetscCall(PetscFree(c));
   }
@@ -107,9 +130,14 @@ static PetscErrorCode Precondition(PC pc, Vec vin, Vec vout)
 static PetscErrorCode Stop(EPS eps, PetscInt its, PetscInt max_it, PetscInt nconv, PetscInt nev, EPSConvergedReason *reason, void *ctx)
 {
   Op *op = (Op *)ctx;
+  PetscBool   stop;
+  PetscMPIInt size;
   PetscFunctionBeginUser;
   PetscCall(EPSStoppingBasic(eps, its, max_it, nconv, nev, reason, NULL));
-  if (*reason == EPS_CONVERGED_ITERATING && LmgAbandon()) op->abandoned = PETSC_TRUE, *reason = EPS_CONVERGED_USER;
+  stop = LmgAbandon();
+  PetscCallMPI(MPI_Comm_size(op->comm, &size));
+  if (size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &stop, 1, MPIU_BOOL, MPI_LOR, op->comm)); /* the team together */
+  if (*reason == EPS_CONVERGED_ITERATING && stop) op->abandoned = PETSC_TRUE, *reason = EPS_CONVERGED_USER;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -121,9 +149,9 @@ static PetscErrorCode CreateSolver(Op *op, PetscReal tol, EPS *eps, Mat *A)
   KSP ksp;
   PC  pc;
   PetscFunctionBeginUser;
-  PetscCall(MatCreateShell(PETSC_COMM_SELF, op->m, op->m, op->m, op->m, op, A));
+  PetscCall(MatCreateShell(op->comm, op->m, op->m, op->M, op->M, op, A));
   PetscCall(MatShellSetOperation(*A, MATOP_MULT, (void (*)(void))Mult));
-  PetscCall(EPSCreate(PETSC_COMM_SELF, eps));
+  PetscCall(EPSCreate(op->comm, eps));
   PetscCall(EPSSetOptionsPrefix(*eps, op->b ? "rates_" : "rates_pop_"));
   PetscCall(EPSSetOperators(*eps, *A, NULL));
   PetscCall(EPSSetProblemType(*eps, EPS_NHEP));
@@ -151,7 +179,7 @@ static PetscErrorCode Probe(void)
   Op  op;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&op, sizeof op));
-  op.m = 4;
+  op.comm = PETSC_COMM_SELF, op.m = op.M = 4;
   for (op.b = 0; op.b < 2; op.b++) {
     PetscCall(CreateSolver(&op, 1e-8, &eps, &A));
     PetscCall(EPSDestroy(&eps));
@@ -172,29 +200,32 @@ PetscErrorCode LmgRatesCheckOptions(char *err)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscReal LmgRatesFullBytes(PetscInt n)
+PetscReal LmgRatesFullBytes(PetscInt n, PetscInt ranks)
 {
-  return 800.0 * n * n + 2e7; /* measured 3.05 GB at n = 2001 (the GD basis, the work vectors, dense Jz and W) */
+  /* measured 3.05 GB at n = 2001 on one rank: the GD basis and the work vectors (shared out by a team), the dense Jz
+     and W and the sectors' eigenvectors (on every rank) */
+  return 780.0 * n * n / ranks + 20.0 * n * n + 2e7;
 }
 
 /* The block b's index lists. */
 static PetscErrorCode OpCreate(LmgLiouville L, PetscInt b, const PetscReal *Z, Op *op)
 {
-  const PetscInt n = L->n;
+  const PetscInt n = L->n, nc = L->cols.nc, o = n * L->cols.c0;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(op, sizeof *op));
-  op->L = L, op->n = n, op->b = b;
-  for (PetscInt e = 0; e < n * n; e++) op->m += LmgModesBlockOf(L->p, n, e) == b;
-  PetscCall(PetscMalloc5(op->m, &op->idx, n * n, &op->pos, n * n, &op->x, n * n, &op->y, n, &op->A2));
-  for (PetscInt e = 0, k = 0; e < n * n; e++) {
-    op->pos[e] = -1;
-    if (LmgModesBlockOf(L->p, n, e) == b) op->pos[e] = k, op->idx[k++] = e;
+  op->L = L, op->n = n, op->b = b, op->comm = L->cols.comm, op->c0 = L->cols.c0;
+  for (PetscInt e = o; e < o + n * nc; e++) op->m += LmgModesBlockOf(L->p, n, e) == b;
+  PetscCallMPI(MPIU_Allreduce(&op->m, &op->M, 1, MPIU_INT, MPI_SUM, op->comm));
+  PetscCall(PetscMalloc5(op->m, &op->idx, n * nc, &op->pos, n * nc, &op->x, n * nc, &op->y, n, &op->A2));
+  for (PetscInt e = o, k = 0; e < o + n * nc; e++) {
+    op->pos[e - o] = -1;
+    if (LmgModesBlockOf(L->p, n, e) == b) op->pos[e - o] = k, op->idx[k++] = e;
   }
   for (PetscInt a = 0; a < n; a++) {
     op->A2[a] = 0;
     for (PetscInt c = 0; c < n; c++) op->A2[a] += Z[c + n * a] * Z[c + n * a];
   }
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &op->vx));
+  PetscCall(LmgLiouvilleCreateVec(L, &op->vx));
   PetscCall(VecDuplicate(op->vx, &op->vy));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -320,7 +351,8 @@ static PetscErrorCode StageDoublet(const LmgRatesOptions *o, LmgLiouville L, con
       PetscCall(PetscArrayzero(v[r], op->m));
       for (PetscInt i = 0; i < B->m; i++) {
         const PetscInt e = B->idx[i];
-        v[r][op->pos[sel[e % k] + n * sel[e / k]]] = B->V[i + B->m * pk.j[r]];
+        const PetscInt q = Pos(op, sel[e % k], sel[e / k]);
+        if (q >= 0) v[r][q] = B->V[i + B->m * pk.j[r]];
       }
     }
   }
@@ -350,8 +382,20 @@ static PetscErrorCode StagePopulation(LmgLiouville L, const PetscReal *Z, Op *op
     const PetscInt k = r ? jg : jp;
     lam[r]           = op->w[k];
     PetscCall(PetscArrayzero(v[r], op->m));
-    for (PetscInt a = 0; a < n; a++) v[r][op->pos[a * (n + 1)]] = op->U[a + n * k];
+    for (PetscInt a = op->c0; a < op->c0 + L->cols.nc; a++) v[r][Pos(op, a, a)] = op->U[a + n * k];
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* w[i] = entry (a[i], c[i]) of the block vector v, on every rank (its owner's). */
+static PetscErrorCode Entries(const Op *op, const PetscScalar *v, PetscInt k, const PetscInt *a, const PetscInt *c, PetscScalar *w)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < k; i++) {
+    const PetscInt q = Pos(op, a[i], c[i]);
+    w[i]             = q >= 0 ? v[q] : 0;
+  }
+  PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, w, (PetscMPIInt)k, MPIU_SCALAR, MPIU_SUM, op->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -360,7 +404,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   const PetscInt n = L->n;
   PetscInt       i0, i1, it = 0;
   PetscReal     *Z, s, res;
-  PetscScalar    lam[2], *v[2];
+  PetscScalar    lam[2], *v[2], w[2];
   PetscBool      ok = PETSC_TRUE, pair;
   Op             op;
   PetscFunctionBeginUser;
@@ -378,7 +422,8 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
     if (!ok) break;
     r->rate_01[k]   = -PetscRealPart(lam[k]);
     r->freq_01[k]   = LmgRatesFrequency(lam[k], r->residual[k]);
-    r->weight_01[k] = PetscSqr(PetscAbsScalar(v[k][op.pos[i0 + n * i1]])) + PetscSqr(PetscAbsScalar(v[k][op.pos[i1 + n * i0]]));
+    PetscCall(Entries(&op, v[k], 2, (PetscInt[]){i0, i1}, (PetscInt[]){i1, i0}, w));
+    r->weight_01[k] = PetscSqr(PetscAbsScalar(w[0])) + PetscSqr(PetscAbsScalar(w[1]));
   }
   if (ok && pair) r->rate_01[1] = r->rate_01[0], r->freq_01[1] = r->freq_01[0], r->weight_01[1] = r->weight_01[0], r->residual[1] = r->residual[0];
   if (ok && r->rate_01[1] < r->rate_01[0]) { /* slower first */
@@ -399,7 +444,8 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
       if (!ok) break;
       if (k == 0) {
         r->rate_population = -PetscRealPart(lam[0]), r->residual[LMG_RATE_POPULATION] = res;
-        r->population_overlap = 0.5 * PetscSqr(PetscAbsScalar(v[0][op.pos[i0 * (n + 1)]] - v[0][op.pos[i1 * (n + 1)]]));
+        PetscCall(Entries(&op, v[0], 2, (PetscInt[]){i0, i1}, (PetscInt[]){i0, i1}, w));
+        r->population_overlap = 0.5 * PetscSqr(PetscAbsScalar(w[0] - w[1]));
       } else r->liouvillian_gap = -PetscRealPart(lam[1]), r->residual[LMG_RATE_GAP] = res;
     }
     if (ok && r->rate_01[0] < r->liouvillian_gap) r->liouvillian_gap = r->rate_01[0], r->residual[LMG_RATE_GAP] = r->residual[0];

@@ -113,7 +113,7 @@ PetscErrorCode LmgTracesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions 
 {
   PetscReal n = sp->N + 1.0, tmax = 0, G = sp->g * sp->J, steps;
   PetscFunctionBeginUser;
-  PetscCall(LmgRatesPlan(o, d, sp, gphi, level, seconds, bytes, out));
+  PetscCall(LmgRatesPlan(o, d, sp, gphi, level, 1, seconds, bytes, out));
   if (out->status != LMG_PENDING || level) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt i = 0; i < o->ntrace; i++) tmax = PetscMax(tmax, o->trace_t[i]);
   steps    = 2 * PetscMax(40, tmax / (gphi * sp->G01) * PetscMax(1.8 * PetscSqrtReal(G * (G + sp->J)), gphi * sp->N * sp->N / 6));

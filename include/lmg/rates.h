@@ -38,10 +38,12 @@ typedef struct {
   char      message[LMG_MSG_LEN];
 } LmgRates;
 
-/* Not collective. One record; skipped (with the reason) at gamma_phi = 0 (no decay) or beyond -dyn_max_gb. */
-PetscErrorCode LmgRatesCompute(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgRates *r);
+/* Collective on comm (a team): one record; the full space is distributed over comm (whole matrices in blocks of
+   columns), a k-level model computed by comm's first rank (the others: skipped, "computed by the team's first rank").
+   Skipped (with the reason) at gamma_phi = 0 (no decay) or beyond -dyn_max_gb per rank. */
+PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgRates *r);
 /* Not collective: estimated seconds and bytes, or out.status LMG_SKIPPED with the reason. */
-PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
+PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
 
 enum { LMG_TR_RHO00, LMG_TR_RHO11, LMG_TR_RHO01_RE, LMG_TR_RHO01_IM, LMG_TR_RHOPR_RE, LMG_TR_RHOPR_IM, LMG_TR_POINTER, LMG_TR_DOUBLET, LMG_NTRACES };
 
@@ -76,7 +78,9 @@ typedef struct {
 } LmgRatesPick;
 void LmgRatesChoose(const LmgModes *M, PetscInt i0, PetscInt i1, LmgRatesPick *pk);
 /* Full space (rates_full.c): the four modes by SLEPc on the full parity blocks, from the dense modes of the k0 lowest
-   levels; fills rate_*, freq_01, weight_01, population_overlap, residual, matvecs, method (status/message on failure). */
+   levels; fills rate_*, freq_01, weight_01, population_overlap, residual, matvecs, method (status/message on failure).
+   Collective on L's comm (whole matrices; a team: the blocks' entries in its columns on each rank). */
 PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *r);
-/* Estimated bytes of a full-space record of n = N+1 states (its eigensolver's basis of -rates_eps_ncv vectors). */
-PetscReal LmgRatesFullBytes(PetscInt n);
+/* Estimated bytes per rank of a full-space record of n = N+1 states on a team of `ranks` (its eigensolver's basis
+   shared out; the dense Jz and population matrix on every rank). */
+PetscReal LmgRatesFullBytes(PetscInt n, PetscInt ranks);

@@ -53,3 +53,23 @@ def test_memory_per_rank_and_a_larger_team_on_resume(tmp_path):
     assert (r.status["dynamics"].data == 1).all(), messages(path, "dynamics")
     d = records(path, "dynamics")
     assert d["K3"][0, 0, 0, 0] == k2 and np.isfinite(d["K3"][0, 0, 0, 1]) and 1 < d["K3_opt"][0, 0, 0, 1] < 1.5
+
+
+def test_decoherence_modes_on_a_team(tmp_path):
+    """The full-space decoherence modes (SLEPc GD on the team's communicator) on teams of 2 (3 ranks) against teams of
+    one (2 ranks): the rates to 1e-8 relative (measured <= 1.4e-9), the modes' weights to 1e-6 (the eigensolver's
+    tolerance on the vectors; measured <= 1e-7); the k = 2 records by the team's first rank, equal."""
+    out = {}
+    for np_, team in ((2, 1), (3, 2)):
+        path = tmp_path / f"r{team}.h5"
+        p = run(np_, "-N", "40,100", "-gamma_over_J", 0.95, "-gamma_phi", "0.05,2", "-levels", "2,full", "-nev", 4,
+                "-dynamics", 0, "-rates", 1, "-team_size", team, "-output", path)
+        assert p.returncode == 0, p.stderr
+        assert (lmgload.load(path).status["decoherence"].data == 1).all(), messages(path, "decoherence")
+        out[team] = records(path, "decoherence")
+    a, b = out[2], out[1]
+    for k in ("rate_01", "freq_01", "rate_population", "liouvillian_gap"):
+        np.testing.assert_allclose(a[k], b[k], rtol=1e-8, atol=0, err_msg=k)
+    for k in ("weight_01", "population_overlap"):
+        np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
+    assert np.isfinite(a["rate_01"]).all() and (a["rate_01"] > 0).all()

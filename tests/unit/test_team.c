@@ -3,10 +3,12 @@
    both directions, with a bias; the whole matrices and the packed lower triangles against one rank's whole matrices,
    whose folds are an independent route to [A, x]), the states and observables, and K3 at N = 20, 61, 150 (equal to 1e-10), which the
    one-rank path meets against the independent k = N+1 model (dense, from SLEPc's eigenvectors; test_dynamics); and a
-   Landau-Zener sweep of rho (N = 61, gamma_phi = 0.05). */
+   Landau-Zener sweep of rho (N = 61, gamma_phi = 0.05); the decoherence modes (N = 40, 100) to the eigensolver's
+   tolerance. */
 #include <math.h>
 #include "lmg/config.h"
 #include "lmg/lz.h"
+#include "lmg/rates.h"
 #include "lmgtest.h"
 
 static PetscReal Bias(PetscReal t, void *ctx)
@@ -174,6 +176,28 @@ int main(int argc, char **argv)
       PetscCall(LmgDynamicsDestroy(&d1));
       PetscCall(LmgSpectrumDestroy(&sp));
     }
+  }
+  /* the decoherence modes of the full space by a team (SLEPc GD on the team's comm, the blocks' entries in each rank's
+     columns) equal one rank's to the eigensolver's tolerance */
+  for (PetscInt i = 0; i < 2; i++) {
+    const PetscInt  Ns[] = {40, 100};
+    const PetscReal Gs[] = {0.8, 0.95}, gs[] = {2, 0.05};
+    LmgRates        rt, r1;
+    PetscReal       e = 0, ev = 0, vt[7], v1[7];
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], Gs[i], &sp));
+    PetscCall(LmgRatesCompute(PETSC_COMM_WORLD, &cfg.rates, &cfg.dyn, &sp, gs[i], 0, &rt));
+    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, gs[i], 0, &r1));
+    vt[0] = rt.rate_01[0], vt[1] = rt.rate_01[1], vt[2] = rt.rate_population, vt[3] = rt.liouvillian_gap, vt[4] = rt.weight_01[0], vt[5] = rt.population_overlap, vt[6] = rt.freq_01[0];
+    v1[0] = r1.rate_01[0], v1[1] = r1.rate_01[1], v1[2] = r1.rate_population, v1[3] = r1.liouvillian_gap, v1[4] = r1.weight_01[0], v1[5] = r1.population_overlap, v1[6] = r1.freq_01[0];
+    for (PetscInt k = 0; k < 7; k++) { /* eigenvalues (rates, frequency); eigenvector weights (k = 4, 5) */
+      PetscReal d = PetscAbsReal(vt[k] - v1[k]) / PetscMax(PetscAbsReal(v1[k]), 1e-300);
+      if (!(d <= 1)) d = INFINITY; /* NaN */
+      if (k == 4 || k == 5) ev = PetscMax(ev, d);
+      else e = PetscMax(e, d);
+    }
+    snprintf(msg, sizeof msg, "N=%d, Gamma/J=%g, gamma_phi=%g, %d rank(s): the full-space rates %.9g, %.9g, population %.9g, gap %.9g (weight %.6f, overlap %.6f) equal one rank's (rates: max relative %.1e < 1e-8; weights %.1e < 1e-6; residuals %.1e, %.1e; %d vs %d products)", (int)Ns[i], (double)Gs[i], (double)gs[i], (int)size, (double)vt[0], (double)vt[1], (double)vt[2], (double)vt[3], (double)vt[4], (double)vt[5], (double)e, (double)ev, (double)rt.residual[0], (double)r1.residual[0], (int)rt.matvecs, (int)r1.matvecs);
+    LMG_TEST_TEAM(msg, rt.status == LMG_DONE && r1.status == LMG_DONE && e < 1e-8 && ev < 1e-6);
+    PetscCall(LmgSpectrumDestroy(&sp));
   }
   /* the Landau-Zener sweep of rho by a team equals one rank's */
   {
