@@ -57,8 +57,10 @@ def test_memory_per_rank_and_a_larger_team_on_resume(tmp_path):
 
 def test_decoherence_modes_on_a_team(tmp_path):
     """The full-space decoherence modes (SLEPc GD on the team's communicator) on teams of 2 (3 ranks) against teams of
-    one (2 ranks): the rates to 1e-8 relative (measured <= 1.4e-9), the modes' weights to 1e-6 (the eigensolver's
-    tolerance on the vectors; measured <= 1e-7); the k = 2 records by the team's first rank, equal."""
+    one (2 ranks): each eigenvalue to what the two solves' stored residuals allow (Bauer-Fike: |d lambda| <= kappa |r|
+    |lambda| with kappa <= 100, at least 1e-9 relative, as tests/unit/lmgtest.h's LmgEigenvalueReach: the solver
+    promises a residual, not an eigenvalue; the gap's differs by 8e-8 on some machines), the modes' weights to 1e-6
+    (the eigensolver's tolerance on the vectors; measured <= 1e-7); the k = 2 records by the team's first rank, equal."""
     out = {}
     for np_, team in ((2, 1), (3, 2)):
         path = tmp_path / f"r{team}.h5"
@@ -68,8 +70,12 @@ def test_decoherence_modes_on_a_team(tmp_path):
         assert (lmgload.load(path).status["decoherence"].data == 1).all(), messages(path, "decoherence")
         out[team] = records(path, "decoherence")
     a, b = out[2], out[1]
-    for k in ("rate_01", "freq_01", "rate_population", "liouvillian_gap"):
-        np.testing.assert_allclose(a[k], b[k], rtol=1e-8, atol=0, err_msg=k)
+    reach = np.maximum(1e-9, 100 * (a["residual"] + b["residual"]))  # [.., rate]: slow, fast, population, gap
+    lam01 = np.hypot(b["rate_01"], b["freq_01"])
+    for k, bound in (("rate_01", reach[..., :2] * lam01), ("freq_01", reach[..., :2] * lam01),
+                     ("rate_population", reach[..., 2] * b["rate_population"]),
+                     ("liouvillian_gap", reach[..., 3] * b["liouvillian_gap"])):
+        assert (np.abs(a[k] - b[k]) <= bound).all(), (k, a[k], b[k], bound)
     for k in ("weight_01", "population_overlap"):
         np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-6, err_msg=k)
     assert np.isfinite(a["rate_01"]).all() and (a["rate_01"] > 0).all()
