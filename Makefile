@@ -40,7 +40,7 @@ DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex
             slurm-wlm munge libpmix-dev
 DEPS_STAMP := bin/.deps
 
-LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_threshold kind_decoherence kind_traces kind_lz dicke splitting spectrum doublet band columns checkpoint modes exact rates rates_full traces lz lz_classical \
+LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_threshold kind_decoherence kind_traces kind_lz dicke splitting spectrum doublet band columns checkpoint modes exact window rates rates_full traces lz lz_classical \
             liouville liouville_full liouville_trunc liouville_states propagate leggett threshold h5file h5records scheduler task dryrun launch
 LIB_OBJ  := $(LIB_SRC:%=build/%.o)
 UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))

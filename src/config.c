@@ -154,6 +154,7 @@ PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig)
   if (cfg->lz.ntq) {
     AppendList(&b, "lz_tq", cfg->lz.ntq, cfg->lz.tq, NULL);
     LmgStrAppend(&b, "lz_bias=%.17g;lz_tol=%.17g;lz_trajectories=%" PetscInt_FMT ";lz_seed=%" PetscInt_FMT ";lz_classical_step=%.17g;", (double)cfg->lz.bias, (double)cfg->lz.tol, cfg->lz.trajectories, cfg->lz.seed, (double)cfg->lz.dtheta);
+    if (cfg->lz.win.method == LMG_FULL_WINDOW) LmgStrAppend(&b, "full_method=window;full_tol=%.17g;full_window=%" PetscInt_FMT ";full_window_max=%" PetscInt_FMT ";", (double)cfg->lz.win.tol, cfg->lz.win.k0, cfg->lz.win.kmax);
   }
   PetscCall(AppendPrefixed(&b));
   PetscCheck(b.s, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for the signature");

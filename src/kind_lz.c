@@ -23,6 +23,8 @@ static const LmgField fields[] = {
   {"rejects", "1", "rejected time steps", "rejected time steps of the sweep", LMG_I32, -1, LZ(rejects), PETSC_FALSE, LMG_NOHAVE},
   {"trace_err", "1", "trace error of rho(t_q)", "|Tr rho(t_q) - 1|", LMG_F64, -1, LZ(trace_err), PETSC_FALSE, LMG_NOHAVE},
   {"integrator", "1", "time integrator used", "PETSc TS type (and RK scheme), its tolerance and frame", LMG_STR, -1, LZ(integrator), PETSC_FALSE, LMG_NOHAVE},
+  {"window", "1", "levels of H0 the full space was computed on", "the lowest eigenstates of H0 holding rho with the whole-space generator (N + 1: the whole space; 0: a k-level record)", LMG_I32, -1, LZ(window), PETSC_FALSE, LMG_NOHAVE},
+  {"window_bound", "1", "bound on the window's error of P_error and P_not_ground", "2 |(1 - P) g_0| + int_0^t_q |(1 - P) L rho_W|_1 dt (Duhamel, trace-norm contractivity); 0 in the whole space, NaN for k levels", LMG_F64, -1, LZ(window_bound), PETSC_FALSE, LMG_NOHAVE},
 };
 
 #define CL(m) offsetof(LmgLzClassical, m)

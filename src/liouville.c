@@ -19,6 +19,16 @@ PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode LmgLiouvilleCreateWindow(const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, LmgLiouville *L)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(L));
+  (*L)->gphi = gphi;
+  PetscCall(LmgColumnsCreate(PETSC_COMM_SELF, w->K, PETSC_FALSE, &(*L)->cols));
+  PetscCall(LmgLiouvilleCreate_Window(sp, w, *L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgLiouvilleCreateVec(LmgLiouville L, Vec *v)
 {
   PetscFunctionBeginUser;

@@ -1,11 +1,12 @@
-/* k-level truncation (eigenbasis of H): H_k = diag(E_i - E_0), L_k = sqrt(gphi) P Jz P, Q_k = P sign(Jz) P (README (What is computed, §3)). */
+/* k-level truncation (eigenbasis of H): H_k = diag(E_i - E_0), L_k = sqrt(gphi) P Jz P, Q_k = P sign(Jz) P (README (What is computed, §3));
+   and the full space's window (window.h): the same arrays with P Jz^2 P of the whole space in the anticommutator. */
 #include "lmg/band.h"
 #include "lmg/dicke.h"
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
 typedef struct {
-  PetscScalar *Z, *Z2, *T1, *T2; /* k x k, column-major (Q: L->Q) */
+  PetscScalar *Z, *Z2, *T1, *T2, *T3; /* k x k, column-major (Q: L->Q) */
   PetscScalar *z;                /* [k] phases */
 } Trunc;
 
@@ -32,7 +33,8 @@ static PetscErrorCode Gemm(PetscInt k, PetscScalar alpha, const PetscScalar *A, 
 }
 
 /* y = alpha conj(P) o (gphi (Z x' Z - {Z^2, x'}/2) + s i h(t) [Z, x']), x' = P o x (the interaction picture at t when
-   frame, else P = 1), s = +1 for L and -1 for L^dagger; [Z, x'] = T1 - T1^dagger with T1 = Z x' (x' Hermitian). */
+   frame, else P = 1), s = +1 for L and -1 for L^dagger; [Z, x'] = T1 - T1^dagger with T1 = Z x', and x' Z^2 =
+   (Z^2 x')^dagger (x' Hermitian): three products. */
 static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscBool frame, PetscReal alpha, Vec x, Vec y)
 {
   Trunc             *r = (Trunc *)L->data;
@@ -52,12 +54,11 @@ static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal
   }
   PetscCall(Gemm(k, 1, r->Z, X, 0, r->T1));
   PetscCall(Gemm(k, g, r->T1, r->Z, 0, Y));
-  PetscCall(Gemm(k, -0.5 * g, r->Z2, X, 1, Y));
-  PetscCall(Gemm(k, -0.5 * g, X, r->Z2, 1, Y));
-  if (L->bias) {
-    const PetscScalar c = (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx);
+  PetscCall(Gemm(k, -0.5 * g, r->Z2, X, 0, r->T3)); /* x' Z2 = (Z2 x')^dagger */
+  {
+    const PetscScalar c = L->bias ? (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx) : 0;
     for (PetscInt j = 0; j < k; j++)
-      for (PetscInt i = 0; i < k; i++) Y[i + k * j] += c * (r->T1[i + k * j] - PetscConj(r->T1[j + k * i]));
+      for (PetscInt i = 0; i < k; i++) Y[i + k * j] += r->T3[i + k * j] + PetscConj(r->T3[j + k * i]) + c * (r->T1[i + k * j] - PetscConj(r->T1[j + k * i]));
   }
   if (rot) LmgRotate(k, k, 0, r->z, PETSC_TRUE, Y, Y);
   PetscCall(VecRestoreArrayRead(x, &Xin));
@@ -92,9 +93,27 @@ static PetscErrorCode Destroy_Trunc(LmgLiouville L)
 {
   Trunc *t = (Trunc *)L->data;
   PetscFunctionBeginUser;
-  PetscCall(PetscFree6(t->Z, t->Z2, L->Q, t->T1, t->T2, t->z));
+  PetscCall(PetscFree7(t->Z, t->Z2, L->Q, t->T1, t->T2, t->T3, t->z));
   PetscCall(PetscFree3(L->E, L->Eerr, L->p));
   PetscCall(PetscFree(t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Allocate the k x k arrays and set the operations (the caller fills E, Eerr, p, Z, Z2 and Q). */
+static PetscErrorCode Setup(const LmgSpectrum *sp, PetscInt k, LmgLiouville L, Trunc **t)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(t));
+  PetscCall(PetscMalloc7(k * k, &(*t)->Z, k * k, &(*t)->Z2, k * k, &L->Q, k * k, &(*t)->T1, k * k, &(*t)->T2, k * k, &(*t)->T3, k, &(*t)->z));
+  PetscCall(PetscMalloc3(k, &L->E, k, &L->Eerr, k, &L->p));
+  L->n              = k;
+  L->data           = *t;
+  L->sp             = sp;
+  L->ops.perturb    = Perturb_Trunc;
+  L->ops.state      = State_Trunc;
+  L->ops.jzmult     = JzMult_Trunc;
+  L->ops.jz         = Jz_Trunc;
+  L->ops.destroy    = Destroy_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -103,9 +122,7 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
   Trunc *t;
   PetscFunctionBeginUser;
   PetscCheck(k <= sp->nev, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "level %" PetscInt_FMT " needs %" PetscInt_FMT " eigenpairs, the spectrum has %" PetscInt_FMT, k, k, sp->nev);
-  PetscCall(PetscNew(&t));
-  PetscCall(PetscMalloc6(k * k, &t->Z, k * k, &t->Z2, k * k, &L->Q, k * k, &t->T1, k * k, &t->T2, k, &t->z));
-  PetscCall(PetscMalloc3(k, &L->E, k, &L->Eerr, k, &L->p));
+  PetscCall(Setup(sp, k, L, &t));
   for (PetscInt i = 0; i < k; i++) { /* E1 - E0 is the resolved dE (to 1e-10 relative, or by its bounds in double) */
     L->E[i]    = i == 1 ? sp->dE : sp->E[i] - sp->E[0];
     L->Eerr[i] = i == 0 ? 0 : i == 1 ? (sp->dE_bits > 53 ? 1e-10 * sp->dE : sp->Eerr[0] + sp->Eerr[1]) : sp->Eerr[0] + sp->Eerr[i];
@@ -116,14 +133,22 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
       t->Z[i + k * j] = Element(sp, i, j, 1);
       L->Q[i + k * j] = Element(sp, i, j, 0);
     }
-  L->n = k;
   PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
-  L->data           = t;
-  L->sp             = sp;
-  L->ops.perturb    = Perturb_Trunc;
-  L->ops.state      = State_Trunc;
-  L->ops.jzmult     = JzMult_Trunc;
-  L->ops.jz         = Jz_Trunc;
-  L->ops.destroy    = Destroy_Trunc;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The window's model: its states are the window's (State_Trunc's basis state i is its level i, not the spectrum's). */
+PetscErrorCode LmgLiouvilleCreate_Window(const LmgSpectrum *sp, const LmgWindow *w, LmgLiouville L)
+{
+  const PetscInt k = w->K;
+  Trunc         *t;
+  PetscFunctionBeginUser;
+  PetscCall(Setup(sp, k, L, &t));
+  for (PetscInt i = 0; i < k; i++) {
+    L->E[i]    = w->E[i];
+    L->Eerr[i] = i == 0 ? 0 : 4 * (sp->N + 1) * PETSC_MACHINE_EPSILON * sp->J * sp->N * (1 + sp->g); /* dstevr */
+    L->p[i]    = w->p[i];
+  }
+  for (PetscInt i = 0; i < k * k; i++) t->Z[i] = w->A[i], t->Z2[i] = w->S[i], L->Q[i] = w->Q[i];
   PetscFunctionReturn(PETSC_SUCCESS);
 }

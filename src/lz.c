@@ -30,6 +30,8 @@ PetscErrorCode LmgLzSetFromOptions(LmgLzOptions *o, char *err)
   PetscCall(LmgOptionsInt(&opts[3], 1, 100000000, &o->trajectories, err));
   PetscCall(LmgOptionsInt(&opts[4], 0, PETSC_MAX_INT, &o->seed, err));
   PetscCall(LmgOptionsReal(&opts[5], 1e-6, PETSC_FALSE, 0.5, &o->dtheta, err));
+  PetscCall(LmgWindowSetFromOptions(&o->win, &set, err));
+  if (set && !o->ntq && !err[0]) snprintf(err, LMG_ERR_LEN, "-full_*: only the Landau-Zener sweep of rho runs on a window so far (give -lz_tq)");
   for (int i = 1; i < 6 && !o->ntq && !err[0]; i++) { /* no silently ignored input */
     PetscCall(LmgOptionsText(&opts[i], &text, &set));
     if (set) snprintf(err, LMG_ERR_LEN, "%s: no Landau-Zener sweep to apply it to (give -lz_tq)", opts[i].name);
@@ -125,6 +127,129 @@ static PetscReal Ramp(PetscReal t, void *ctx)
   return p[0] * (2 * t / p[1] - 1);
 }
 
+/* The integrator's line of a record: TS type (and RK scheme), tolerance, what it propagates, frame. */
+static PetscErrorCode Describe(TS ts, PetscReal tol, const char *what, PetscBool interaction, char *buf)
+{
+  TSType   type;
+  TSRKType rk = NULL;
+  PetscFunctionBeginUser;
+  PetscCall(TSGetType(ts, &type));
+  if (!strcmp(type, TSRK)) PetscCall(TSRKGetType(ts, &rk));
+  snprintf(buf, LMG_STR_LEN, "%s%s%s, tol %g, %s, %s frame", type, rk ? " " : "", rk ? rk : "", (double)tol, what, interaction ? "interaction" : "lab");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The Duhamel integral of the leak out of the window, int_0^t |(1 - P) L rho_W|_1 ds, by the upper sum over the
+   integrator's accepted steps (each interval at the larger of its two ends: the moduli |rho_ab| the integrand reads are
+   the same in every frame, smooth on the scale of the steps). */
+typedef struct {
+  const LmgWindow *w;
+  PetscReal        gphi, ramp[2], s, f, integral; /* ramp: h0, t_q; s (units of t_q) and f at the last step */
+} Leak;
+
+static PetscErrorCode LeakStep(TS ts, PetscInt step, PetscReal s, Vec x, void *ctx)
+{
+  Leak              *k = (Leak *)ctx;
+  const PetscScalar *X;
+  PetscReal          f;
+  PetscFunctionBeginUser;
+  (void)ts, (void)step;
+  PetscCall(VecGetArrayRead(x, &X));
+  f = LmgWindowLeak(k->w, k->gphi, Ramp(s * k->ramp[1], k->ramp), X);
+  PetscCall(VecRestoreArrayRead(x, &X));
+  k->integral += (s - k->s) * k->ramp[1] * PetscMax(f, k->f);
+  k->s = s, k->f = f;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One sweep of rho on the window w from the projections c0 (of g_0) and cf (of g_f); the bound adds 2 |(1 - P) g_0|
+   (the initial state's trace distance), the leak's integral and 4 t_q w->hres (diag(E) for H0 on the window). */
+static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, const PetscReal ramp[2], const PetscReal *c0, PetscReal rest0, const PetscReal *cf, PetscReal tol, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
+{
+  LmgLiouville  L;
+  LmgRHS        rhs;
+  LmgPropagator P;
+  Vec           x;
+  Leak          k = {w, gphi, {ramp[0], ramp[1]}, 0, 0, 0};
+  PetscInt      maxsteps = (PetscInt)PetscMin(d->max_steps, (PetscReal)PETSC_MAX_INT);
+  PetscFunctionBeginUser;
+  (void)o;
+  PetscCall(LmgLiouvilleCreateWindow(sp, w, gphi, &L));
+  PetscCall(LmgLiouvilleSetBias(L, Ramp, k.ramp));
+  PetscCall(LmgLiouvilleCreateVec(L, &x));
+  PetscCall(LmgLiouvillePure(L, c0, x));
+  {
+    const PetscScalar *X;
+    PetscCall(VecGetArrayRead(x, &X));
+    k.f = LmgWindowLeak(w, gphi, Ramp(0, k.ramp), X);
+    PetscCall(VecRestoreArrayRead(x, &X));
+  }
+  PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, d->interaction, &rhs));
+  PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, tol, ramp[1], 1e-6, 0.02, maxsteps, x, &P));
+  PetscCall(TSMonitorSet(P.ts, LeakStep, &k, NULL));
+  PetscCall(LmgPropagatorSample(&P, 1, x, st));
+  PetscCall(TSGetStepNumber(P.ts, &r->steps));
+  PetscCall(TSGetStepRejections(P.ts, &r->rejects));
+  PetscCall(Describe(P.ts, tol, "rho on a window", d->interaction, r->integrator));
+  PetscCall(LmgPropagatorDestroy(&P));
+  r->window       = w->K;
+  r->window_bound = 2 * rest0 + k.integral + 4 * ramp[1] * w->hres;
+  if (*st == LMG_PROP_OK) PetscCall(LmgLiouvilleExpect(L, x, cf, tr, q, g));
+  PetscCall(VecDestroy(&x));
+  PetscCall(LmgLiouvilleDestroy(&L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The full space of a sweep of rho on windows of o->win.k0, 2 k0, ... levels until the bound is below o->win.tol:
+   r->status LMG_DONE (r->window, r->window_bound; *st: how the integrator ended) or LMG_PENDING with why no window up
+   to o->win.kmax certifies it (in r->message). The initial and final ground states in the Dicke basis (dstevr). */
+static PetscErrorCode LzWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, const PetscReal ramp[2], PetscReal tol, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
+{
+  const PetscInt n = sp->N + 1;
+  PetscReal     *g0, *gf, *c0, *cf, rest0, restf;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc4(n, &g0, n, &gf, n, &c0, n, &cf));
+  PetscCall(LmgDickeGround(sp->N, sp->g, sp->J, -ramp[0], g0)); /* H(0) = H0 + h0 Jz */
+  PetscCall(LmgDickeGround(sp->N, sp->g, sp->J, ramp[0], gf));  /* H(t_q) = H0 - h0 Jz */
+  r->P_floor = 0;
+  for (PetscInt i = 0; i < n; i++) r->P_floor += (i - 0.5 * sp->N < 0 ? 1 : i - 0.5 * sp->N > 0 ? 0 : 0.5) * gf[i] * gf[i];
+  r->status = LMG_PENDING;
+  for (PetscInt K = PetscMin(o->win.k0, n);; K = PetscMin(2 * K, n)) {
+    LmgWindow w;
+    PetscCall(LmgWindowCreate(sp, K, &w));
+    PetscCall(LmgWindowProject(&w, g0, c0, &rest0));
+    PetscCall(LmgWindowProject(&w, gf, cf, &restf));
+    PetscCall(SweepWindow(o, d, sp, &w, gphi, ramp, c0, rest0, cf, tol, r, tr, q, g, st));
+    PetscCall(LmgWindowDestroy(&w));
+    if (*st != LMG_PROP_OK || r->window_bound <= o->win.tol || K == n) {
+      r->status = LMG_DONE;
+      break;
+    }
+    if (2 * K > o->win.kmax) {
+      snprintf(r->message, LMG_MSG_LEN, "no window up to %" PetscInt_FMT " levels certifies it (bound %.1e > -full_tol %g)", K, (double)r->window_bound, (double)o->win.tol);
+      break;
+    }
+  }
+  PetscCall(PetscFree4(g0, gf, c0, cf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* r's status from the integrator's st, and the probabilities from tr = Tr rho, q = Tr[Q rho], g = <g_f|rho|g_f>. */
+static PetscErrorCode Outcome(LmgPropStatus st, const LmgDynamicsOptions *d, PetscReal tr, PetscReal q, PetscReal g, LmgLz *r)
+{
+  PetscFunctionBeginUser;
+  r->status = LMG_DONE;
+  if (st == LMG_PROP_MAXSTEPS) r->status = LMG_SKIPPED, snprintf(r->message, LMG_MSG_LEN, "the sweep took more than -dyn_max_steps %g time steps", (double)d->max_steps);
+  if (st == LMG_PROP_FAILED) r->status = LMG_FAILED, snprintf(r->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
+  if (st == LMG_PROP_ABANDONED) r->status = LMG_ABANDONED, snprintf(r->message, LMG_MSG_LEN, "abandoned by a drain after %" PetscInt_FMT " time steps", r->steps);
+  if (r->status == LMG_DONE) {
+    r->P_error      = 0.5 * (tr - q);
+    r->P_not_ground = 1 - g;
+    r->trace_err    = PetscAbsReal(tr - 1);
+  } else r->P_floor = NAN;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r)
 {
   LmgLzScales   s;
@@ -135,15 +260,35 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
   LmgPropStatus st;
   Vec           x; /* rho (n^2), or psi (n) at gphi = 0 */
   PetscBool     pure = (PetscBool)(gphi == 0);
-  PetscReal     steps, secs, bytes, ramp[2], *psi, tr, q, g;
+  PetscReal     steps, secs, bytes, ramp[2], *psi, tr = NAN, q = NAN, g = NAN;
   PetscInt      n, maxsteps = (PetscInt)PetscMin(d->max_steps, (PetscReal)PETSC_MAX_INT);
   PetscMPIInt   size, rank;
   PetscBool     team = (PetscBool)(level == 0 && !pure); /* rho of the full space: distributed over comm */
+  char          why[LMG_MSG_LEN];
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  r->P_error = r->P_not_ground = r->P_floor = r->P_LZ = r->t_q = r->trace_err = NAN;
-  r->steps = r->rejects = 0;
+  r->P_error = r->P_not_ground = r->P_floor = r->P_LZ = r->t_q = r->trace_err = r->window_bound = NAN;
+  r->steps = r->rejects = r->window = 0;
+  why[0]   = 0;
+  if (level == 0 && !pure && o->win.method == LMG_FULL_WINDOW) { /* every rank of the team alike */
+    PetscCall(LmgLzScalesCompute(o, sp, &s));
+    if (s.status != LMG_DONE) {
+      r->status = s.status;
+      PetscCall(PetscStrncpy(r->message, s.message, LMG_MSG_LEN));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    r->t_q  = tq_over * s.t_LZ;
+    r->P_LZ = PetscExpReal(-tq_over);
+    ramp[0] = s.h0, ramp[1] = r->t_q;
+    PetscCall(LzWindow(o, d, sp, gphi, ramp, tol, r, &tr, &q, &g, &st));
+    if (r->status == LMG_DONE) {
+      PetscCall(Outcome(st, d, tr, q, g, r));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    PetscCall(PetscStrncpy(why, r->message, LMG_MSG_LEN)); /* the whole space, when it can */
+    r->steps = r->rejects = r->window = 0, r->window_bound = NAN;
+  }
   if (!team && rank) {
     r->status = LMG_SKIPPED;
     PetscCall(PetscStrncpy(r->message, "computed by the team's first rank", LMG_MSG_LEN));
@@ -152,7 +297,8 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
   PetscCall(LmgLzPlan(o, d, sp, gphi, level, tq_over, team ? size : 1, &steps, &secs, &bytes, &out));
   if (out.status != LMG_PENDING) {
     r->status = out.status;
-    PetscCall(PetscStrncpy(r->message, out.message, LMG_MSG_LEN));
+    if (why[0]) snprintf(r->message, LMG_MSG_LEN, "%.80s; whole space: %.60s", why, out.message);
+    else PetscCall(PetscStrncpy(r->message, out.message, LMG_MSG_LEN));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(LmgLzScalesCompute(o, sp, &s));
@@ -183,28 +329,17 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
   PetscCall(LmgPropagatorSample(&P, 1, x, &st));
   PetscCall(TSGetStepNumber(P.ts, &r->steps));
   PetscCall(TSGetStepRejections(P.ts, &r->rejects));
-  {
-    TSType   type;
-    TSRKType rk = NULL;
-    PetscCall(TSGetType(P.ts, &type));
-    if (!strcmp(type, TSRK)) PetscCall(TSRKGetType(P.ts, &rk));
-    snprintf(r->integrator, LMG_STR_LEN, "%s%s%s, tol %g, %s, %s frame", type, rk ? " " : "", rk ? rk : "", (double)tol, pure ? "psi" : "rho", d->interaction ? "interaction" : "lab");
-  }
+  PetscCall(Describe(P.ts, tol, pure ? "psi" : "rho", d->interaction, r->integrator));
   PetscCall(LmgPropagatorDestroy(&P));
-  r->status = LMG_DONE;
-  if (st == LMG_PROP_MAXSTEPS) r->status = LMG_SKIPPED, snprintf(r->message, LMG_MSG_LEN, "the sweep took more than -dyn_max_steps %g time steps", (double)d->max_steps);
-  if (st == LMG_PROP_FAILED) r->status = LMG_FAILED, snprintf(r->message, LMG_MSG_LEN, "the time integrator failed (see -dyn_ts_monitor)");
-  if (st == LMG_PROP_ABANDONED) r->status = LMG_ABANDONED, snprintf(r->message, LMG_MSG_LEN, "abandoned by a drain after %" PetscInt_FMT " time steps", r->steps);
-  if (r->status == LMG_DONE) {
+  if (st == LMG_PROP_OK) {
     PetscCall(LmgLiouvilleGround(L, s.h0, psi)); /* g_f: H(t_q) = H0 - h0 Jz */
     if (pure) PetscCall(ExpectPure(L, x, psi, &tr, &q, &g));
     else PetscCall(LmgLiouvilleExpect(L, x, psi, &tr, &q, &g));
-    r->P_error      = 0.5 * (tr - q);
-    r->P_not_ground = 1 - g;
-    PetscCall(LmgLiouvilleExpectQ(L, psi, &q));
-    r->P_floor      = 0.5 * (1 - q);
-    r->trace_err    = PetscAbsReal(tr - 1);
+    PetscCall(LmgLiouvilleExpectQ(L, psi, &r->P_floor));
+    r->P_floor = 0.5 * (1 - r->P_floor);
   }
+  if (level == 0) r->window = n, r->window_bound = 0;
+  PetscCall(Outcome(st, d, tr, q, g, r));
   PetscCall(VecDestroy(&x));
   PetscCall(PetscFree(psi));
   PetscCall(LmgLiouvilleDestroy(&L));

@@ -6,8 +6,8 @@
 #include <string.h>
 #include "lmg/options.h"
 
-extern const LmgOptionTable LmgRunOptionTable, LmgGridOptionTable, LmgSpectrumOptionTable, LmgDynamicsOptionTable, LmgThresholdOptionTable, LmgRatesOptionTable, LmgLzOptionTable, LmgLaunchOptionTable;
-const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOptionTable, &LmgSpectrumOptionTable, &LmgDynamicsOptionTable, &LmgThresholdOptionTable, &LmgRatesOptionTable, &LmgLzOptionTable, &LmgLaunchOptionTable};
+extern const LmgOptionTable LmgRunOptionTable, LmgGridOptionTable, LmgSpectrumOptionTable, LmgDynamicsOptionTable, LmgThresholdOptionTable, LmgRatesOptionTable, LmgLzOptionTable, LmgWindowOptionTable, LmgLaunchOptionTable;
+const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOptionTable, &LmgSpectrumOptionTable, &LmgDynamicsOptionTable, &LmgThresholdOptionTable, &LmgRatesOptionTable, &LmgLzOptionTable, &LmgWindowOptionTable, &LmgLaunchOptionTable};
 const PetscInt LmgNOptionTables = (PetscInt)(sizeof LmgOptionTables / sizeof LmgOptionTables[0]);
 
 /* PETSc options users set under lmgsweep's prefixes: candidates for "did you mean" beside lmgsweep's own. */

@@ -5,6 +5,7 @@
 #pragma once
 #include "columns.h"
 #include "spectrum.h"
+#include "window.h"
 
 typedef struct _p_LmgLiouville *LmgLiouville;
 
@@ -14,6 +15,10 @@ typedef struct _p_LmgLiouville *LmgLiouville;
    propagated from them by their lower triangle (L->cols.lower; the entries above the diagonal are 0): L then computes
    only those entries (half the work, no folds); otherwise the whole matrix. */
 PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt level, PetscReal gphi, PetscBool lower, LmgLiouville *L);
+/* Not collective (one rank): the full space on window w of sp (window.h): H = diag(w->E), the dissipator
+   gphi (A x A - {S, x}/2) with A = P Jz P and S = P Jz^2 P of the whole space (trace-decreasing: what leaves the window
+   is lost), Q = P sign(Jz) P; vec(rho) is the whole K x K matrix. */
+PetscErrorCode LmgLiouvilleCreateWindow(const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, LmgLiouville *L);
 PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L);
 /* Dimension n of the model's Hilbert space (vec(rho) has n^2 entries). */
 PetscInt LmgLiouvilleSize(LmgLiouville L);
@@ -86,6 +91,7 @@ PetscErrorCode LmgLiouvilleJz(LmgLiouville L, PetscReal *Z);
 
 PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *, PetscInt, LmgLiouville);
 PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *, LmgLiouville);
+PetscErrorCode LmgLiouvilleCreate_Window(const LmgSpectrum *, const LmgWindow *, LmgLiouville);
 
 /* Helpers shared by both models: z_a = e^{-+i E_a t} (all n), so that P_ab = z_a conj(z_b) (LmgRotate applies it). */
 void LmgLiouvillePhases(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscScalar *z);

@@ -5,6 +5,7 @@
    classical foil per (N, Gamma/J, gamma_phi, t_q). */
 #pragma once
 #include "dynamics.h"
+#include "window.h"
 
 typedef struct {
   PetscInt   ntq;          /* -lz_tq: quench times in units of t_LZ (0: no sweep records) */
@@ -14,9 +15,10 @@ typedef struct {
   PetscInt   trajectories; /* -lz_trajectories: classical trajectories at gamma_phi > 0 */
   PetscInt   seed;         /* -lz_seed: of the classical noise (with the record's coordinates) */
   PetscReal  dtheta;       /* -lz_classical_step: radians of the fastest precession per classical time step */
+  LmgWindowOptions win;    /* -full_*: the full space of the sweep of rho on a window */
 } LmgLzOptions;
 
-/* Not collective. Reads -lz_tq, -lz_bias, -lz_tol, -lz_trajectories, -lz_seed, -lz_classical_step. */
+/* Not collective. Reads -lz_tq, -lz_bias, -lz_tol, -lz_trajectories, -lz_seed, -lz_classical_step and -full_*. */
 PetscErrorCode LmgLzSetFromOptions(LmgLzOptions *o, char *err);
 PetscErrorCode LmgLzOptionsDestroy(LmgLzOptions *o);
 
@@ -40,7 +42,9 @@ typedef struct {
   PetscReal P_LZ;         /* exp(-t_q/t_LZ) */
   PetscReal t_q;          /* s */
   PetscInt  steps, rejects;
-  PetscReal trace_err;    /* |Tr rho(t_q) - 1| */
+  PetscReal trace_err;    /* |Tr rho(t_q) - 1| (on a window: the weight it lost, below the bound) */
+  PetscInt  window;       /* levels of H0 the full space was computed on (N + 1: the whole space; 0: k levels) */
+  PetscReal window_bound; /* bound on the error of P_error and P_not_ground the window leaves (0: whole; NaN: k levels) */
   char      integrator[LMG_STR_LEN];
   PetscInt  status;
   char      message[LMG_MSG_LEN];
@@ -51,7 +55,9 @@ typedef struct {
    scales undefined, the model not possible, more memory than -dyn_max_gb per rank, more steps than -dyn_max_steps). */
 PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscInt ranks, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
 /* Collective on comm (a team). One quantum record of model `level` (k, or 0 for full) at dephasing gphi and
-   t_q = tq_over t_LZ, integrated at tolerance tol (o->tol in the sweep): rho of the full space distributed over comm;
+   t_q = tq_over t_LZ, integrated at tolerance tol (o->tol in the sweep): rho of the full space on a window
+   (o->win.method LMG_FULL_WINDOW: every rank of the team alike, the window doubled until its bound is below
+   o->win.tol) or, where no window up to o->win.kmax certifies it and with -full_method whole, distributed over comm;
    psi (gphi = 0) and k levels by its first rank alone (the others: LMG_SKIPPED, "computed by the team's first rank"). */
 PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r);
 

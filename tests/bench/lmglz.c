@@ -1,7 +1,7 @@
 /* make bench: time one /landau_zener record at one (N, Gamma/J, gamma_phi, level, t_q/t_LZ), or the classical foil at two
    time steps on the same Brownian paths. Usage:
      lmglz -N 370 [-gamma_over_J 0.95] [-gamma_phi 0.05] [-level 0] [-tq 1]
-       prints 'N level seconds P_error P_not_ground steps peak_MB status'
+       prints 'N level seconds P_error P_not_ground steps peak_MB status window K bound B'
      lmglz -classical M -refine r [-N 40 -gamma_over_J 0.8 -gamma_phi 2 -tq 1]
        prints 'P(refine 0) P(refine r) n01 n10 stderr seconds0 seconds_r'. */
 #include <sys/resource.h>
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
     PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, gphi, level, tq, cfg.lz.tol, &r));
     t = MPI_Wtime() - t;
     getrusage(RUSAGE_SELF, &ru);
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%d %d %.3f %.10f %.10f %d %.1f %s\n", (int)N, (int)level, t, (double)r.P_error, (double)r.P_not_ground, (int)r.steps, ru.ru_maxrss / 1024.0, r.status == LMG_DONE ? "done" : r.message));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%d %d %.3f %.10f %.10f %d %.1f %s window %d bound %.1e\n", (int)N, (int)level, t, (double)r.P_error, (double)r.P_not_ground, (int)r.steps, ru.ru_maxrss / 1024.0, r.status == LMG_DONE ? "done" : r.message, (int)r.window, (double)r.window_bound));
   }
   PetscCall(LmgSpectrumDestroy(&sp));
   PetscCall(LmgConfigDestroy(&cfg));

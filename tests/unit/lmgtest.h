@@ -24,7 +24,6 @@ static int lmg_test_pass, lmg_test_fail;
 /* |a - b| <= rtol |b| */
 #define LMG_CLOSE(a, b, rtol) (PetscAbsReal((PetscReal)(a) - (PetscReal)(b)) <= (rtol) * PetscAbsReal((PetscReal)(b)))
 
-/* Collective: print 'N passed, N failed' (totals over ranks, counted once per test) and return the exit code. */
 /* How far two solutions of one eigenvalue, with relative residuals r1 and r2, may differ, relative to |lambda|:
    Bauer-Fike, |d lambda| <= kappa |r|, with kappa <= 100 for the decoherence modes (measured <= 50: the gap at N = 100),
    and at least 1e-9 (roundoff in applying L, eps |L| / |lambda| with |L| / |lambda| up to ~1e6, leaves the residual
@@ -34,6 +33,7 @@ static inline PetscReal LmgEigenvalueReach(PetscReal r1, PetscReal r2)
   return PetscMax(1e-9, 100 * (r1 + r2));
 }
 
+/* Collective: print 'N passed, N failed' (totals over ranks, counted once per test) and return the exit code. */
 static inline int LmgTestSummary(MPI_Comm comm)
 {
   int loc[2] = {lmg_test_pass, lmg_test_fail}, tot[2];
