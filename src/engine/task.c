@@ -1,12 +1,41 @@
 /* Task execution: one grid task on one team, the spectrum cached per (N, Gamma/J), PETSc errors captured as failed
-   records, the record written by the team leader through its kind's field table. */
+   records, the record written by the team leader through its kind's field table; the control handed to the physics
+   (the scheduler's drain, the task's checkpoint as a hook). */
 #include <string.h>
 #include "lmg/kind.h"
 #include "lmg/task.h"
 
-PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTeam *team, LmgWork *w)
+static PetscBool Abandon(void *ctx)
+{
+  (void)ctx;
+  return LmgAbandon();
+}
+
+static PetscBool Draining(void *ctx)
+{
+  (void)ctx;
+  return LmgDraining();
+}
+
+static PetscErrorCode CheckpointWrite(void *ctx, MPI_Comm comm, const void *head, size_t hlen, PetscInt nv, Vec *v, char *err, size_t errlen)
 {
   PetscFunctionBeginUser;
+  PetscCall(LmgCheckpointWrite((LmgCheckpoint *)ctx, comm, head, hlen, nv, v, err, errlen));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckpointRead(void *ctx, MPI_Comm comm, void *head, size_t hlen, PetscInt nv, Vec *v, PetscBool *found, char *why, size_t whylen)
+{
+  PetscFunctionBeginUser;
+  PetscCall(LmgCheckpointRead((LmgCheckpoint *)ctx, comm, head, hlen, nv, v, found, why, whylen));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTeam *team, LmgWork *w)
+{
+  const LmgControl drain = {Abandon, Draining, NULL, {0}};
+  PetscFunctionBeginUser;
+  PetscCall(LmgControlSet(&drain)); /* what the physics asks when it is handed no control of its own */
   PetscCall(PetscMemzero(w, sizeof *w));
   w->cfg          = cfg;
   w->h5           = h5;
@@ -21,6 +50,15 @@ PetscErrorCode LmgWorkCheckpoint(LmgWork *w, const LmgTask *task, const char *ki
   PetscFunctionBeginUser;
   PetscCall(LmgCheckpointSet(&w->ck, w->cfg->output, kind, task->record, w->signature, w->cfg->checkpoint, w->cfg->resume));
   if (!w->h5 || w->cfg->checkpoint <= 0) w->ck.path[0] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgWorkControl(LmgWork *w, LmgControl *ctl)
+{
+  PetscFunctionBeginUser;
+  *ctl = *LmgControlGet();
+  if (w->ck.path[0]) ctl->checkpoint = (LmgCheckpointHook){CheckpointWrite, CheckpointRead, w->ck.interval, w->ck.resume, w->ck.path, &w->ck};
+  else ctl->checkpoint = (LmgCheckpointHook){0};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -37,9 +37,11 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
 static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgDynamics *d = (LmgDynamics *)rec;
+  LmgControl   ctl;
   PetscFunctionBeginUser;
   PetscCall(LmgWorkCheckpoint(w, task, "dynamics"));
-  PetscCall(LmgDynamicsCompute(w->team->comm, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], &w->ck, d));
+  PetscCall(LmgWorkControl(w, &ctl));
+  PetscCall(LmgDynamicsCompute(w->team->comm, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], &ctl, d));
   out->status = d->status;
   PetscCall(PetscStrncpy(out->message, d->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);

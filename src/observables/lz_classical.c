@@ -4,6 +4,7 @@
    of a record draws from xoshiro256** seeded by a hash of (seed, the record's coordinates, j, refinement level). */
 #include <math.h>
 #include <string.h>
+#include "lmg/control.h"
 #include "lmg/lz.h"
 
 static uint64_t SplitMix(uint64_t *x)
@@ -173,7 +174,7 @@ PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOpt
         pending = piece[2 * q + 1];
         t += dt / nsub;
       }
-      if ((i & 1023) == 0 && LmgAbandon()) {
+      if ((i & 1023) == 0 && LmgControlAbandon(NULL)) {
         c->status = LMG_ABANDONED;
         snprintf(c->message, LMG_MSG_LEN, "abandoned by a drain at trajectory %" PetscInt_FMT " of %" PetscInt_FMT, j, M);
         PetscFunctionReturn(PETSC_SUCCESS);

@@ -5,6 +5,7 @@
    exact (W - sigma)^{-1} on populations (the populations' block of L is W). */
 #include <math.h>
 #include <slepceps.h>
+#include "lmg/control.h"
 #include "lmg/rates.h"
 
 extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *);
@@ -134,7 +135,7 @@ static PetscErrorCode Stop(EPS eps, PetscInt its, PetscInt max_it, PetscInt ncon
   PetscMPIInt size;
   PetscFunctionBeginUser;
   PetscCall(EPSStoppingBasic(eps, its, max_it, nconv, nev, reason, NULL));
-  stop = LmgAbandon();
+  stop = LmgControlAbandon(NULL);
   PetscCallMPI(MPI_Comm_size(op->comm, &size));
   if (size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &stop, 1, MPIU_BOOL, MPI_LOR, op->comm)); /* the team together */
   if (*reason == EPS_CONVERGED_ITERATING && stop) op->abandoned = PETSC_TRUE, *reason = EPS_CONVERGED_USER;
@@ -456,7 +457,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   }
   r->matvecs = it;
   snprintf(r->method, LMG_STR_LEN, "SLEPc gd on the full blocks (from %" PetscInt_FMT " levels)", PetscMin(o->k0, n));
-  r->status = ok ? LMG_DONE : LmgAbandon() ? LMG_ABANDONED : LMG_FAILED;
+  r->status = ok ? LMG_DONE : LmgControlAbandon(NULL) ? LMG_ABANDONED : LMG_FAILED;
   for (PetscInt k = 0; r->status == LMG_DONE && k < LMG_NRATES; k++)
     if (!(r->residual[k] <= 1e-5)) { /* the apply's roundoff, eps |L|, is above 1e-5 |lambda|: the rate is noise */
       r->status = LMG_SKIPPED;

@@ -2,6 +2,7 @@
    parity sector in MPFR arithmetic, the precision raised until dE is resolved or -dE_max_bits is hit. */
 #include <math.h>
 #include <mpfr.h>
+#include "lmg/control.h"
 #include "lmg/splitting.h"
 
 typedef struct {
@@ -113,7 +114,7 @@ static int Attempt(const LmgSector *ev, const LmgSector *od, double le, double e
     if (mpfr_sgn(D) > 0 && mpfr_cmp(W, tmp) <= 0) {
       *dE = mpfr_get_d(D, MPFR_RNDN);
       res = 1;
-    } else if (mpfr_cmp(W, floor_) <= 0 || LmgAbandon()) break;
+    } else if (mpfr_cmp(W, floor_) <= 0 || LmgControlAbandon(NULL)) break;
     else MPBisect(&s[wider], mid, q, t, pivmin);
   }
   MPSectorClear(&s[0]);
@@ -138,7 +139,7 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   while (p < need) p *= 2;
-  for (; p <= max_bits && !LmgAbandon(); p *= 2) {
+  for (; p <= max_bits && !LmgControlAbandon(NULL); p *= 2) {
     double d   = NAN;
     int    res = Attempt(ev, od, le, ee, lo, eo, (mpfr_prec_t)p, &d);
     if (res < 0) {
@@ -151,7 +152,7 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
-  if (LmgAbandon()) *bits = -1, snprintf(why, len, "abandoned by a drain");
+  if (LmgControlAbandon(NULL)) *bits = -1, snprintf(why, len, "abandoned by a drain");
   else snprintf(why, len, "dE unresolved: not resolved to 10 digits within -dE_max_bits %" PetscInt_FMT, max_bits);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
