@@ -91,6 +91,19 @@ PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The kind's compute with the context of the task (its checkpoint hook when the kind checkpoints). */
+static PetscErrorCode Compute(LmgWork *w, const LmgKind *kind, const LmgTask *task, void *rec, LmgOutcome *out)
+{
+  LmgControl     ctl;
+  LmgKindContext ctx;
+  PetscFunctionBeginUser;
+  if (kind->checkpoints) PetscCall(LmgWorkCheckpoint(w, task, kind->name));
+  PetscCall(LmgWorkControl(w, &ctl));
+  ctx = (LmgKindContext){w->cfg, &w->cache, w->team->comm, &ctl};
+  PetscCall(kind->compute(&ctx, task, rec, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome *out)
 {
   LmgWork       *w    = (LmgWork *)ctx;
@@ -103,7 +116,7 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
   PetscCall(LmgWorkSpectrum(w, &task));
   PetscCall(PetscCalloc(kind->size, &rec));
   PetscCall(PetscMemzero(out, sizeof *out));
-  w->ck.path[0] = 0, w->ck.gen = 0; /* a kind that checkpoints sets it (LmgWorkCheckpoint) */
+  w->ck.path[0] = 0, w->ck.gen = 0; /* a kind that checkpoints sets it (Compute) */
   if (w->cache.status == LMG_ABANDONED) { /* a drain gave up the group's spectrum: nothing of the group is written */
     out->status = LMG_ABANDONED;
     PetscCall(PetscStrncpy(out->message, w->cache.message, LMG_MSG_LEN));
@@ -113,7 +126,7 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
     LmgErrorInfo   info;
     PetscErrorCode ierr;
     PetscCall(LmgErrorPush(&info));
-    ierr = kind->compute(w, &task, rec, out);
+    ierr = Compute(w, kind, &task, rec, out);
     PetscCall(LmgErrorPop());
     if (ierr) {
       PetscReal secs, bytes;
