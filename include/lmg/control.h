@@ -1,5 +1,6 @@
-/* What a long computation needs to stop or save, handed down by the engine (in the manner of PETSc's monitors and
-   TSSetPostStep): a stop callback, a drain query and a checkpoint hook. The physics asks these, never the scheduler. */
+/* What a long computation needs to stop or save, handed down by the engine where the computation starts (in the manner
+   of PETSc's monitors and TSSetPostStep): a stop callback, a drain query and a checkpoint hook. The physics asks these,
+   never the scheduler. */
 #pragma once
 #include "lmg.h"
 
@@ -24,11 +25,7 @@ typedef struct {
   LmgCheckpointHook checkpoint; /* of the record in flight (write NULL: none) */
 } LmgControl;
 
-/* The process's control, set by the engine before it computes anything (NULL: never stop); its checkpoint hook is not
-   used. Physics that is not handed a control of its own asks this one. Not collective. */
-PetscErrorCode    LmgControlSet(const LmgControl *c);
-const LmgControl *LmgControlGet(void);
-/* Not collective. c NULL: the process's control. */
+/* Not collective. c NULL: never stop, no drain. */
 PetscBool LmgControlAbandon(const LmgControl *c);
 PetscBool LmgControlDraining(const LmgControl *c);
 /* The checkpoint hook of c, or NULL when c (or c's hook) writes none. */

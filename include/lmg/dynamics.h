@@ -48,7 +48,7 @@ typedef struct {
   Vec       xprev;        /* LmgPropagatorKeepRestart: the state before the last step (NULL: not kept) ... */
   PetscReal tprev, dtprev; /* ... its time and the step then tried (units of scale) ... */
   PetscInt  sprev, rprev;  /* ... and the steps and rejections before it */
-  const LmgControl *control; /* asked before each step whether to give up (NULL, as created: the process's) */
+  const LmgControl *control; /* asked before each step whether to give up (NULL, as created: never) */
 } LmgPropagator;
 
 /* Collective on x0's comm. A TS_LINEAR integrator of dx/ds = scale f(scale s, x), s = t/scale, from x(0) = x0 (times in units
@@ -114,7 +114,7 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
 
 /* Collective on comm (a team): K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp; the
    full space by the time stepper is distributed over comm, anything else computed by its first rank alone (the
-   others return status LMG_SKIPPED, "computed by the team's first rank"). ctl (NULL: the process's control, no
+   others return status LMG_SKIPPED, "computed by the team's first rank"). ctl (NULL: never stop, no
    checkpoints): when to give up, and its checkpoint hook: the full space by the time stepper restarts from the hook's
    checkpoint with hook->resume, writes one every hook->interval when its estimated time on the team exceeds that, and
    one when a drain is requested (ctl's draining) and when it is abandoned.

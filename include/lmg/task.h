@@ -20,8 +20,8 @@ PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTea
 PetscErrorCode LmgWorkDestroy(LmgWork *w);
 /* Not collective: w->ck for task t of kind k (no checkpoints in a dry run or with -checkpoint_interval 0). */
 PetscErrorCode LmgWorkCheckpoint(LmgWork *w, const LmgTask *task, const char *kind);
-/* Not collective: the control of the task in hand for the physics: the process's (the scheduler's drain, set by
-   LmgWorkCreate) with w->ck as its checkpoint hook (none when w->ck has no path). Valid while w->ck is unchanged. */
+/* Not collective: the control handed to the physics of the task in hand: the scheduler's drain (LmgAbandon,
+   LmgDraining) and w->ck as its checkpoint hook (none when w->ck has no path). Valid while w->ck is unchanged. */
 PetscErrorCode LmgWorkControl(LmgWork *w, LmgControl *ctl);
 /* Collective on the team: make w->cache the spectrum of `group` (computed once per group). */
 PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task);

@@ -1,32 +1,14 @@
-/* The process's control (what long computations ask when they are handed none) and the queries on a control. */
+/* Queries on the control a long computation is handed (NULL: never stop, no checkpoints). */
 #include "lmg/control.h"
-
-static LmgControl process; /* zero: never stop, no checkpoints */
-
-PetscErrorCode LmgControlSet(const LmgControl *c)
-{
-  PetscFunctionBeginUser;
-  if (c) process = *c;
-  else process = (LmgControl){0};
-  process.checkpoint = (LmgCheckpointHook){0};
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-const LmgControl *LmgControlGet(void)
-{
-  return &process;
-}
 
 PetscBool LmgControlAbandon(const LmgControl *c)
 {
-  if (!c) c = &process;
-  return c->abandon ? c->abandon(c->ctx) : PETSC_FALSE;
+  return c && c->abandon ? c->abandon(c->ctx) : PETSC_FALSE;
 }
 
 PetscBool LmgControlDraining(const LmgControl *c)
 {
-  if (!c) c = &process;
-  return c->draining ? c->draining(c->ctx) : PETSC_FALSE;
+  return c && c->draining ? c->draining(c->ctx) : PETSC_FALSE;
 }
 
 const LmgCheckpointHook *LmgControlCheckpoint(const LmgControl *c)

@@ -31,11 +31,12 @@ static PetscErrorCode CheckpointRead(void *ctx, MPI_Comm comm, void *head, size_
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* What every computation of a task is handed: the scheduler's drain (no checkpoints). */
+static const LmgControl Drain = {Abandon, Draining, NULL, {0}};
+
 PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTeam *team, LmgWork *w)
 {
-  const LmgControl drain = {Abandon, Draining, NULL, {0}};
   PetscFunctionBeginUser;
-  PetscCall(LmgControlSet(&drain)); /* what the physics asks when it is handed no control of its own */
   PetscCall(PetscMemzero(w, sizeof *w));
   w->cfg          = cfg;
   w->h5           = h5;
@@ -56,7 +57,7 @@ PetscErrorCode LmgWorkCheckpoint(LmgWork *w, const LmgTask *task, const char *ki
 PetscErrorCode LmgWorkControl(LmgWork *w, LmgControl *ctl)
 {
   PetscFunctionBeginUser;
-  *ctl = *LmgControlGet();
+  *ctl = Drain;
   if (w->ck.path[0]) ctl->checkpoint = (LmgCheckpointHook){CheckpointWrite, CheckpointRead, w->ck.interval, w->ck.resume, w->ck.path, &w->ck};
   else ctl->checkpoint = (LmgCheckpointHook){0};
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -81,7 +82,7 @@ PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task)
   if (w->cached_group >= 0) PetscCall(LmgSpectrumDestroy(&w->cache));
   PetscCall(PetscMemzero(&w->cache, sizeof w->cache));
   PetscCall(LmgErrorPush(&info));
-  ierr = LmgSpectrumCompute(w->team->comm, &w->cfg->spec, w->cfg->N[task->iN], w->cfg->gamma_over_J[task->iG], &w->cache);
+  ierr = LmgSpectrumCompute(w->team->comm, &w->cfg->spec, w->cfg->N[task->iN], w->cfg->gamma_over_J[task->iG], &Drain, &w->cache);
   PetscCall(LmgErrorPop());
   if (ierr) {
     w->cache.status = LMG_FAILED;

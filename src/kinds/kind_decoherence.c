@@ -44,7 +44,7 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
 {
   LmgRates *r = (LmgRates *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgRatesCompute(ctx->comm, &ctx->cfg->rates, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], r));
+  PetscCall(LmgRatesCompute(ctx->comm, &ctx->cfg->rates, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->ctl, r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -84,7 +84,7 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
 {
   LmgLz *r = (LmgLz *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgLzCompute(ctx->comm, &ctx->cfg->lz, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->cfg->lz.tq[task->iT], ctx->cfg->lz.tol, r));
+  PetscCall(LmgLzCompute(ctx->comm, &ctx->cfg->lz, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->cfg->lz.tq[task->iT], ctx->cfg->lz.tol, ctx->ctl, r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -94,7 +94,7 @@ static PetscErrorCode ComputeClassical(const LmgKindContext *ctx, const LmgTask 
 {
   LmgLzClassical *c = (LmgLzClassical *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgLzClassicalCompute(&ctx->cfg->lz, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->lz.tq[task->iT], ctx->cfg->lz.trajectories, 0, c));
+  PetscCall(LmgLzClassicalCompute(&ctx->cfg->lz, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->lz.tq[task->iT], ctx->cfg->lz.trajectories, 0, ctx->ctl, c));
   out->status = c->status;
   PetscCall(PetscStrncpy(out->message, c->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);

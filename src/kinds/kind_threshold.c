@@ -29,7 +29,7 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
 {
   LmgThreshold *th = (LmgThreshold *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgThresholdCompute(&ctx->cfg->thr, &ctx->cfg->dyn, ctx->sp, ctx->cfg->level[task->iL], th));
+  PetscCall(LmgThresholdCompute(&ctx->cfg->thr, &ctx->cfg->dyn, ctx->sp, ctx->cfg->level[task->iL], ctx->ctl, th));
   out->status = th->status;
   PetscCall(PetscStrncpy(out->message, th->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);

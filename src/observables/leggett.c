@@ -197,7 +197,7 @@ static PetscErrorCode Restore(const LmgCheckpointHook *ck, MPI_Comm comm, PetscI
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* t: the m tau values in units of tau_opt (the integration's time unit). ctl: when to give up (NULL: the process's);
+/* t: the m tau values in units of tau_opt (the integration's time unit). ctl: when to give up (NULL: never);
    ck: checkpoints (NULL: none), written every ck->interval when `periodic`, and at a drain. */
 static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, const LmgControl *ctl, const LmgCheckpointHook *ck, PetscBool periodic, LmgDynamics *dyn)
 {

@@ -125,7 +125,7 @@ static PetscReal Ramp(PetscReal t, void *ctx)
   return p[0] * (2 * t / p[1] - 1);
 }
 
-PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r)
+PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, const LmgControl *ctl, LmgLz *r)
 {
   LmgLzScales   s;
   LmgOutcome    out;
@@ -180,6 +180,7 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
      the tolerance, at least 1e-11 (measured: at tol it is ~10x less accurate than rho at tol, and its steps are n times
      cheaper; below 1e-11 the steps reach the roundoff of the phases e^{-i E t}) */
   PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, pure ? PetscMax(0.01 * tol, 1e-11) : tol, r->t_q, 1e-6, 0.02, maxsteps, x, &P));
+  P.control = ctl;
   PetscCall(LmgPropagatorSample(&P, 1, x, &st));
   PetscCall(TSGetStepNumber(P.ts, &r->steps));
   PetscCall(TSGetStepRejections(P.ts, &r->rejects));

@@ -134,7 +134,7 @@ PetscReal LmgLzClassicalSteps(const LmgLzOptions *o, const LmgSpectrum *sp, Pets
   return PetscCeilReal(tq_over * s.t_LZ * wmax / o->dtheta);
 }
 
-PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal tq_over, PetscInt trajectories, PetscInt refine, LmgLzClassical *c)
+PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal tq_over, PetscInt trajectories, PetscInt refine, const LmgControl *ctl, LmgLzClassical *c)
 {
   LmgLzScales s;
   Spin        p;
@@ -174,7 +174,7 @@ PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOpt
         pending = piece[2 * q + 1];
         t += dt / nsub;
       }
-      if ((i & 1023) == 0 && LmgControlAbandon(NULL)) {
+      if ((i & 1023) == 0 && LmgControlAbandon(ctl)) {
         c->status = LMG_ABANDONED;
         snprintf(c->message, LMG_MSG_LEN, "abandoned by a drain at trajectory %" PetscInt_FMT " of %" PetscInt_FMT, j, M);
         PetscFunctionReturn(PETSC_SUCCESS);

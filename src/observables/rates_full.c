@@ -26,6 +26,7 @@ typedef struct {
   PetscReal   *U, *w;   /* W = U diag(w) U^T, n x n (even block) */
   PetscScalar  sigma;
   PetscInt     matvecs;
+  const LmgControl *ctl; /* asked at each iteration whether to give up */
   PetscBool    abandoned;
 } Op;
 
@@ -135,7 +136,7 @@ static PetscErrorCode Stop(EPS eps, PetscInt its, PetscInt max_it, PetscInt ncon
   PetscMPIInt size;
   PetscFunctionBeginUser;
   PetscCall(EPSStoppingBasic(eps, its, max_it, nconv, nev, reason, NULL));
-  stop = LmgControlAbandon(NULL);
+  stop = LmgControlAbandon(op->ctl);
   PetscCallMPI(MPI_Comm_size(op->comm, &size));
   if (size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &stop, 1, MPIU_BOOL, MPI_LOR, op->comm)); /* the team together */
   if (*reason == EPS_CONVERGED_ITERATING && stop) op->abandoned = PETSC_TRUE, *reason = EPS_CONVERGED_USER;
@@ -400,7 +401,7 @@ static PetscErrorCode Entries(const Op *op, const PetscScalar *v, PetscInt k, co
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *r)
+PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, const LmgControl *ctl, LmgRates *r)
 {
   const PetscInt n = L->n;
   PetscInt       i0, i1, it = 0;
@@ -415,6 +416,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   r->matvecs = 0;
   /* odd block: the two rho01 carriers */
   PetscCall(OpCreate(L, 1, Z, &op));
+  op.ctl = ctl;
   PetscCall(PetscMalloc2(op.m, &v[0], op.m, &v[1]));
   PetscCall(StageDoublet(o, L, Z, &op, i0, i1, lam, v, &ok, r->message));
   pair = (PetscBool)(PetscImaginaryPart(lam[0]) != 0 && PetscAbsScalar(lam[1] - PetscConj(lam[0])) < 1e-6 * PetscAbsScalar(lam[0]));
@@ -438,6 +440,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   /* even block: population mode and the slowest decaying population mode */
   if (ok) {
     PetscCall(OpCreate(L, 0, Z, &op));
+    op.ctl = ctl;
     PetscCall(PetscMalloc2(op.m, &v[0], op.m, &v[1]));
     PetscCall(StagePopulation(L, Z, &op, i0, i1, lam, v));
     for (PetscInt k = 0; ok && k < 2; k++) {
@@ -457,7 +460,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   }
   r->matvecs = it;
   snprintf(r->method, LMG_STR_LEN, "SLEPc gd on the full blocks (from %" PetscInt_FMT " levels)", PetscMin(o->k0, n));
-  r->status = ok ? LMG_DONE : LmgControlAbandon(NULL) ? LMG_ABANDONED : LMG_FAILED;
+  r->status = ok ? LMG_DONE : LmgControlAbandon(ctl) ? LMG_ABANDONED : LMG_FAILED;
   for (PetscInt k = 0; r->status == LMG_DONE && k < LMG_NRATES; k++)
     if (!(r->residual[k] <= 1e-5)) { /* the apply's roundoff, eps |L|, is above 1e-5 |lambda|: the rate is noise */
       r->status = LMG_SKIPPED;
