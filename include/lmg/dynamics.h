@@ -40,15 +40,15 @@ PetscErrorCode LmgLiouvilleRHS(LmgLiouville L, PetscBool adjoint, PetscBool inte
 PetscErrorCode LmgLiouvilleStateRHS(LmgLiouville L, PetscBool interaction, LmgRHS *rhs);
 
 typedef struct {
-  TS        ts;
-  Vec       x;           /* the state at the integrator's time, in its frame */
-  PetscInt  maxsteps;
-  PetscBool interpolate; /* the method has dense output */
-  void     *ctx;
-  Vec       xprev;        /* LmgPropagatorKeepRestart: the state before the last step (NULL: not kept) ... */
-  PetscReal tprev, dtprev; /* ... its time and the step then tried (units of scale) ... */
-  PetscInt  sprev, rprev;  /* ... and the steps and rejections before it */
-  const LmgControl *control; /* asked before each step whether to give up (NULL, as created: never) */
+  TS                ts;
+  Vec               x; /* the state at the integrator's time, in its frame */
+  PetscInt          maxsteps;
+  PetscBool         interpolate; /* the method has dense output */
+  void             *ctx;
+  Vec               xprev;         /* LmgPropagatorKeepRestart: the state before the last step (NULL: not kept) ... */
+  PetscReal         tprev, dtprev; /* ... its time and the step then tried (units of scale) ... */
+  PetscInt          sprev, rprev;  /* ... and the steps and rejections before it */
+  const LmgControl *control;       /* asked before each step whether to give up (NULL, as created: never) */
 } LmgPropagator;
 
 /* Collective on x0's comm. A TS_LINEAR integrator of dx/ds = scale f(scale s, x), s = t/scale, from x(0) = x0 (times in units

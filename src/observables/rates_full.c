@@ -14,20 +14,20 @@ extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, c
 #define RESTART_ITS 30 /* ... within this many iterations */
 
 typedef struct {
-  LmgLiouville L;
-  MPI_Comm     comm;    /* L's: a team holds the block's entries in its columns (L->cols) */
-  PetscInt     n, b, m; /* states, block, its unknowns on this rank */
-  PetscInt     M, c0;   /* the block's unknowns on all ranks; this rank's first column */
-  PetscInt    *idx;     /* [m] vec indices a + n c of the block here (ascending) */
-  PetscInt    *pos;     /* [n nc] position in the block of entry (a, c0 + j) at a + n j, or -1 */
-  PetscScalar *x, *y;   /* n nc work */
-  Vec          vx, vy;
-  PetscReal   *A2;      /* [n] (Jz^2)_aa */
-  PetscReal   *U, *w;   /* W = U diag(w) U^T, n x n (even block) */
-  PetscScalar  sigma;
-  PetscInt     matvecs;
+  LmgLiouville      L;
+  MPI_Comm          comm;    /* L's: a team holds the block's entries in its columns (L->cols) */
+  PetscInt          n, b, m; /* states, block, its unknowns on this rank */
+  PetscInt          M, c0;   /* the block's unknowns on all ranks; this rank's first column */
+  PetscInt         *idx;     /* [m] vec indices a + n c of the block here (ascending) */
+  PetscInt         *pos;     /* [n nc] position in the block of entry (a, c0 + j) at a + n j, or -1 */
+  PetscScalar      *x, *y;   /* n nc work */
+  Vec               vx, vy;
+  PetscReal        *A2;    /* [n] (Jz^2)_aa */
+  PetscReal        *U, *w; /* W = U diag(w) U^T, n x n (even block) */
+  PetscScalar       sigma;
+  PetscInt          matvecs;
   const LmgControl *ctl; /* asked at each iteration whether to give up */
-  PetscBool    abandoned;
+  PetscBool         abandoned;
 } Op;
 
 /* n x n real symmetric eigendecomposition in place (eigenvalues ascending). */
