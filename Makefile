@@ -40,9 +40,11 @@ DEB_PKGS := openmpi-bin libopenmpi-dev libpetsc-complex3.18-dev libslepc-complex
             slurm-wlm munge libpmix-dev
 DEPS_STAMP := bin/.deps
 
-LIB_SRC  := options util config grid kinds kind_spectrum kind_dynamics kind_threshold kind_decoherence kind_traces kind_lz dicke splitting spectrum doublet band columns checkpoint modes exact window rates rates_full traces lz lz_classical \
-            liouville liouville_full liouville_trunc liouville_states propagate leggett threshold h5file h5records scheduler task dryrun launch
-LIB_OBJ  := $(LIB_SRC:%=build/%.o)
+# Sources by folder, one folder per layer (README "Layout"): every .c of src/<layer>/ is part of the library except the
+# engine's two programs.
+LAYERS   := base spectrum kernels dynamics observables kinds store engine
+LIB_SRC  := $(filter-out src/engine/main.c src/engine/launcher.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+LIB_OBJ  := $(LIB_SRC:src/%.c=build/%.o)
 UNIT     := $(patsubst tests/unit/%.c,bin/%,$(wildcard tests/unit/test_*.c))
 BENCH    := bin/lmgbench bin/lmgdyn bin/lmgmfn bin/lmgrates bin/lmglz
 HDRS     := $(wildcard include/lmg/*.h)
@@ -67,18 +69,18 @@ toolchain:
 	@command -v $(firstword $(CC)) >/dev/null || { echo "lmgsweep: the MPI compiler wrapper '$(CC)' is not on PATH (module load an MPI, or CC=...)"; exit 2; }
 
 build/%.o: src/%.c $(HDRS) | toolchain
-	@mkdir -p build
+	@mkdir -p $(@D)
 	@echo "  CC $<"; $(CC) $(CFLAGS) -DLMG_GIT_COMMIT='"$(GIT_COMMIT)"' -c $< -o $@
 
 # The kernels of the dissipator vectorise at -O3 with plain complex products (x86-64-v3 clones chosen at run time).
-build/band.o: CFLAGS += -O3 -fcx-limited-range
+build/kernels/band.o: CFLAGS += -O3 -fcx-limited-range
 
-bin/lmgsweep-engine: build/main.o $(LIB_OBJ)
+bin/lmgsweep-engine: build/engine/main.o $(LIB_OBJ)
 	@mkdir -p bin
 	@echo "  LD $@"; $(CC) -o $@ $^ $(LDLIBS)
 
 # The command users run: blocks the drain signals during the engine's start-up, then executes it (static: ~1 ms).
-bin/lmgsweep: src/launcher.c bin/lmgsweep-engine
+bin/lmgsweep: src/engine/launcher.c bin/lmgsweep-engine
 	@echo "  LD $@"; $(LAUNCH_CC) -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $< 2>/dev/null || $(LAUNCH_CC) -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $<
 
 bin/test_%: tests/unit/test_%.c tests/unit/lmgtest.h $(LIB_OBJ) $(HDRS) | toolchain

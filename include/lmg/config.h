@@ -29,6 +29,9 @@ typedef struct {
 /* Collective on comm. Reads and validates all options. Bad input is not a PETSc error: `err` gets one
    line naming the option and the value (empty when all is well). */
 PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN]);
+/* Every module's option table, in -help order (config.c): what -help shows and the unknown-option check knows. */
+extern const LmgOptionTable *const LmgOptionTables[];
+extern const PetscInt              LmgNOptionTables;
 PetscErrorCode LmgConfigDestroy(LmgConfig *cfg);
 
 /* The options that determine stored values, as one canonical line `key=value;...` (stored in the file, compared by

@@ -1,7 +1,7 @@
 /* Dynamics record of one (N, Gamma/J, gamma_phi, level): K3 on the tau grid (README (What is computed, §3)). */
 #pragma once
 #include <petscts.h>
-#include "checkpoint.h"
+#include "control.h"
 #include "liouville.h"
 
 typedef struct {
@@ -40,14 +40,15 @@ PetscErrorCode LmgLiouvilleRHS(LmgLiouville L, PetscBool adjoint, PetscBool inte
 PetscErrorCode LmgLiouvilleStateRHS(LmgLiouville L, PetscBool interaction, LmgRHS *rhs);
 
 typedef struct {
-  TS        ts;
-  Vec       x;           /* the state at the integrator's time, in its frame */
-  PetscInt  maxsteps;
-  PetscBool interpolate; /* the method has dense output */
-  void     *ctx;
-  Vec       xprev;        /* LmgPropagatorKeepRestart: the state before the last step (NULL: not kept) ... */
-  PetscReal tprev, dtprev; /* ... its time and the step then tried (units of scale) ... */
-  PetscInt  sprev, rprev;  /* ... and the steps and rejections before it */
+  TS                ts;
+  Vec               x; /* the state at the integrator's time, in its frame */
+  PetscInt          maxsteps;
+  PetscBool         interpolate; /* the method has dense output */
+  void             *ctx;
+  Vec               xprev;         /* LmgPropagatorKeepRestart: the state before the last step (NULL: not kept) ... */
+  PetscReal         tprev, dtprev; /* ... its time and the step then tried (units of scale) ... */
+  PetscInt          sprev, rprev;  /* ... and the steps and rejections before it */
+  const LmgControl *control;       /* asked before each step whether to give up (NULL, as created: never) */
 } LmgPropagator;
 
 /* Collective on x0's comm. A TS_LINEAR integrator of dx/ds = scale f(scale s, x), s = t/scale, from x(0) = x0 (times in units
@@ -64,7 +65,7 @@ typedef enum { LMG_PROP_OK, LMG_PROP_FAILED, LMG_PROP_MAXSTEPS, LMG_PROP_ABANDON
 
 /* Collective. out = x(t) in the lab frame, t (units of scale) not before the previous sample: steps on as far as needed and
    interpolates (or, without dense output, ends a step on t). *st: LMG_PROP_OK, or why it stopped (a failed step, maxsteps
-   taken, a drain: LmgAbandon on any rank of the comm, so that the team stops together). */
+   taken, a drain: P->control's abandon on any rank of the comm, so that the team stops together). */
 PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPropStatus *st);
 PetscErrorCode LmgPropagatorDestroy(LmgPropagator *P);
 /* Collective. Keep the state before each step (P->xprev, tprev, dtprev, sprev, rprev: one more vector), from which
@@ -113,12 +114,13 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
 
 /* Collective on comm (a team): K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp; the
    full space by the time stepper is distributed over comm, anything else computed by its first rank alone (the
-   others return status LMG_SKIPPED, "computed by the team's first rank"). ck (NULL or path "": none): the full space
-   by the time stepper restarts from ck's checkpoint with ck->resume, writes one every ck->interval when its estimated
-   time on the team exceeds that, and one when a drain signal arrives and when it is abandoned.
+   others return status LMG_SKIPPED, "computed by the team's first rank"). ctl (NULL: never stop, no
+   checkpoints): when to give up, and its checkpoint hook: the full space by the time stepper restarts from the hook's
+   checkpoint with hook->resume, writes one every hook->interval when its estimated time on the team exceeds that, and
+   one when a drain is requested (ctl's draining) and when it is abandoned.
    A numerical failure is dyn->status = LMG_FAILED, a record not computed by design LMG_SKIPPED, a record given up by a
    drain LMG_ABANDONED, each with dyn->message. */
-PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgCheckpoint *ck, LmgDynamics *dyn);
+PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgDynamics *dyn);
 PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);
 
 /* exact.c, for LmgDynamicsCompute: C1 = C(0, t_i), C2 = C(t_i, 2 t_i), C3 = C(0, 2 t_i) (t in units of tau_opt, s) from

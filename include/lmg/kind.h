@@ -1,6 +1,7 @@
 /* Record kinds: one row each — group name, record axes, field table, cost and compute functions — in LmgKinds. The
    grid, scheduler, HDF5 layout, resume and summaries loop over the table; a kind is its own source file and one row. */
 #pragma once
+#include "control.h"
 #include "grid.h"
 
 typedef enum { LMG_F64, LMG_I8, LMG_I32, LMG_STR } LmgFieldType; /* LMG_STR: a char[LMG_STR_LEN] member */
@@ -16,8 +17,15 @@ typedef struct {
   size_t       have_off; /* offset of a PetscInt member: values held along `extra` (the rest NaN / 0); LMG_NOHAVE: all */
 } LmgField;
 
-struct _LmgWork;
-struct _LmgTeam;
+/* What a kind's compute gets from the task layer: the run, the cached spectrum of the task's group, the team's
+   communicator, and the control to hand to the physics (the drain; the task's checkpoint hook when the kind has
+   `checkpoints`). */
+typedef struct {
+  const LmgConfig   *cfg;
+  const LmgSpectrum *sp;
+  MPI_Comm           comm;
+  const LmgControl  *ctl;
+} LmgKindContext;
 
 typedef struct {
   const char     *name; /* /<group>/..., /status/<name>, /timing/<name> */
@@ -31,14 +39,15 @@ typedef struct {
   PetscBool (*enabled)(const LmgConfig *);
   /* Not collective: a-priori cost in microseconds on one core (the scheduler's order). */
   PetscReal (*cost)(const LmgConfig *, const LmgTask *);
-  /* Compute one record into rec (zeroed, `size` bytes) with w's cached spectrum of the task's group; out gets the
-     status and message. Collective on the team when `collective`, else called on the leader only. */
-  PetscErrorCode (*compute)(struct _LmgWork *, const LmgTask *, void *rec, LmgOutcome *out);
+  /* Compute one record into rec (zeroed, `size` bytes) with ctx's spectrum of the task's group; out gets the status
+     and message. Collective on ctx->comm (the team) when `collective`, else called on the leader only. */
+  PetscErrorCode (*compute)(const LmgKindContext *ctx, const LmgTask *, void *rec, LmgOutcome *out);
   /* Not collective: the estimate of a dry run (seconds, bytes) from the group's spectrum, or the reason it would be
      skipped (out). */
   PetscErrorCode (*plan)(const LmgConfig *, const LmgSpectrum *, const LmgTask *, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
   PetscErrorCode (*destroy)(void *rec); /* NULL: nothing to free */
-  const char *group; /* HDF5 group of the fields when several kinds share one (NULL: name) */
+  const char *group;       /* HDF5 group of the fields when several kinds share one (NULL: name) */
+  PetscBool   checkpoints; /* the task layer gives compute a checkpoint hook (collective kinds; -checkpoint_interval) */
 } LmgKind;
 
 /* The group of kind k's fields. */

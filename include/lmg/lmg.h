@@ -51,13 +51,6 @@ PetscBool LmgErrorIsMemory(PetscErrorCode ierr, const LmgErrorInfo *info);
 /* "<where>: <message> (PETSc error <n> in <function>)", or "<where>: out of memory in ..." into msg. */
 void LmgErrorText(PetscErrorCode ierr, const LmgErrorInfo *info, const char *where, char *msg, size_t len);
 
-/* Drains (scheduler.c): whether the record in flight must be given up because a drain signal (SIGTERM, SIGUSR1) came
-   more than the grace period ago. Long loops ask it; a record given up is LMG_ABANDONED. Not collective. */
-PetscBool LmgAbandon(void);
-/* A drain signal has arrived (the grace may not be over yet). Not collective. */
-PetscBool LmgDraining(void);
-void      LmgDrainSetGrace(PetscReal seconds);
-
 /* Physical constants (CODATA 2018, exact in SI). */
 #define LMG_HBAR 1.054571817e-34
 #define LMG_KB   1.380649e-23

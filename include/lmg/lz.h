@@ -58,8 +58,9 @@ PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, con
    t_q = tq_over t_LZ, integrated at tolerance tol (o->tol in the sweep): rho of the full space on a window
    (o->win.method LMG_FULL_WINDOW: every rank of the team alike, the window doubled until its bound is below
    o->win.tol) or, where no window up to o->win.kmax certifies it and with -full_method whole, distributed over comm;
-   psi (gphi = 0) and k levels by its first rank alone (the others: LMG_SKIPPED, "computed by the team's first rank"). */
-PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r);
+   psi (gphi = 0) and k levels by its first rank alone (the others: LMG_SKIPPED, "computed by the team's first rank").
+   Given up (LMG_ABANDONED) when ctl's abandon says so (NULL: never). */
+PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, const LmgControl *ctl, LmgLz *r);
 
 typedef struct {
   PetscReal P_error_classical;        /* fraction of trajectories ending with s_z < 0 */
@@ -75,8 +76,9 @@ typedef struct {
    gphi = 0): Strang splitting per step of the noise rotation about z (two halves of the step's Brownian increment) around
    one RK4 step of ds/dt = Omega x s, dt = (o->dtheta / |Omega|max) / 2^refine. The Brownian path of trajectory j depends
    only on (seed, N, Gamma/J, gphi, tq_over, j): refine > 0 splits each increment by Brownian bridges (the same path at
-   a finer step, for the time-step error). Skipped when a trajectory needs more than -dyn_max_steps steps. */
-PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal tq_over, PetscInt trajectories, PetscInt refine, LmgLzClassical *c);
+   a finer step, for the time-step error). Skipped when a trajectory needs more than -dyn_max_steps steps; given up
+   (LMG_ABANDONED) when ctl's abandon says so (NULL: never). */
+PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal tq_over, PetscInt trajectories, PetscInt refine, const LmgControl *ctl, LmgLzClassical *c);
 /* Not collective: time steps per trajectory at refine 0 (NaN where the scales are undefined). */
 PetscReal LmgLzClassicalSteps(const LmgLzOptions *o, const LmgSpectrum *sp, PetscReal tq_over);
 /* s_z at the minimum of the R well (s_z < 0) of e(z) = -(J/2) z^2 - Gamma sqrt(1 - z^2) - (h/2) z at h = -h0 (bisection

@@ -18,12 +18,11 @@ typedef struct {
 
 #define LMG_TABLE(title, t) {title, t, (PetscInt)(sizeof t / sizeof t[0])}
 
-/* Every table, in -help order (options.c); each module exports its own. */
-extern const LmgOptionTable *const LmgOptionTables[];
-extern const PetscInt              LmgNOptionTables;
+/* Each module exports its own table; the engine lists them all (LmgOptionTables, config.h) and hands the list
+   (tables[nt]) to the functions below that look at every option. */
 
-/* The -help text of all tables (malloc'd; the caller frees). Not collective; PETSc need not be initialised. */
-char *LmgOptionsHelp(const char *intro);
+/* The -help text of the tables (malloc'd; the caller frees). Not collective; PETSc need not be initialised. */
+char *LmgOptionsHelp(const char *intro, const LmgOptionTable *const *tables, PetscInt nt);
 
 /* Typed readers of option o (marking it used). Bad values fill err with one line naming the option (when err is still
    empty) and leave the default. The value text has no length limit. Not collective. */
@@ -51,8 +50,9 @@ int LmgOptionsFilesCheck(int argc, char **argv, char err[LMG_ERR_LEN]);
 /* Collective on comm, after every module has read its options and created its PETSc objects' options (see
    LmgSpectrumCheckOptions, LmgPropagatorCheckOptions): err names the first option that no rank used, with the closest
    known option, and says where it came from. Options that PETSc reads at start-up or finalisation are allowed. */
-PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, char err[LMG_ERR_LEN]);
-/* Whether name ("-x") is an option of lmgsweep's tables. */
-PetscBool LmgOptionsOwn(const char *name);
-/* The best match among the known option names for `name` (NULL when none is close). */
-const char *LmgOptionsClosest(const char *name);
+PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, const LmgOptionTable *const *tables, PetscInt nt, char err[LMG_ERR_LEN]);
+/* Whether name ("-x") is an option of the tables. */
+PetscBool LmgOptionsOwn(const LmgOptionTable *const *tables, PetscInt nt, const char *name);
+/* The best match among the tables' option names and PETSc's under lmgsweep's prefixes for `name` (NULL when none is
+   close). */
+const char *LmgOptionsClosest(const LmgOptionTable *const *tables, PetscInt nt, const char *name);

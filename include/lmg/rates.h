@@ -40,8 +40,9 @@ typedef struct {
 
 /* Collective on comm (a team): one record; the full space is distributed over comm (whole matrices in blocks of
    columns), a k-level model computed by comm's first rank (the others: skipped, "computed by the team's first rank").
-   Skipped (with the reason) at gamma_phi = 0 (no decay) or beyond -dyn_max_gb per rank. */
-PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgRates *r);
+   Skipped (with the reason) at gamma_phi = 0 (no decay) or beyond -dyn_max_gb per rank; LMG_ABANDONED when ctl's
+   abandon says so (NULL: never). */
+PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgRates *r);
 /* Not collective: estimated seconds and bytes, or out.status LMG_SKIPPED with the reason. */
 PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
 
@@ -57,8 +58,8 @@ typedef struct {
 } LmgTraces;
 
 /* Not collective. rho(t) from rho(0) = |P><P| and |E0><E0| at t = trace_t T2: by the modes for k levels, by the time
-   stepper in the full space. */
-PetscErrorCode LmgTracesCompute(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgTraces *r);
+   stepper in the full space (given up when ctl's abandon says so; NULL: never). */
+PetscErrorCode LmgTracesCompute(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgTraces *r);
 PetscErrorCode LmgTracesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
 PetscErrorCode LmgTracesDestroy(LmgTraces *r);
 
@@ -79,8 +80,9 @@ typedef struct {
 void LmgRatesChoose(const LmgModes *M, PetscInt i0, PetscInt i1, LmgRatesPick *pk);
 /* Full space (rates_full.c): the four modes by SLEPc on the full parity blocks, from the dense modes of the k0 lowest
    levels; fills rate_*, freq_01, weight_01, population_overlap, residual, matvecs, method (status/message on failure).
-   Collective on L's comm (whole matrices; a team: the blocks' entries in its columns on each rank). */
-PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *r);
+   Collective on L's comm (whole matrices; a team: the blocks' entries in its columns on each rank). ctl: as for
+   LmgRatesCompute. */
+PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, const LmgControl *ctl, LmgRates *r);
 /* Estimated bytes per rank of a full-space record of n = N+1 states on a team of `ranks` (its eigensolver's basis
    shared out; the dense Jz and population matrix on every rank). */
 PetscReal LmgRatesFullBytes(PetscInt n, PetscInt ranks);

@@ -15,6 +15,13 @@ typedef struct _LmgTeam {
    period, LmgAbandon), close the file. */
 extern volatile sig_atomic_t LmgStopSignal;
 PetscErrorCode               LmgSignalsInstall(void);
+/* Drains: whether the record in flight must be given up because a drain signal (SIGTERM, SIGUSR1) came more than the
+   grace period ago (the task layer hands it to the physics as LmgControl's abandon; a record given up is
+   LMG_ABANDONED). Not collective. */
+PetscBool LmgAbandon(void);
+/* A drain signal has arrived (the grace may not be over yet): LmgControl's draining. Not collective. */
+PetscBool LmgDraining(void);
+void      LmgDrainSetGrace(PetscReal seconds);
 
 /* Collective on comm. Rank 0 is the master when comm has more than one rank; the others form teams of team_size. */
 PetscErrorCode LmgTeamCreate(MPI_Comm comm, PetscInt team_size, LmgTeam *team);

@@ -1,6 +1,6 @@
 /* Spectrum record of one (N, Gamma/J): the quantities of README (What is computed, §2) and the eigenvectors. */
 #pragma once
-#include "lmg.h"
+#include "control.h"
 
 typedef enum { LMG_SOLVER_SLEPC, LMG_SOLVER_SCALAPACK } LmgSolverType;
 
@@ -45,8 +45,9 @@ typedef struct {
 
 /* Collective on comm (one team). Computes the spectrum record of (N, g) with o's solver, nev, J, T.
    A numerical failure is sp->status = LMG_FAILED with sp->message, not an error; a record over -spectrum_max_gb is
-   LMG_SKIPPED (nothing allocated), one given up by a drain LMG_ABANDONED. Results on all ranks. */
-PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, LmgSpectrum *sp);
+   LMG_SKIPPED (nothing allocated), one given up by a drain (ctl's abandon; NULL: never) LMG_ABANDONED. Results on all
+   ranks. */
+PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, const LmgControl *ctl, LmgSpectrum *sp);
 PetscErrorCode LmgSpectrumDestroy(LmgSpectrum *sp);
 
 /* Not collective. Fills the derived quantities of the spectrum record from E, vec and dE (doublet.c). */

@@ -2,6 +2,7 @@
    write it (the leader). */
 #pragma once
 #include "checkpoint.h"
+#include "control.h"
 #include "h5out.h"
 #include "scheduler.h"
 
@@ -19,6 +20,9 @@ PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTea
 PetscErrorCode LmgWorkDestroy(LmgWork *w);
 /* Not collective: w->ck for task t of kind k (no checkpoints in a dry run or with -checkpoint_interval 0). */
 PetscErrorCode LmgWorkCheckpoint(LmgWork *w, const LmgTask *task, const char *kind);
+/* Not collective: the control handed to the physics of the task in hand: the scheduler's drain (LmgAbandon,
+   LmgDraining) and w->ck as its checkpoint hook (none when w->ck has no path). Valid while w->ck is unchanged. */
+PetscErrorCode LmgWorkControl(LmgWork *w, LmgControl *ctl);
 /* Collective on the team: make w->cache the spectrum of `group` (computed once per group). */
 PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task);
 /* LmgTaskFn for the sweep (ctx: LmgWork). Collective on team->comm; the leader writes the record. A PETSc error inside

@@ -20,5 +20,6 @@ typedef struct {
 
 /* Not collective. The closed forms always; with o->numerical, gamma_c of `level` by bracketing K3_opt(gamma) - 1
    (doubling up from the closed forms) and Illinois regula falsi to 1e-6 relative, with the dynamics of d. No violation
-   at gamma_phi = 0, or no sign change found, leaves gamma_c NaN with the reason in the message (the record is done). */
-PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscInt level, LmgThreshold *th);
+   at gamma_phi = 0, or no sign change found, leaves gamma_c NaN with the reason in the message (the record is done).
+   ctl: handed to the dynamics (NULL: never stop). */
+PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscInt level, const LmgControl *ctl, LmgThreshold *th);

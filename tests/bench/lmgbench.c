@@ -17,7 +17,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-gamma_over_J", &g, NULL));
   for (PetscInt r = 0; r < reps; r++) {
     double t = MPI_Wtime();
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &cfg, N, g, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &cfg, N, g, NULL, &sp));
     t = MPI_Wtime() - t;
     best = PetscMin(best, t);
     PetscCheck(sp.status == LMG_DONE, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "N=%" PetscInt_FMT ": %s", N, sp.message);

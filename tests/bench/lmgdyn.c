@@ -26,7 +26,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsClearValue(NULL, "-gamma_phi"));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
   cfg.spec.nev = PetscMax(4, level);
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, NULL, &sp));
   t = MPI_Wtime();
   PetscCall(LmgDynamicsCompute(PETSC_COMM_WORLD, &cfg.dyn, &sp, gphi, level, NULL, &d));
   t = MPI_Wtime() - t;

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
   for (const char *const *o = (const char *const[]){"-N", "-level", "-classical", "-refine", "-gamma_over_J", "-gamma_phi", "-tq", NULL}; *o; o++) PetscCall(PetscOptionsClearValue(NULL, *o));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
   cfg.spec.nev = PetscMax(4, level);
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, NULL, &sp));
   if (M > 0) {
     LmgLzClassical c[2] = {{0}};
     char          *o[2];
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 2; i++) {
       c[i].outcome = o[i];
       s[i]         = MPI_Wtime();
-      PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, gphi, tq, M, i ? refine : 0, &c[i]));
+      PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, gphi, tq, M, i ? refine : 0, NULL, &c[i]));
       s[i] = MPI_Wtime() - s[i];
     }
     for (PetscInt j = 0; j < M; j++) n01 += o[0][j] && !o[1][j], n10 += !o[0][j] && o[1][j];
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
   } else {
     PetscCall(PetscMemzero(&r, sizeof r));
     t = MPI_Wtime();
-    PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, gphi, level, tq, cfg.lz.tol, &r));
+    PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, gphi, level, tq, cfg.lz.tol, NULL, &r));
     t = MPI_Wtime() - t;
     getrusage(RUSAGE_SELF, &ru);
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%d %d %.3f %.10f %.10f %d %.1f %s window %d bound %.1e\n", (int)N, (int)level, t, (double)r.P_error, (double)r.P_not_ground, (int)r.steps, ru.ru_maxrss / 1024.0, r.status == LMG_DONE ? "done" : r.message, (int)r.window, (double)r.window_bound));

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-N", &N, NULL));
   PetscCall(PetscOptionsClearValue(NULL, "-N"));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, msg));
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, NULL, &sp));
   PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 0.05, PETSC_FALSE, &L));
   n   = LmgLiouvilleSize(L);
   tau = PETSC_PI / (3 * sp.dE);

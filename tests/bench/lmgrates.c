@@ -26,10 +26,10 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsClearValue(NULL, "-gamma_phi"));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
   cfg.spec.nev = PetscMax(4, level);
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, g, NULL, &sp));
   PetscCall(PetscMemzero(&r, sizeof r));
   t = MPI_Wtime();
-  PetscCall(LmgRatesCompute(PETSC_COMM_WORLD, &cfg.rates, &cfg.dyn, &sp, gphi, level, &r));
+  PetscCall(LmgRatesCompute(PETSC_COMM_WORLD, &cfg.rates, &cfg.dyn, &sp, gphi, level, NULL, &r));
   t = MPI_Wtime() - t;
   for (PetscInt k = 0; k < LMG_NRATES; k++) res = PetscMax(res, r.residual[k]);
   getrusage(RUSAGE_SELF, &ru);

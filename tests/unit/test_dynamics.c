@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCall(Config(&cfg, 4));
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, NULL, &sp));
   PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 2, NULL, &d0));
   PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 2, NULL, &d5));
   for (PetscInt i = 0; i < cfg.dyn.ntau; i++) err = PetscMax(err, PetscAbsReal(d0.K3[i] - K3TwoLevel(&sp, 0, cfg.dyn.tau[i] * d0.tau_opt)));
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
   {
     LmgThreshold th;
     cfg.thr.numerical = PETSC_TRUE;
-    PetscCall(LmgThresholdCompute(&cfg.thr, &cfg.dyn, &sp, 2, &th));
+    PetscCall(LmgThresholdCompute(&cfg.thr, &cfg.dyn, &sp, 2, NULL, &th));
     /* the seed's rounded values: 0.04992, 0.11734 (README (What is computed, §4)); the formula from the reference spectrum gives 0.049905, 0.117318 */
     snprintf(msg, sizeof msg, "closed forms: gamma_c_A = %.6f (0.04992), gamma_c_B = %.6f (0.11734), to 5e-4 relative", (double)th.gamma_c_A, (double)th.gamma_c_B);
     LMG_TEST(msg, LMG_CLOSE(th.gamma_c_A, 0.04992, 5e-4) && LMG_CLOSE(th.gamma_c_B, 0.11734, 5e-4));
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
   /* the two methods: K3 from the Liouvillian's modes (-dyn_method exact) against the time stepper at tolerance 1e-12,
      k = 2, 5, 10 at the benchmark (N = 370, Gamma/J = 0.95, gamma_phi = 0.05) */
   PetscCall(Config(&cfg, 11));
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, NULL, &sp));
   for (PetscInt k = 2; k <= 10; k += k == 2 ? 3 : 5) {
     cfg.dyn.method = LMG_METHOD_EXACT;
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, k, NULL, &dk));
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
      form; k = 5 at gamma_phi = 0 needs the level energies to better than double precision over 2 tau_max and is skipped
      with that reason, not stored as a number */
   PetscCall(Config(&cfg, 5));
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 1000, 0.9, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 1000, 0.9, NULL, &sp));
   PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.0, 2, NULL, &dk));
   err = 0;
   for (PetscInt i = 0; i < cfg.dyn.ntau; i++) err = PetscMax(err, PetscAbsReal(dk.K3[i] - K3TwoLevel(&sp, 0, cfg.dyn.tau[i] * dk.tau_opt)));
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
   /* k = N+1 equals full, small N, dephasing strong enough to matter */
   for (PetscInt N = 10; N <= 11; N++) {
     PetscCall(Config(&cfg, N + 1));
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.7, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.7, NULL, &sp));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 2000.0, 0, NULL, &df));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 2000.0, N + 1, NULL, &dk));
     err = 0;
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
   /* k = N+1 (dense P Jz P from SLEPc's eigenvectors) equals full (banded Jz from dstevd's, entries below 1e-14 dropped)
      where the band is narrower than the space: N = 150 (75 levels per sector, band ~25) */
   PetscCall(Config(&cfg, 151));
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 150, 0.95, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 150, 0.95, NULL, &sp));
   PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &df));
   PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 151, NULL, &dk));
   err = MaxDK3(&df, &dk, cfg.dyn.ntau);
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
     PetscCall(Config(&cfg, 13));
     PetscCall(PetscStrncpy(cfg.dyn.initial, s ? "thermal" : "pointer", sizeof cfg.dyn.initial));
     cfg.spec.T = 2e-7; /* kT comparable to the gaps of N = 12 */
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 12, 0.8, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 12, 0.8, NULL, &sp));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 300.0, 0, NULL, &df));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 300.0, 13, NULL, &dk));
     err = MaxDK3(&df, &dk, cfg.dyn.ntau);
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
      their 0.1 tau_opt cap) */
   {
     PetscCall(Config(&cfg, 4));
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 150, 0.9, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 150, 0.9, NULL, &sp));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &df));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rtol", "5e-9"));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_atol", "5e-9"));
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
   /* a method without dense output (RK 5bs) ends its steps on the sample times and agrees with the default (N = 100) */
   {
     PetscCall(Config(&cfg, 4));
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 100, 0.95, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 100, 0.95, NULL, &sp));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &df));
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rk_type", "5bs"));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.05, 0, NULL, &dk));
@@ -213,7 +213,7 @@ int main(int argc, char **argv)
   /* the two frames integrate the same equation: interaction picture (default) against the lab frame (full space, N = 20) */
   {
     PetscCall(Config(&cfg, 4));
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, NULL, &sp));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &df));
     cfg.dyn.interaction = PETSC_FALSE;
     PetscCall(PetscOptionsSetValue(NULL, "-dyn_ts_rtol", "1e-11")); /* the lab frame needs it for 1e-8 */
@@ -235,7 +235,7 @@ int main(int argc, char **argv)
   {
     const char *opts[][2] = {{"-dyn_ts_type", "bdf"}, {"-dyn_snes_mf", NULL}, {"-dyn_pc_type", "none"}, {"-dyn_ksp_max_it", "1"}, {"-dyn_ksp_rtol", "1e-12"}};
     PetscCall(Config(&cfg, 4));
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, NULL, &sp));
     for (PetscInt i = 0; i < 5; i++) PetscCall(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, 0.5, 0, NULL, &df));
     for (PetscInt i = 0; i < 5; i++) PetscCall(PetscOptionsClearValue(NULL, opts[i][0]));
@@ -254,7 +254,7 @@ int main(int argc, char **argv)
     PetscReal     lmin = 0, l = 0;
     LmgPropStatus ok = LMG_PROP_OK;
     PetscCall(Config(&cfg, 4));
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.9, NULL, &sp));
     PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 500.0, (PetscBool)pk, &L));
     PetscCall(LmgLiouvilleCreateVec(L, &rho));
     PetscCall(LmgLiouvilleInitial(L, "pointer", cfg.spec.T, rho));

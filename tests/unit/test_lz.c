@@ -24,7 +24,7 @@ static PetscErrorCode Sweep(LmgConfig *cfg, const LmgSpectrum *sp, PetscReal gph
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(r, sizeof *r));
-  PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg->lz, &cfg->dyn, sp, gphi, level, tq, tol, r));
+  PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg->lz, &cfg->dyn, sp, gphi, level, tq, tol, NULL, r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCall(LmgConfigLoad(PETSC_COMM_SELF, &cfg, err));
   cfg.spec.nev = 8;
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 40, 0.8, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 40, 0.8, NULL, &sp));
 
   PetscCall(LmgLzScalesCompute(&cfg.lz, &sp, &s));
   snprintf(msg, sizeof msg, "N=40 g=0.8 scales: b %.6f (8.115709), t_LZ %.6e s (8.308752e-3), h_sp %.4f (3823.0011), h0 %.4f rad/s: rel err < 1e-6", (double)s.b, (double)s.t_LZ, (double)s.h_sp, (double)s.h0);
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     snprintf(msg, sizeof msg, "N=40 g=0.8 gphi=%g t_q=%g t_LZ: P_error full %.7f k=2 %.7f k=6 %.7f, P_not_ground %.7f (%" PetscInt_FMT " steps): max |diff| from the reference %.1e < 1e-5", (double)f->gphi, (double)f->tq, (double)r.P_error, (double)k2.P_error, (double)k6.P_error, (double)r.P_not_ground, r.steps, (double)e);
     LMG_TEST(msg, r.status == LMG_DONE && k2.status == LMG_DONE && k6.status == LMG_DONE && e < 1e-5);
     if (f->Pc >= 0) {
-      PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, f->gphi, f->tq, 1000, 0, &c));
+      PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, f->gphi, f->tq, 1000, 0, NULL, &c));
       e = PetscSqrtReal(PetscSqr(c.P_error_classical_stderr) + PetscSqr(f->Pc_err));
       snprintf(msg, sizeof msg, "N=40 g=0.8 gphi=%g t_q=%g t_LZ classical: %.4f +- %.4f (%" PetscInt_FMT " trajectories) against the reference %.4f +- %.4f: within 3 standard errors (%.4f)", (double)f->gphi, (double)f->tq, (double)c.P_error_classical, (double)c.P_error_classical_stderr, c.trajectories, (double)f->Pc, (double)f->Pc_err, (double)(3 * e));
       LMG_TEST(msg, c.status == LMG_DONE && PetscAbsReal(c.P_error_classical - f->Pc) <= 3 * e + 1e-12);
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 
   /* k = N+1 is the full space */
   cfg.spec.nev = 21;
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.8, &sp20));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 20, 0.8, NULL, &sp20));
   PetscCall(Sweep(&cfg, &sp20, 1.0, 0, 2.0, 1e-10, &r));
   PetscCall(Sweep(&cfg, &sp20, 1.0, 21, 2.0, 1e-10, &q));
   snprintf(msg, sizeof msg, "N=20 gphi=1 t_q=2 t_LZ: k=21 P_error %.10f, P_not_ground %.10f, P_floor %.3e = full %.10f, %.10f, %.3e: |diff| < 1e-8", (double)q.P_error, (double)q.P_not_ground, (double)q.P_floor, (double)r.P_error, (double)r.P_not_ground, (double)r.P_floor);
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
       PetscReal P[3], tq[3] = {0.3, 1, 3};
       cfg.lz.bias = above ? 3 : 0.5; /* just above the spinodal (1.5) the final orbit can straddle s_z = 0 */
       for (int i = 0; i < 3; i++) {
-        PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 0, tq[i], 1000, 0, &c));
+        PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 0, tq[i], 1000, 0, NULL, &c));
         P[i] = c.P_error_classical;
       }
       snprintf(msg, sizeof msg, "classical, gphi=0, lz_bias %.1f: P_error_classical %g, %g, %g at t_q = 0.3, 1, 3 t_LZ (one trajectory, stderr %g): %s", (double)cfg.lz.bias, (double)P[0], (double)P[1], (double)P[2], (double)c.P_error_classical_stderr, above ? "follows (0)" : "frozen (1)");
@@ -122,17 +122,17 @@ int main(int argc, char **argv)
     PetscInt    n01 = 0, n10 = 0, flips;
     PetscReal   dd, sd;
     c.outcome = o1, c2.outcome = o2;
-    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 0, &c));
-    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 1, &c2));
+    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 0, NULL, &c));
+    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 1, NULL, &c2));
     for (int j = 0; j < 2000; j++) n01 += o1[j] && !o2[j], n10 += !o1[j] && o2[j];
     dd = (n01 - n10) / 2000.0, sd = PetscSqrtReal((PetscReal)(n01 + n10)) / 2000;
     snprintf(msg, sizeof msg, "classical gphi=2 t_q=0.5 t_LZ, 2000 trajectories at dt and dt/2 on the same paths: P %.4f vs %.4f; time-step error d = %.4f +- %.4f: |d| + its error < the standard error of P %.4f, d consistent with 0", (double)c.P_error_classical, (double)c2.P_error_classical, (double)dd, (double)sd, (double)c.P_error_classical_stderr);
     LMG_TEST(msg, PetscAbsReal(dd) + sd < c.P_error_classical_stderr && PetscAbsReal(dd) <= 3 * sd);
-    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 0, &c2));
+    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 0, NULL, &c2));
     flips = 0;
     for (int j = 0; j < 2000; j++) flips += o1[j] != o2[j];
     cfg.lz.seed++;
-    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 0, &c2));
+    PetscCall(LmgLzClassicalCompute(&cfg.lz, &cfg.dyn, &sp, 2.0, 0.5, 2000, 0, NULL, &c2));
     cfg.lz.seed--;
     {
       PetscInt other = 0;

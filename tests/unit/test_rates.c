@@ -46,9 +46,9 @@ int main(int argc, char **argv)
   for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
     const Ref *f = &refs[i];
     PetscReal  e = 0;
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, f->N, f->g, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, f->N, f->g, NULL, &sp));
     PetscCall(PetscMemzero(&r, sizeof r));
-    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, f->gphi, f->level, &r));
+    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, f->gphi, f->level, NULL, &r));
     for (PetscInt k = 0; k < 2; k++) {
       const PetscInt j = k;
       e = PetscMax(e, Rel(r.rate_01[k], -f->re[j]));
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
     }
     if (f->N == 40 && f->gphi == 2) { /* k = N+1 (dense zgeev) equals the full space (SLEPc) */
       PetscCall(PetscMemzero(&q, sizeof q));
-      PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, f->gphi, 41, &q));
+      PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, f->gphi, 41, NULL, &q));
       { /* each eigenvalue to what the residuals allow (relative to |lambda|) */
         const PetscReal l01 = PetscSqrtReal(PetscSqr(r.rate_01[0]) + PetscSqr(r.freq_01[0]));
         e = PetscMax(PetscAbsReal(q.rate_01[0] - r.rate_01[0]), PetscAbsReal(q.freq_01[0] - r.freq_01[0])) / (LmgEigenvalueReach(q.residual[0], r.residual[0]) * l01);
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
     }
     if (f->N == 370 && f->level == 2) {
       PetscCall(PetscMemzero(&q, sizeof q));
-      PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 0, 2, &q));
+      PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 0, 2, NULL, &q));
       snprintf(msg, sizeof msg, "gamma_phi = 0: skipped (status %d, '%s'), no numbers", (int)q.status, q.message);
       LMG_TEST(msg, q.status == LMG_SKIPPED && strstr(q.message, "no decay") && isnan(q.rate_01[0]) && isnan(q.formula[0]));
     }
@@ -90,9 +90,9 @@ int main(int argc, char **argv)
   }
   /* a rate below what double precision resolves: k = 2 at N = 2000, Gamma/J = 0.95 has dE^2/(2 kappa) ~ 1e-12 1/s,
      at zgeev's error bound for a block of norm ~1e4: skipped with the reason, no numbers */
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 2000, 0.95, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 2000, 0.95, NULL, &sp));
   PetscCall(PetscMemzero(&r, sizeof r));
-  PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 0.05, 2, &r));
+  PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 0.05, 2, NULL, &r));
   snprintf(msg, sizeof msg, "N=2000 k=2: the slow rate dE^2/(2 kappa) = %.1e 1/s: status %d, '%s'", (double)(sp.dE * sp.dE / (2 * 0.05 * sp.J01 * sp.J01)), (int)r.status, r.message);
   LMG_TEST(msg, r.status == LMG_SKIPPED && strstr(r.message, "below what double precision resolves") && isnan(r.rate_01[0]));
   PetscCall(LmgSpectrumDestroy(&sp));
@@ -100,27 +100,27 @@ int main(int argc, char **argv)
   {
     LmgTraces tk, tf;
     PetscReal fit, e = 0;
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 370, 0.95, NULL, &sp));
     PetscCall(PetscMemzero(&r, sizeof r));
     PetscCall(PetscMemzero(&tk, sizeof tk));
-    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 0.05, 10, &r));
-    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 0.05, 10, &tk));
+    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 0.05, 10, NULL, &r));
+    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 0.05, 10, NULL, &tk));
     fit = PetscLogReal(PetscHypotReal(tk.tr[0][LMG_TR_RHO01_RE][20], tk.tr[0][LMG_TR_RHO01_IM][20]) / PetscHypotReal(tk.tr[0][LMG_TR_RHO01_RE][100], tk.tr[0][LMG_TR_RHO01_IM][100])) / (4 * tk.T2);
     snprintf(msg, sizeof msg, "N=370 k=10 traces (secular %.1f): |rho01| from |P><P| decays at %.4f between T2 and 5 T2, the mode %.4f (1e-2); rho00 + rho11 = %.6f at 5 T2", (double)r.secular, (double)fit, (double)r.rate_01[0], (double)tk.tr[0][LMG_TR_DOUBLET][100]);
     LMG_TEST(msg, tk.status == LMG_DONE && Rel(fit, r.rate_01[0]) < 1e-2 && PetscAbsReal(tk.tr[0][LMG_TR_RHO01_RE][0] - 0.5) < 1e-10 && PetscAbsReal(tk.tr[1][LMG_TR_RHO00][0] - 1) < 1e-12);
     PetscCall(LmgTracesDestroy(&tk));
     PetscCall(LmgSpectrumDestroy(&sp));
 
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 40, 0.8, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 40, 0.8, NULL, &sp));
     PetscCall(PetscMemzero(&r, sizeof r));
     PetscCall(PetscMemzero(&tk, sizeof tk));
-    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 50, 41, &r));
-    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 41, &tk));
+    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, 50, 41, NULL, &r));
+    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 41, NULL, &tk));
     fit = PetscLogReal(tk.tr[0][LMG_TR_RHO01_RE][60] / tk.tr[0][LMG_TR_RHO01_RE][100]) / (2 * tk.T2);
     snprintf(msg, sizeof msg, "N=40 gphi=50 (secular %.2f): Re rho01 plateau %.4f at 5 T2 (secular decay: %.4f), decaying at %.2f between 3 and 5 T2 = the slow mode %.2f (2e-2)", (double)r.secular, (double)tk.tr[0][LMG_TR_RHO01_RE][100], (double)(0.5 * PetscExpReal(-5)), (double)fit, (double)r.rate_01[0]);
     LMG_TEST(msg, tk.status == LMG_DONE && r.secular < 1 && tk.tr[0][LMG_TR_RHO01_RE][100] > 20 * 0.5 * PetscExpReal(-5) && Rel(fit, r.rate_01[0]) < 2e-2);
     PetscCall(PetscMemzero(&tf, sizeof tf));
-    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 0, &tf));
+    PetscCall(LmgTracesCompute(&cfg.rates, &cfg.dyn, &sp, 50, 0, NULL, &tf));
     for (PetscInt k = 0; k < 2; k++)
       for (PetscInt q = 0; q < LMG_NTRACES; q++)
         for (PetscInt i = 0; i < tf.ntrace; i++) e = PetscMax(e, PetscAbsReal(tf.tr[k][q][i] - tk.tr[k][q][i]));

@@ -6,7 +6,7 @@ static PetscErrorCode Compute(LmgSolverType solver, PetscInt N, PetscReal g, Pet
 {
   LmgSpectrumOptions o = {nev, 1, 1e-8, solver, 1024, 8};
   PetscFunctionBeginUser;
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &o, N, g, sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_WORLD, &o, N, g, NULL, sp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     LmgLiouville    T, O;
     Vec             xt, yt, x1, y1, rt, r1;
     PetscReal       e = 0, d, v[2][6], psi[151], herr[2];
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, N, 0.95, NULL, &sp));
     PetscCall(LmgLiouvilleCreate(PETSC_COMM_WORLD, &sp, 0, 0.5, lw, &T));
     PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, &sp, 0, 0.5, PETSC_FALSE, &O));
     PetscCall(LmgLiouvilleSetBias(T, Bias, NULL));
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
     for (PetscInt i = 0; i < 3; i++) {
       LmgDynamics dt, d1;
       PetscReal   e;
-      PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], Gs[i], &sp));
+      PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], Gs[i], NULL, &sp));
       PetscCall(LmgDynamicsCompute(PETSC_COMM_WORLD, &cfg.dyn, &sp, gs[i], 0, NULL, &dt));
       PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg.dyn, &sp, gs[i], 0, NULL, &d1));
       e = MaxDK3(&dt, &d1, cfg.dyn.ntau);
@@ -184,9 +184,9 @@ int main(int argc, char **argv)
     const PetscReal Gs[] = {0.8, 0.95}, gs[] = {2, 0.05};
     LmgRates        rt, r1;
     PetscReal       e = 0, ev = 0, vt[7], v1[7];
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], Gs[i], &sp));
-    PetscCall(LmgRatesCompute(PETSC_COMM_WORLD, &cfg.rates, &cfg.dyn, &sp, gs[i], 0, &rt));
-    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, gs[i], 0, &r1));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], Gs[i], NULL, &sp));
+    PetscCall(LmgRatesCompute(PETSC_COMM_WORLD, &cfg.rates, &cfg.dyn, &sp, gs[i], 0, NULL, &rt));
+    PetscCall(LmgRatesCompute(PETSC_COMM_SELF, &cfg.rates, &cfg.dyn, &sp, gs[i], 0, NULL, &r1));
     vt[0] = rt.rate_01[0], vt[1] = rt.rate_01[1], vt[2] = rt.rate_population, vt[3] = rt.liouvillian_gap, vt[4] = rt.weight_01[0], vt[5] = rt.population_overlap, vt[6] = rt.freq_01[0];
     v1[0] = r1.rate_01[0], v1[1] = r1.rate_01[1], v1[2] = r1.rate_population, v1[3] = r1.liouvillian_gap, v1[4] = r1.weight_01[0], v1[5] = r1.population_overlap, v1[6] = r1.freq_01[0];
     for (PetscInt k = 0; k < 7; k++) { /* eigenvalues (rates, frequency) to their residuals' reach; weights (k = 4, 5) */
@@ -207,9 +207,9 @@ int main(int argc, char **argv)
   {
     LmgLz     rt, r1;
     PetscReal e;
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 61, 0.95, &sp));
-    PetscCall(LmgLzCompute(PETSC_COMM_WORLD, &cfg.lz, &cfg.dyn, &sp, 0.05, 0, 1.0, cfg.lz.tol, &rt));
-    PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, 0.05, 0, 1.0, cfg.lz.tol, &r1));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, 61, 0.95, NULL, &sp));
+    PetscCall(LmgLzCompute(PETSC_COMM_WORLD, &cfg.lz, &cfg.dyn, &sp, 0.05, 0, 1.0, cfg.lz.tol, NULL, &rt));
+    PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg.lz, &cfg.dyn, &sp, 0.05, 0, 1.0, cfg.lz.tol, NULL, &r1));
     e = PetscMax(PetscAbsReal(rt.P_error - r1.P_error), PetscAbsReal(rt.P_not_ground - r1.P_not_ground));
     snprintf(msg, sizeof msg, "N=61 Landau-Zener sweep of rho (gamma_phi 0.05, t_q = t_LZ), %d rank(s): P_error %.9f, P_not_ground %.9f equal one rank's (max %.1e < 1e-10; %d vs %d steps)", (int)size, (double)rt.P_error, (double)rt.P_not_ground, (double)e, (int)rt.steps, (int)r1.steps);
     LMG_TEST_TEAM(msg, rt.status == LMG_DONE && r1.status == LMG_DONE && e < 1e-10);

@@ -31,7 +31,7 @@ static PetscErrorCode Operators(LmgConfig *cfg, PetscInt N, PetscReal g)
   char        msg[400];
   PetscFunctionBeginUser;
   cfg->spec.nev = K;
-  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg->spec, N, g, &sp));
+  PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg->spec, N, g, NULL, &sp));
   PetscCall(LmgWindowCreate(&sp, K, &w));
   jj = w.jmax * w.jmax;
   for (PetscInt a = 0; a < K; a++) {
@@ -69,7 +69,7 @@ static PetscErrorCode Sweep(LmgConfig *cfg, const LmgSpectrum *sp, PetscInt meth
   PetscFunctionBeginUser;
   cfg->lz.win.method = method, cfg->lz.win.k0 = k0, cfg->lz.win.kmax = kmax, cfg->lz.win.tol = ftol;
   PetscCall(PetscMemzero(r, sizeof *r));
-  PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg->lz, &cfg->dyn, sp, gphi, level, tq, tol, r));
+  PetscCall(LmgLzCompute(PETSC_COMM_SELF, &cfg->lz, &cfg->dyn, sp, gphi, level, tq, tol, NULL, r));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
     const PetscInt  Ns[] = {40, 40, 61};
     const PetscReal gs[] = {0.8, 0.8, 0.95}, gp[] = {2, 0.05, 0.05};
     cfg.spec.nev = 4;
-    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], gs[i], &sp));
+    PetscCall(LmgSpectrumCompute(PETSC_COMM_SELF, &cfg.spec, Ns[i], gs[i], NULL, &sp));
     PetscCall(Sweep(&cfg, &sp, LMG_FULL_WINDOW, 16, 512, 1e-8, gp[i], 0, 1, 1e-11, &r));
     PetscCall(Sweep(&cfg, &sp, LMG_FULL_WHOLE, 16, 512, 1e-8, gp[i], 0, 1, 1e-11, &q));
     snprintf(msg, sizeof msg, "N=%d g=%.2f gphi=%g t_q=t_LZ: window of %d levels P_error %.10f, P_not_ground %.10f; whole (%d) %.10f, %.10f: |diff| %.1e <= bound %.1e + 1e-9 (integrators), bound <= 1e-8", (int)Ns[i], (double)gs[i], (double)gp[i], (int)r.window, (double)r.P_error, (double)r.P_not_ground, (int)q.window, (double)q.P_error, (double)q.P_not_ground, (double)Diff(&r, &q), (double)r.window_bound);

@@ -6,32 +6,28 @@
 #include <string.h>
 #include "lmg/options.h"
 
-extern const LmgOptionTable LmgRunOptionTable, LmgGridOptionTable, LmgSpectrumOptionTable, LmgDynamicsOptionTable, LmgThresholdOptionTable, LmgRatesOptionTable, LmgLzOptionTable, LmgWindowOptionTable, LmgLaunchOptionTable;
-const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOptionTable, &LmgSpectrumOptionTable, &LmgDynamicsOptionTable, &LmgThresholdOptionTable, &LmgRatesOptionTable, &LmgLzOptionTable, &LmgWindowOptionTable, &LmgLaunchOptionTable};
-const PetscInt LmgNOptionTables = (PetscInt)(sizeof LmgOptionTables / sizeof LmgOptionTables[0]);
-
 /* PETSc options users set under lmgsweep's prefixes: candidates for "did you mean" beside lmgsweep's own. */
 static const char *const petsc_known[] = {"-dyn_ts_type", "-dyn_ts_rk_type", "-dyn_ts_rtol", "-dyn_ts_atol", "-dyn_ts_monitor", "-dyn_ts_adapt_type", "-dyn_ts_adapt_wnormtype", "-dyn_ts_adapt_monitor", "-dyn_ts_max_snes_failures", "-dyn_snes_mf", "-dyn_ksp_type", "-dyn_pc_type", "-spectrum_eps_type", "-spectrum_eps_tol", "-spectrum_eps_max_it", "-spectrum_eps_monitor", "-spectrum_eps_view", "-spectrum_st_type", "-spectrum_st_ksp_type", "-spectrum_st_pc_type", "-rates_eps_type", "-rates_eps_tol", "-rates_eps_max_it", "-rates_eps_ncv", "-rates_eps_mpd", "-rates_eps_monitor", "-rates_eps_view", "-rates_pop_eps_type", "-rates_pop_eps_tol", "-rates_pop_eps_max_it", "-rates_pop_eps_monitor"};
 
 /* Options PETSc itself reads only when it finalises (so they look unused before): never unknown. */
 static const char *const petsc_late[] = {"-options_left", "-options_view", "-log_view", "-log_view_memory", "-log_all", "-log_trace", "-malloc_dump", "-malloc_view", "-malloc_view_threshold", "-memory_view", "-objects_dump", "-options_monitor", "-mpi_linear_solver_server_view", "-check_pointer_intensity", "-use_gpu_aware_mpi"};
 
-char *LmgOptionsHelp(const char *intro)
+char *LmgOptionsHelp(const char *intro, const LmgOptionTable *const *tables, PetscInt nt)
 {
   size_t len = strlen(intro) + 256;
   char  *s, *p;
-  for (PetscInt t = 0; t < LmgNOptionTables; t++)
-    for (PetscInt i = 0; i < LmgOptionTables[t]->n; i++) {
-      const LmgOption *o = &LmgOptionTables[t]->opt[i];
-      len += strlen(LmgOptionTables[t]->title) + strlen(o->name) + strlen(o->def) + strlen(o->help) + 16;
+  for (PetscInt t = 0; t < nt; t++)
+    for (PetscInt i = 0; i < tables[t]->n; i++) {
+      const LmgOption *o = &tables[t]->opt[i];
+      len += strlen(tables[t]->title) + strlen(o->name) + strlen(o->def) + strlen(o->help) + 16;
     }
   s = (char *)malloc(len);
   if (!s) return NULL;
   p = s + sprintf(s, "%s", intro);
-  for (PetscInt t = 0; t < LmgNOptionTables; t++) {
-    p += sprintf(p, "\n%s:\n", LmgOptionTables[t]->title);
-    for (PetscInt i = 0; i < LmgOptionTables[t]->n; i++) {
-      const LmgOption *o = &LmgOptionTables[t]->opt[i];
+  for (PetscInt t = 0; t < nt; t++) {
+    p += sprintf(p, "\n%s:\n", tables[t]->title);
+    for (PetscInt i = 0; i < tables[t]->n; i++) {
+      const LmgOption *o = &tables[t]->opt[i];
       p += sprintf(p, "  %s <%s>: %s\n", o->name, o->def, o->help);
     }
   }
@@ -179,14 +175,14 @@ static PetscInt Distance(const char *a, const char *b, PetscInt cap)
   return PetscMin(best, cap);
 }
 
-const char *LmgOptionsClosest(const char *name)
+const char *LmgOptionsClosest(const LmgOptionTable *const *tables, PetscInt nt, const char *name)
 {
   const char *best = NULL;
   PetscInt    bd   = 1 + PetscMax(2, (PetscInt)strlen(name) / 3); /* closer than this, or nothing */
-  for (PetscInt t = 0; t < LmgNOptionTables; t++)
-    for (PetscInt i = 0; i < LmgOptionTables[t]->n; i++) {
-      PetscInt d = Distance(name, LmgOptionTables[t]->opt[i].name, bd);
-      if (d < bd) bd = d, best = LmgOptionTables[t]->opt[i].name;
+  for (PetscInt t = 0; t < nt; t++)
+    for (PetscInt i = 0; i < tables[t]->n; i++) {
+      PetscInt d = Distance(name, tables[t]->opt[i].name, bd);
+      if (d < bd) bd = d, best = tables[t]->opt[i].name;
     }
   for (size_t i = 0; i < sizeof petsc_known / sizeof petsc_known[0]; i++) {
     PetscInt d = Distance(name, petsc_known[i], bd);
@@ -195,11 +191,11 @@ const char *LmgOptionsClosest(const char *name)
   return best;
 }
 
-PetscBool LmgOptionsOwn(const char *name)
+PetscBool LmgOptionsOwn(const LmgOptionTable *const *tables, PetscInt nt, const char *name)
 {
-  for (PetscInt t = 0; t < LmgNOptionTables; t++)
-    for (PetscInt i = 0; i < LmgOptionTables[t]->n; i++)
-      if (!strcmp(name, LmgOptionTables[t]->opt[i].name)) return PETSC_TRUE;
+  for (PetscInt t = 0; t < nt; t++)
+    for (PetscInt i = 0; i < tables[t]->n; i++)
+      if (!strcmp(name, tables[t]->opt[i].name)) return PETSC_TRUE;
   return PETSC_FALSE;
 }
 
@@ -223,7 +219,7 @@ static const char *Source(const char *name)
   return "in an options file";
 }
 
-PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, char err[LMG_ERR_LEN])
+PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, const LmgOptionTable *const *tables, PetscInt nt, char err[LMG_ERR_LEN])
 {
   PetscInt    n = 0;
   char      **names = NULL, **values = NULL, *list = NULL;
@@ -250,7 +246,7 @@ PetscErrorCode LmgOptionsCheckUnused(MPI_Comm comm, char err[LMG_ERR_LEN])
     PetscCall(PetscOptionsUsed(NULL, name + 1, &used)); /* the database keeps names without the '-' */
     PetscCallMPI(MPI_Allreduce(&used, &any, 1, MPIU_BOOL, MPI_LOR, comm));
     if (!any && !Late(name)) {
-      const char *near = LmgOptionsClosest(name);
+      const char *near = LmgOptionsClosest(tables, nt, name);
       char        hint[160];
       if (near) snprintf(hint, sizeof hint, "did you mean %s?", near);
       else snprintf(hint, sizeof hint, "no lmgsweep option, and no PETSc/SLEPc option under -dyn_ or -spectrum_, has this name; -help lists them");

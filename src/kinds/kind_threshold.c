@@ -2,7 +2,6 @@
    numerical gamma_c (README "What is computed" §4). */
 #include <stddef.h>
 #include "lmg/kind.h"
-#include "lmg/task.h"
 
 #define TH(m) offsetof(LmgThreshold, m)
 static const LmgField fields[] = {
@@ -26,11 +25,11 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
   return cfg->thr.numerical ? 20 * (1e4 + (k ? 0.5 * n * n * n : 40 * n * n)) : 10;
 }
 
-static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgThreshold *th = (LmgThreshold *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgThresholdCompute(&w->cfg->thr, &w->cfg->dyn, &w->cache, w->cfg->level[task->iL], th));
+  PetscCall(LmgThresholdCompute(&ctx->cfg->thr, &ctx->cfg->dyn, ctx->sp, ctx->cfg->level[task->iL], ctx->ctl, th));
   out->status = th->status;
   PetscCall(PetscStrncpy(out->message, th->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -57,4 +56,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindThreshold = {"threshold", 3, {LMG_AX_N, LMG_AX_G, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgThreshold), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, NULL};
+const LmgKind LmgKindThreshold = {"threshold", 3, {LMG_AX_N, LMG_AX_G, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgThreshold), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE};

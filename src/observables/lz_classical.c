@@ -4,6 +4,7 @@
    of a record draws from xoshiro256** seeded by a hash of (seed, the record's coordinates, j, refinement level). */
 #include <math.h>
 #include <string.h>
+#include "lmg/control.h"
 #include "lmg/lz.h"
 
 static uint64_t SplitMix(uint64_t *x)
@@ -133,7 +134,7 @@ PetscReal LmgLzClassicalSteps(const LmgLzOptions *o, const LmgSpectrum *sp, Pets
   return PetscCeilReal(tq_over * s.t_LZ * wmax / o->dtheta);
 }
 
-PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal tq_over, PetscInt trajectories, PetscInt refine, LmgLzClassical *c)
+PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal tq_over, PetscInt trajectories, PetscInt refine, const LmgControl *ctl, LmgLzClassical *c)
 {
   LmgLzScales s;
   Spin        p;
@@ -173,7 +174,7 @@ PetscErrorCode LmgLzClassicalCompute(const LmgLzOptions *o, const LmgDynamicsOpt
         pending = piece[2 * q + 1];
         t += dt / nsub;
       }
-      if ((i & 1023) == 0 && LmgAbandon()) {
+      if ((i & 1023) == 0 && LmgControlAbandon(ctl)) {
         c->status = LMG_ABANDONED;
         snprintf(c->message, LMG_MSG_LEN, "abandoned by a drain at trajectory %" PetscInt_FMT " of %" PetscInt_FMT, j, M);
         PetscFunctionReturn(PETSC_SUCCESS);

@@ -317,7 +317,7 @@ static PetscErrorCode SpectrumAlloc(LmgSpectrum *sp, const LmgSpectrumOptions *o
 }
 
 /* dE from the doublet: in double precision where the error bounds allow 7 digits, else MPFR (rank 0, shared). */
-static PetscErrorCode Splitting(MPI_Comm comm, const LmgSpectrumOptions *o, const LmgSector sec[2], const SectorResult res[2], LmgSpectrum *sp)
+static PetscErrorCode Splitting(MPI_Comm comm, const LmgSpectrumOptions *o, const LmgSector sec[2], const SectorResult res[2], const LmgControl *ctl, LmgSpectrum *sp)
 {
   PetscReal d = res[1].lam[0] - res[0].lam[0], err = res[0].err[0] + res[1].err[0], dE = NAN;
   PetscInt  bits = 53;
@@ -326,7 +326,7 @@ static PetscErrorCode Splitting(MPI_Comm comm, const LmgSpectrumOptions *o, cons
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!(d > 0 && err <= 1e-7 * d)) {
-    if (!rank) PetscCall(LmgSplittingResolve(&sec[0], &sec[1], res[0].lam[0], res[0].err[0], res[1].lam[0], res[1].err[0], o->dE_max_bits, &d, &bits, sp->message, LMG_MSG_LEN));
+    if (!rank) PetscCall(LmgSplittingResolve(&sec[0], &sec[1], res[0].lam[0], res[0].err[0], res[1].lam[0], res[1].err[0], o->dE_max_bits, ctl, &d, &bits, sp->message, LMG_MSG_LEN));
     PetscCallMPI(MPI_Bcast(&d, 1, MPIU_REAL, 0, comm));
     PetscCallMPI(MPI_Bcast(&bits, 1, MPIU_INT, 0, comm));
     PetscCallMPI(MPI_Bcast(sp->message, LMG_MSG_LEN, MPI_CHAR, 0, comm));
@@ -339,7 +339,7 @@ static PetscErrorCode Splitting(MPI_Comm comm, const LmgSpectrumOptions *o, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, LmgSpectrum *sp)
+PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, PetscInt N, PetscReal g, const LmgControl *ctl, LmgSpectrum *sp)
 {
   LmgSector    sec[2];
   SectorResult res[2];
@@ -373,7 +373,7 @@ PetscErrorCode LmgSpectrumCompute(MPI_Comm comm, const LmgSpectrumOptions *o, Pe
       PetscCall(PetscArraycpy(sp->vec + i * sp->nh, r->vec + (i / 2) * sp->nh, sp->nh));
     }
     sp->status = LMG_DONE;
-    PetscCall(Splitting(comm, o, sec, res, sp));
+    PetscCall(Splitting(comm, o, sec, res, ctl, sp));
     PetscCall(LmgSpectrumDerive(sp));
   }
   for (PetscInt p = 0; p < 2; p++) {
@@ -401,7 +401,7 @@ PetscErrorCode LmgSpectrumCheckOptions(MPI_Comm comm, const LmgSpectrumOptions *
   PetscFunctionBeginUser;
   small.nev = 4; /* N = 40: sectors of 21 and 20, Krylov-Schur as in the sweep (ScaLAPACK when asked for) */
   PetscCall(LmgErrorPush(&info));
-  ierr = LmgSpectrumCompute(comm, &small, 40, 0.8, &sp);
+  ierr = LmgSpectrumCompute(comm, &small, 40, 0.8, NULL, &sp);
   PetscCall(LmgErrorPop());
   if (!ierr) PetscCall(LmgSpectrumDestroy(&sp));
   else if (!err[0]) LmgErrorText(ierr, &info, "a -spectrum_ option is not accepted by SLEPc", err, LMG_ERR_LEN);

@@ -5,6 +5,7 @@
    exact (W - sigma)^{-1} on populations (the populations' block of L is W). */
 #include <math.h>
 #include <slepceps.h>
+#include "lmg/control.h"
 #include "lmg/rates.h"
 
 extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *);
@@ -13,19 +14,20 @@ extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, c
 #define RESTART_ITS 30 /* ... within this many iterations */
 
 typedef struct {
-  LmgLiouville L;
-  MPI_Comm     comm;    /* L's: a team holds the block's entries in its columns (L->cols) */
-  PetscInt     n, b, m; /* states, block, its unknowns on this rank */
-  PetscInt     M, c0;   /* the block's unknowns on all ranks; this rank's first column */
-  PetscInt    *idx;     /* [m] vec indices a + n c of the block here (ascending) */
-  PetscInt    *pos;     /* [n nc] position in the block of entry (a, c0 + j) at a + n j, or -1 */
-  PetscScalar *x, *y;   /* n nc work */
-  Vec          vx, vy;
-  PetscReal   *A2;      /* [n] (Jz^2)_aa */
-  PetscReal   *U, *w;   /* W = U diag(w) U^T, n x n (even block) */
-  PetscScalar  sigma;
-  PetscInt     matvecs;
-  PetscBool    abandoned;
+  LmgLiouville      L;
+  MPI_Comm          comm;    /* L's: a team holds the block's entries in its columns (L->cols) */
+  PetscInt          n, b, m; /* states, block, its unknowns on this rank */
+  PetscInt          M, c0;   /* the block's unknowns on all ranks; this rank's first column */
+  PetscInt         *idx;     /* [m] vec indices a + n c of the block here (ascending) */
+  PetscInt         *pos;     /* [n nc] position in the block of entry (a, c0 + j) at a + n j, or -1 */
+  PetscScalar      *x, *y;   /* n nc work */
+  Vec               vx, vy;
+  PetscReal        *A2;    /* [n] (Jz^2)_aa */
+  PetscReal        *U, *w; /* W = U diag(w) U^T, n x n (even block) */
+  PetscScalar       sigma;
+  PetscInt          matvecs;
+  const LmgControl *ctl; /* asked at each iteration whether to give up */
+  PetscBool         abandoned;
 } Op;
 
 /* n x n real symmetric eigendecomposition in place (eigenvalues ascending). */
@@ -134,7 +136,7 @@ static PetscErrorCode Stop(EPS eps, PetscInt its, PetscInt max_it, PetscInt ncon
   PetscMPIInt size;
   PetscFunctionBeginUser;
   PetscCall(EPSStoppingBasic(eps, its, max_it, nconv, nev, reason, NULL));
-  stop = LmgAbandon();
+  stop = LmgControlAbandon(op->ctl);
   PetscCallMPI(MPI_Comm_size(op->comm, &size));
   if (size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &stop, 1, MPIU_BOOL, MPI_LOR, op->comm)); /* the team together */
   if (*reason == EPS_CONVERGED_ITERATING && stop) op->abandoned = PETSC_TRUE, *reason = EPS_CONVERGED_USER;
@@ -399,7 +401,7 @@ static PetscErrorCode Entries(const Op *op, const PetscScalar *v, PetscInt k, co
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *r)
+PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, const LmgControl *ctl, LmgRates *r)
 {
   const PetscInt n = L->n;
   PetscInt       i0, i1, it = 0;
@@ -414,6 +416,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   r->matvecs = 0;
   /* odd block: the two rho01 carriers */
   PetscCall(OpCreate(L, 1, Z, &op));
+  op.ctl = ctl;
   PetscCall(PetscMalloc2(op.m, &v[0], op.m, &v[1]));
   PetscCall(StageDoublet(o, L, Z, &op, i0, i1, lam, v, &ok, r->message));
   pair = (PetscBool)(PetscImaginaryPart(lam[0]) != 0 && PetscAbsScalar(lam[1] - PetscConj(lam[0])) < 1e-6 * PetscAbsScalar(lam[0]));
@@ -437,6 +440,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   /* even block: population mode and the slowest decaying population mode */
   if (ok) {
     PetscCall(OpCreate(L, 0, Z, &op));
+    op.ctl = ctl;
     PetscCall(PetscMalloc2(op.m, &v[0], op.m, &v[1]));
     PetscCall(StagePopulation(L, Z, &op, i0, i1, lam, v));
     for (PetscInt k = 0; ok && k < 2; k++) {
@@ -456,7 +460,7 @@ PetscErrorCode LmgRatesFull(const LmgRatesOptions *o, LmgLiouville L, LmgRates *
   }
   r->matvecs = it;
   snprintf(r->method, LMG_STR_LEN, "SLEPc gd on the full blocks (from %" PetscInt_FMT " levels)", PetscMin(o->k0, n));
-  r->status = ok ? LMG_DONE : LmgAbandon() ? LMG_ABANDONED : LMG_FAILED;
+  r->status = ok ? LMG_DONE : LmgControlAbandon(ctl) ? LMG_ABANDONED : LMG_FAILED;
   for (PetscInt k = 0; r->status == LMG_DONE && k < LMG_NRATES; k++)
     if (!(r->residual[k] <= 1e-5)) { /* the apply's roundoff, eps |L|, is above 1e-5 |lambda|: the rate is noise */
       r->status = LMG_SKIPPED;

@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stddef.h>
 #include "lmg/kind.h"
-#include "lmg/task.h"
 
 #define SP(m) offsetof(LmgSpectrum, m)
 #define NEV   SP(nev)
@@ -47,13 +46,13 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
   return 5 * N * (1 + (bits > 40 ? 1e-2 * bits : 0));
 }
 
-static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   PetscFunctionBeginUser;
   (void)task;
-  *(LmgSpectrum *)rec = w->cache; /* shallow: the cache owns the arrays */
-  out->status         = w->cache.status;
-  PetscCall(PetscStrncpy(out->message, w->cache.message, LMG_MSG_LEN));
+  *(LmgSpectrum *)rec = *ctx->sp; /* shallow: the cache owns the arrays */
+  out->status         = ctx->sp->status;
+  PetscCall(PetscStrncpy(out->message, ctx->sp->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -69,4 +68,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindSpectrum = {"spectrum", 2, {LMG_AX_N, LMG_AX_G}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgSpectrum), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL};
+const LmgKind LmgKindSpectrum = {"spectrum", 2, {LMG_AX_N, LMG_AX_G}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgSpectrum), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE};

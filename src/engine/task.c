@@ -1,8 +1,38 @@
 /* Task execution: one grid task on one team, the spectrum cached per (N, Gamma/J), PETSc errors captured as failed
-   records, the record written by the team leader through its kind's field table. */
+   records, the record written by the team leader through its kind's field table; the control handed to the physics
+   (the scheduler's drain, the task's checkpoint as a hook). */
 #include <string.h>
 #include "lmg/kind.h"
 #include "lmg/task.h"
+
+static PetscBool Abandon(void *ctx)
+{
+  (void)ctx;
+  return LmgAbandon();
+}
+
+static PetscBool Draining(void *ctx)
+{
+  (void)ctx;
+  return LmgDraining();
+}
+
+static PetscErrorCode CheckpointWrite(void *ctx, MPI_Comm comm, const void *head, size_t hlen, PetscInt nv, Vec *v, char *err, size_t errlen)
+{
+  PetscFunctionBeginUser;
+  PetscCall(LmgCheckpointWrite((LmgCheckpoint *)ctx, comm, head, hlen, nv, v, err, errlen));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CheckpointRead(void *ctx, MPI_Comm comm, void *head, size_t hlen, PetscInt nv, Vec *v, PetscBool *found, char *why, size_t whylen)
+{
+  PetscFunctionBeginUser;
+  PetscCall(LmgCheckpointRead((LmgCheckpoint *)ctx, comm, head, hlen, nv, v, found, why, whylen));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* What every computation of a task is handed: the scheduler's drain (no checkpoints). */
+static const LmgControl Drain = {Abandon, Draining, NULL, {0}};
 
 PetscErrorCode LmgWorkCreate(const LmgConfig *cfg, const LmgH5 *h5, const LmgTeam *team, LmgWork *w)
 {
@@ -21,6 +51,15 @@ PetscErrorCode LmgWorkCheckpoint(LmgWork *w, const LmgTask *task, const char *ki
   PetscFunctionBeginUser;
   PetscCall(LmgCheckpointSet(&w->ck, w->cfg->output, kind, task->record, w->signature, w->cfg->checkpoint, w->cfg->resume));
   if (!w->h5 || w->cfg->checkpoint <= 0) w->ck.path[0] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgWorkControl(LmgWork *w, LmgControl *ctl)
+{
+  PetscFunctionBeginUser;
+  *ctl = Drain;
+  if (w->ck.path[0]) ctl->checkpoint = (LmgCheckpointHook){CheckpointWrite, CheckpointRead, w->ck.interval, w->ck.resume, w->ck.path, &w->ck};
+  else ctl->checkpoint = (LmgCheckpointHook){0};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -43,13 +82,26 @@ PetscErrorCode LmgWorkSpectrum(LmgWork *w, const LmgTask *task)
   if (w->cached_group >= 0) PetscCall(LmgSpectrumDestroy(&w->cache));
   PetscCall(PetscMemzero(&w->cache, sizeof w->cache));
   PetscCall(LmgErrorPush(&info));
-  ierr = LmgSpectrumCompute(w->team->comm, &w->cfg->spec, w->cfg->N[task->iN], w->cfg->gamma_over_J[task->iG], &w->cache);
+  ierr = LmgSpectrumCompute(w->team->comm, &w->cfg->spec, w->cfg->N[task->iN], w->cfg->gamma_over_J[task->iG], &Drain, &w->cache);
   PetscCall(LmgErrorPop());
   if (ierr) {
     w->cache.status = LMG_FAILED;
     LmgErrorText(ierr, &info, "spectrum solve", w->cache.message, LMG_MSG_LEN);
   }
   w->cached_group = task->group;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The kind's compute with the context of the task (its checkpoint hook when the kind checkpoints). */
+static PetscErrorCode Compute(LmgWork *w, const LmgKind *kind, const LmgTask *task, void *rec, LmgOutcome *out)
+{
+  LmgControl     ctl;
+  LmgKindContext ctx;
+  PetscFunctionBeginUser;
+  if (kind->checkpoints) PetscCall(LmgWorkCheckpoint(w, task, kind->name));
+  PetscCall(LmgWorkControl(w, &ctl));
+  ctx = (LmgKindContext){w->cfg, &w->cache, w->team->comm, &ctl};
+  PetscCall(kind->compute(&ctx, task, rec, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -65,7 +117,7 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
   PetscCall(LmgWorkSpectrum(w, &task));
   PetscCall(PetscCalloc(kind->size, &rec));
   PetscCall(PetscMemzero(out, sizeof *out));
-  w->ck.path[0] = 0, w->ck.gen = 0; /* a kind that checkpoints sets it (LmgWorkCheckpoint) */
+  w->ck.path[0] = 0, w->ck.gen = 0; /* a kind that checkpoints sets it (Compute) */
   if (w->cache.status == LMG_ABANDONED) { /* a drain gave up the group's spectrum: nothing of the group is written */
     out->status = LMG_ABANDONED;
     PetscCall(PetscStrncpy(out->message, w->cache.message, LMG_MSG_LEN));
@@ -75,7 +127,7 @@ PetscErrorCode LmgTaskRun(void *ctx, const LmgTeam *team, PetscInt t, LmgOutcome
     LmgErrorInfo   info;
     PetscErrorCode ierr;
     PetscCall(LmgErrorPush(&info));
-    ierr = kind->compute(w, &task, rec, out);
+    ierr = Compute(w, kind, &task, rec, out);
     PetscCall(LmgErrorPop());
     if (ierr) {
       PetscReal secs, bytes;

@@ -2,6 +2,7 @@
    parity sector in MPFR arithmetic, the precision raised until dE is resolved or -dE_max_bits is hit. */
 #include <math.h>
 #include <mpfr.h>
+#include "lmg/control.h"
 #include "lmg/splitting.h"
 
 typedef struct {
@@ -85,7 +86,7 @@ static void MPBisect(MPSector *ms, mpfr_ptr mid, mpfr_ptr q, mpfr_ptr t, mpfr_sr
 }
 
 /* One attempt at precision p: 1 resolved, 0 precision exhausted, -1 no bracket. */
-static int Attempt(const LmgSector *ev, const LmgSector *od, double le, double ee, double lo, double eo, mpfr_prec_t p, double *dE)
+static int Attempt(const LmgSector *ev, const LmgSector *od, double le, double ee, double lo, double eo, mpfr_prec_t p, const LmgControl *ctl, double *dE)
 {
   MPSector s[2];
   mpfr_t   q, t, pivmin, floor_, mid, D, W, tmp;
@@ -113,7 +114,7 @@ static int Attempt(const LmgSector *ev, const LmgSector *od, double le, double e
     if (mpfr_sgn(D) > 0 && mpfr_cmp(W, tmp) <= 0) {
       *dE = mpfr_get_d(D, MPFR_RNDN);
       res = 1;
-    } else if (mpfr_cmp(W, floor_) <= 0 || LmgAbandon()) break;
+    } else if (mpfr_cmp(W, floor_) <= 0 || LmgControlAbandon(ctl)) break;
     else MPBisect(&s[wider], mid, q, t, pivmin);
   }
   MPSectorClear(&s[0]);
@@ -122,7 +123,7 @@ static int Attempt(const LmgSector *ev, const LmgSector *od, double le, double e
   return res;
 }
 
-PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, PetscReal le, PetscReal ee, PetscReal lo, PetscReal eo, PetscInt max_bits, PetscReal *dE, PetscInt *bits, char *why, size_t len)
+PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, PetscReal le, PetscReal ee, PetscReal lo, PetscReal eo, PetscInt max_bits, const LmgControl *ctl, PetscReal *dE, PetscInt *bits, char *why, size_t len)
 {
   PetscReal g = ev->g, m = g < 1 ? PetscSqrtReal(1 - g * g) : 0, S = m > 0 ? atanh(m) - m : 0;
   PetscReal need = log2(PetscMax(ev->norm, od->norm) + 1) + ev->N * S / log(2.0) + 60;
@@ -138,9 +139,9 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   while (p < need) p *= 2;
-  for (; p <= max_bits && !LmgAbandon(); p *= 2) {
+  for (; p <= max_bits && !LmgControlAbandon(ctl); p *= 2) {
     double d   = NAN;
-    int    res = Attempt(ev, od, le, ee, lo, eo, (mpfr_prec_t)p, &d);
+    int    res = Attempt(ev, od, le, ee, lo, eo, (mpfr_prec_t)p, ctl, &d);
     if (res < 0) {
       snprintf(why, len, "dE unresolved: no MPFR bracket of the doublet at %ld bits", p);
       PetscFunctionReturn(PETSC_SUCCESS);
@@ -151,7 +152,7 @@ PetscErrorCode LmgSplittingResolve(const LmgSector *ev, const LmgSector *od, Pet
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
-  if (LmgAbandon()) *bits = -1, snprintf(why, len, "abandoned by a drain");
+  if (LmgControlAbandon(ctl)) *bits = -1, snprintf(why, len, "abandoned by a drain");
   else snprintf(why, len, "dE unresolved: not resolved to 10 digits within -dE_max_bits %" PetscInt_FMT, max_bits);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

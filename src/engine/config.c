@@ -18,6 +18,11 @@ static const LmgOption opts[] = {
 };
 const LmgOptionTable LmgRunOptionTable = LMG_TABLE("The run", opts);
 
+/* Every module's table, in -help order. */
+extern const LmgOptionTable LmgGridOptionTable, LmgSpectrumOptionTable, LmgDynamicsOptionTable, LmgThresholdOptionTable, LmgRatesOptionTable, LmgLzOptionTable, LmgWindowOptionTable, LmgLaunchOptionTable;
+const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOptionTable, &LmgSpectrumOptionTable, &LmgDynamicsOptionTable, &LmgThresholdOptionTable, &LmgRatesOptionTable, &LmgLzOptionTable, &LmgWindowOptionTable, &LmgLaunchOptionTable};
+const PetscInt              LmgNOptionTables = (PetscInt)(sizeof LmgOptionTables / sizeof LmgOptionTables[0]);
+
 static PetscErrorCode ReadRun(LmgConfig *cfg, char *err)
 {
   const char *out;
@@ -122,7 +127,7 @@ static PetscErrorCode AppendPrefixed(LmgStr *b)
     tok = val;
     if (val && (val[0] != '-' || isdigit((unsigned char)val[1]) || val[1] == '.')) tok = strtok_r(NULL, " ", &save);
     else val = NULL;
-    if ((strncmp(name, "-dyn_", 5) && strncmp(name, "-spectrum_", 10) && strncmp(name, "-rates_", 7)) || strstr(name, "monitor") || strstr(name, "view") || LmgOptionsOwn(name)) continue;
+    if ((strncmp(name, "-dyn_", 5) && strncmp(name, "-spectrum_", 10) && strncmp(name, "-rates_", 7)) || strstr(name, "monitor") || strstr(name, "view") || LmgOptionsOwn(LmgOptionTables, LmgNOptionTables, name)) continue;
     if (n == cap) PetscCall(PetscRealloc((cap *= 2) * sizeof *kv, &kv));
     kv[n] = (char *)malloc(strlen(name) + (val ? strlen(val) : 0) + 2);
     sprintf(kv[n++], "%s=%s", name + 1, val ? val : "");

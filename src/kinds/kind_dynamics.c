@@ -2,7 +2,6 @@
    statistics (README "What is computed" §3). */
 #include <stddef.h>
 #include "lmg/kind.h"
-#include "lmg/task.h"
 
 #define DY(m) offsetof(LmgDynamics, m)
 static const LmgField fields[] = {
@@ -34,12 +33,11 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
   return 1e4 + (k ? 0.5 * n * n * n : 40 * n * n);
 }
 
-static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgDynamics *d = (LmgDynamics *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgWorkCheckpoint(w, task, "dynamics"));
-  PetscCall(LmgDynamicsCompute(w->team->comm, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], &w->ck, d));
+  PetscCall(LmgDynamicsCompute(ctx->comm, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->ctl, d));
   out->status = d->status;
   PetscCall(PetscStrncpy(out->message, d->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -61,4 +59,4 @@ static PetscErrorCode Destroy(void *rec)
   return LmgDynamicsDestroy((LmgDynamics *)rec);
 }
 
-const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_TRUE, Enabled, Cost, Compute, Plan, Destroy, NULL};
+const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_TRUE, Enabled, Cost, Compute, Plan, Destroy, NULL, PETSC_TRUE};

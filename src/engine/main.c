@@ -100,7 +100,7 @@ static PetscErrorCode CheckOptions(const LmgConfig *cfg, const LmgTeam *team, ch
     if (!err[0]) PetscCall(LmgRatesCheckOptions(err));
   }
   PetscCall(Agree(PETSC_COMM_WORLD, err));
-  if (!err[0]) PetscCall(LmgOptionsCheckUnused(PETSC_COMM_WORLD, err));
+  if (!err[0]) PetscCall(LmgOptionsCheckUnused(PETSC_COMM_WORLD, LmgOptionTables, LmgNOptionTables, err));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 {
   LmgConfig cfg;
   LmgTeam   team = {MPI_COMM_NULL, -1, 0, PETSC_FALSE, PETSC_FALSE};
-  char      err[LMG_ERR_LEN] = "", launch[LMG_ERR_LEN], *cmdline, *help = LmgOptionsHelp(intro);
+  char      err[LMG_ERR_LEN] = "", launch[LMG_ERR_LEN], *cmdline, *help = LmgOptionsHelp(intro, LmgOptionTables, LmgNOptionTables);
   PetscBool help_only, speak, teamed = PETSC_FALSE;
   int       code = 0;
 

@@ -2,7 +2,6 @@
    quantum outcome per (N, Gamma/J, gamma_phi, level, t_q) and the classical foil per (N, Gamma/J, gamma_phi, t_q). */
 #include <stddef.h>
 #include "lmg/kind.h"
-#include "lmg/task.h"
 
 #define SC(m) offsetof(LmgLzScales, m)
 static const LmgField scale_fields[] = {
@@ -72,32 +71,32 @@ static PetscReal CostClassical(const LmgConfig *cfg, const LmgTask *task)
   return 10 + M * cfg->lz.tq[task->iT] * 1e-2 * 2.8 * cfg->spec.J / cfg->lz.dtheta * 0.1;
 }
 
-static PetscErrorCode ComputeScales(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode ComputeScales(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgLzScales *s = (LmgLzScales *)rec;
   PetscFunctionBeginUser;
   (void)task;
-  PetscCall(LmgLzScalesCompute(&w->cfg->lz, &w->cache, s));
+  PetscCall(LmgLzScalesCompute(&ctx->cfg->lz, ctx->sp, s));
   out->status = s->status;
   PetscCall(PetscStrncpy(out->message, s->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgLz *r = (LmgLz *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgLzCompute(w->team->comm, &w->cfg->lz, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], w->cfg->lz.tq[task->iT], w->cfg->lz.tol, r));
+  PetscCall(LmgLzCompute(ctx->comm, &ctx->cfg->lz, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->cfg->lz.tq[task->iT], ctx->cfg->lz.tol, ctx->ctl, r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode ComputeClassical(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode ComputeClassical(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgLzClassical *c = (LmgLzClassical *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgLzClassicalCompute(&w->cfg->lz, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->lz.tq[task->iT], w->cfg->lz.trajectories, 0, c));
+  PetscCall(LmgLzClassicalCompute(&ctx->cfg->lz, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->lz.tq[task->iT], ctx->cfg->lz.trajectories, 0, ctx->ctl, c));
   out->status = c->status;
   PetscCall(PetscStrncpy(out->message, c->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -137,6 +136,6 @@ static PetscErrorCode PlanClassical(const LmgConfig *cfg, const LmgSpectrum *sp,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindLzScales = {"lz_scales", 2, {LMG_AX_N, LMG_AX_G}, scale_fields, (PetscInt)(sizeof scale_fields / sizeof scale_fields[0]), sizeof(LmgLzScales), PETSC_FALSE, EnabledScales, CostScales, ComputeScales, PlanScales, NULL, "landau_zener"};
-const LmgKind LmgKindLz = {"landau_zener", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgLz), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, "landau_zener"};
-const LmgKind LmgKindLzClassical = {"lz_classical", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_TQ}, classical_fields, (PetscInt)(sizeof classical_fields / sizeof classical_fields[0]), sizeof(LmgLzClassical), PETSC_FALSE, EnabledClassical, CostClassical, ComputeClassical, PlanClassical, NULL, "landau_zener"};
+const LmgKind LmgKindLzScales = {"lz_scales", 2, {LMG_AX_N, LMG_AX_G}, scale_fields, (PetscInt)(sizeof scale_fields / sizeof scale_fields[0]), sizeof(LmgLzScales), PETSC_FALSE, EnabledScales, CostScales, ComputeScales, PlanScales, NULL, "landau_zener", PETSC_FALSE};
+const LmgKind LmgKindLz = {"landau_zener", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgLz), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, "landau_zener", PETSC_FALSE};
+const LmgKind LmgKindLzClassical = {"lz_classical", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_TQ}, classical_fields, (PetscInt)(sizeof classical_fields / sizeof classical_fields[0]), sizeof(LmgLzClassical), PETSC_FALSE, EnabledClassical, CostClassical, ComputeClassical, PlanClassical, NULL, "landau_zener", PETSC_FALSE};

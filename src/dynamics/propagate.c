@@ -209,6 +209,7 @@ PetscErrorCode LmgPropagatorCreate(const LmgRHS *rhs, PetscBool spread, PetscRea
   c->scale = scale;
   P->maxsteps = maxsteps;
   P->xprev    = NULL;
+  P->control  = NULL;
   PetscCall(VecDuplicate(x0, &P->x));
   PetscCall(VecCopy(x0, P->x)); /* at t = 0 the two frames agree */
   PetscCall(TSCreate(comm, &P->ts));
@@ -282,7 +283,7 @@ PetscErrorCode LmgPropagatorSample(LmgPropagator *P, PetscReal t, Vec out, LmgPr
   *st = LMG_PROP_OK;
   PetscCall(TSGetTime(P->ts, &now));
   while (*st == LMG_PROP_OK && t - now > 1e-12 * t) { /* closer than that counts as arrived (no step of roundoff size) */
-    PetscBool abandon = LmgAbandon();
+    PetscBool abandon = LmgControlAbandon(P->control);
     PetscCall(TSGetStepNumber(P->ts, &steps));
     if (size > 1) PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &abandon, 1, MPIU_BOOL, MPI_LOR, comm)); /* the team together */
     if (steps >= P->maxsteps) *st = LMG_PROP_MAXSTEPS;

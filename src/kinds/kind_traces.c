@@ -2,7 +2,6 @@
    on the -rates_trace_grid (README "What is computed" §5). */
 #include <stddef.h>
 #include "lmg/kind.h"
-#include "lmg/task.h"
 
 #define TR(m) offsetof(LmgTraces, m)
 static const LmgField fields[] = {
@@ -39,11 +38,11 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
   return 100 + (k ? 5.8e-3 * m * m * m : 1e3 * n * n);
 }
 
-static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgTraces *r = (LmgTraces *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgTracesCompute(&w->cfg->rates, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], r));
+  PetscCall(LmgTracesCompute(&ctx->cfg->rates, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->ctl, r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -61,4 +60,4 @@ static PetscErrorCode Destroy(void *rec)
   return LmgTracesDestroy((LmgTraces *)rec);
 }
 
-const LmgKind LmgKindTraces = {"traces", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgTraces), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy, NULL};
+const LmgKind LmgKindTraces = {"traces", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgTraces), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy, NULL, PETSC_FALSE};

@@ -227,7 +227,7 @@ PetscErrorCode LmgRatesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgRates *r)
+PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgRates *r)
 {
   LmgOutcome   out;
   LmgLiouville L;
@@ -252,7 +252,7 @@ PetscErrorCode LmgRatesCompute(MPI_Comm comm, const LmgRatesOptions *o, const Lm
   }
   PetscCall(LmgLiouvilleCreate(level ? PETSC_COMM_SELF : comm, sp, level, gphi, PETSC_FALSE, &L));
   if (level) PetscCall(Dense(L, r));
-  else PetscCall(LmgRatesFull(o, L, r));
+  else PetscCall(LmgRatesFull(o, L, ctl, r));
   PetscCall(LmgLiouvilleDestroy(&L));
   if (r->status == LMG_DONE) Formulas(sp, gphi, r);
   PetscFunctionReturn(PETSC_SUCCESS);

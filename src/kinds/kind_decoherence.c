@@ -2,7 +2,6 @@
    mode and gap beside the static formulas (README "What is computed" §5). */
 #include <stddef.h>
 #include "lmg/kind.h"
-#include "lmg/task.h"
 
 #define RA(m) offsetof(LmgRates, m)
 static const LmgField fields[] = {
@@ -41,11 +40,11 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
   return 100 + (k ? 5.8e-3 * m * m * m : 22 * n * n + 3e-3 * n * n * n);
 }
 
-static PetscErrorCode Compute(LmgWork *w, const LmgTask *task, void *rec, LmgOutcome *out)
+static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgRates *r = (LmgRates *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgRatesCompute(w->team->comm, &w->cfg->rates, &w->cfg->dyn, &w->cache, w->cfg->gamma_phi[task->iP], w->cfg->level[task->iL], r));
+  PetscCall(LmgRatesCompute(ctx->comm, &ctx->cfg->rates, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->ctl, r));
   out->status = r->status;
   PetscCall(PetscStrncpy(out->message, r->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -58,4 +57,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindDecoherence = {"decoherence", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgRates), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL};
+const LmgKind LmgKindDecoherence = {"decoherence", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgRates), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE};

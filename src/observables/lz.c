@@ -164,7 +164,7 @@ static PetscErrorCode LeakStep(TS ts, PetscInt step, PetscReal s, Vec x, void *c
 
 /* One sweep of rho on the window w from the projections c0 (of g_0) and cf (of g_f); the bound adds 2 |(1 - P) g_0|
    (the initial state's trace distance), the leak's integral and 4 t_q w->hres (diag(E) for H0 on the window). */
-static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, const PetscReal ramp[2], const PetscReal *c0, PetscReal rest0, const PetscReal *cf, PetscReal tol, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
+static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, const PetscReal ramp[2], const PetscReal *c0, PetscReal rest0, const PetscReal *cf, PetscReal tol, const LmgControl *ctl, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
 {
   LmgLiouville  L;
   LmgRHS        rhs;
@@ -186,6 +186,7 @@ static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOption
   }
   PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, d->interaction, &rhs));
   PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, tol, ramp[1], 1e-6, 0.02, maxsteps, x, &P));
+  P.control = ctl;
   PetscCall(TSMonitorSet(P.ts, LeakStep, &k, NULL));
   PetscCall(LmgPropagatorSample(&P, 1, x, st));
   PetscCall(TSGetStepNumber(P.ts, &r->steps));
@@ -203,7 +204,7 @@ static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOption
 /* The full space of a sweep of rho on windows of o->win.k0, 2 k0, ... levels until the bound is below o->win.tol:
    r->status LMG_DONE (r->window, r->window_bound; *st: how the integrator ended) or LMG_PENDING with why no window up
    to o->win.kmax certifies it (in r->message). The initial and final ground states in the Dicke basis (dstevr). */
-static PetscErrorCode LzWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, const PetscReal ramp[2], PetscReal tol, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
+static PetscErrorCode LzWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, const PetscReal ramp[2], PetscReal tol, const LmgControl *ctl, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
 {
   const PetscInt n = sp->N + 1;
   PetscReal     *g0, *gf, *c0, *cf, rest0, restf;
@@ -219,7 +220,7 @@ static PetscErrorCode LzWindow(const LmgLzOptions *o, const LmgDynamicsOptions *
     PetscCall(LmgWindowCreate(sp, K, &w));
     PetscCall(LmgWindowProject(&w, g0, c0, &rest0));
     PetscCall(LmgWindowProject(&w, gf, cf, &restf));
-    PetscCall(SweepWindow(o, d, sp, &w, gphi, ramp, c0, rest0, cf, tol, r, tr, q, g, st));
+    PetscCall(SweepWindow(o, d, sp, &w, gphi, ramp, c0, rest0, cf, tol, ctl, r, tr, q, g, st));
     PetscCall(LmgWindowDestroy(&w));
     if (*st != LMG_PROP_OK || r->window_bound <= o->win.tol || K == n) {
       r->status = LMG_DONE;
@@ -250,7 +251,7 @@ static PetscErrorCode Outcome(LmgPropStatus st, const LmgDynamicsOptions *d, Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, LmgLz *r)
+PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscReal tol, const LmgControl *ctl, LmgLz *r)
 {
   LmgLzScales   s;
   LmgOutcome    out;
@@ -281,7 +282,7 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
     r->t_q  = tq_over * s.t_LZ;
     r->P_LZ = PetscExpReal(-tq_over);
     ramp[0] = s.h0, ramp[1] = r->t_q;
-    PetscCall(LzWindow(o, d, sp, gphi, ramp, tol, r, &tr, &q, &g, &st));
+    PetscCall(LzWindow(o, d, sp, gphi, ramp, tol, ctl, r, &tr, &q, &g, &st));
     if (r->status == LMG_DONE) {
       PetscCall(Outcome(st, d, tr, q, g, r));
       PetscFunctionReturn(PETSC_SUCCESS);
@@ -326,6 +327,7 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
      the tolerance, at least 1e-11 (measured: at tol it is ~10x less accurate than rho at tol, and its steps are n times
      cheaper; below 1e-11 the steps reach the roundoff of the phases e^{-i E t}) */
   PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, pure ? PetscMax(0.01 * tol, 1e-11) : tol, r->t_q, 1e-6, 0.02, maxsteps, x, &P));
+  P.control = ctl;
   PetscCall(LmgPropagatorSample(&P, 1, x, &st));
   PetscCall(TSGetStepNumber(P.ts, &r->steps));
   PetscCall(TSGetStepRejections(P.ts, &r->rejects));

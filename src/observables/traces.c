@@ -66,7 +66,7 @@ static int CompareTime(const void *a, const void *b, void *ctx)
 }
 
 /* full space: one forward trajectory per initial state (RK5(4), tol 1e-8, time unit T2), sampled in time order. */
-static PetscErrorCode ByStepper(LmgLiouville L, const LmgRatesOptions *o, const LmgDynamicsOptions *d, PetscInt i0, PetscInt i1, PetscReal s, LmgTraces *r)
+static PetscErrorCode ByStepper(LmgLiouville L, const LmgRatesOptions *o, const LmgDynamicsOptions *d, PetscInt i0, PetscInt i1, PetscReal s, const LmgControl *ctl, LmgTraces *r)
 {
   const PetscInt n = L->n;
   PetscInt      *ord, maxsteps = (PetscInt)PetscMin(d->max_steps, (PetscReal)PETSC_MAX_INT), steps = 0;
@@ -85,6 +85,7 @@ static PetscErrorCode ByStepper(LmgLiouville L, const LmgRatesOptions *o, const 
     LmgRHS        rhs;
     PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, d->interaction, &rhs));
     PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, 1e-8, r->T2, 1e-6, 0.05, maxsteps, rho0, &P));
+    P.control = ctl;
     for (PetscInt q = 0; q < o->ntrace && st == LMG_PROP_OK; q++) {
       const PetscScalar *R;
       PetscCall(LmgPropagatorSample(&P, o->trace_t[ord[q]], rho, &st));
@@ -124,7 +125,7 @@ PetscErrorCode LmgTracesPlan(const LmgRatesOptions *o, const LmgDynamicsOptions 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgTracesCompute(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgTraces *r)
+PetscErrorCode LmgTracesCompute(const LmgRatesOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgTraces *r)
 {
   LmgOutcome   out;
   LmgLiouville L;
@@ -148,7 +149,7 @@ PetscErrorCode LmgTracesCompute(const LmgRatesOptions *o, const LmgDynamicsOptio
   PetscCall(LmgLiouvilleCreate(PETSC_COMM_SELF, sp, level, gphi, PETSC_FALSE, &L));
   PetscCall(LmgRatesDoublet(L, &i0, &i1, &s));
   if (level) PetscCall(ByModes(L, o, i0, i1, s, r));
-  else PetscCall(ByStepper(L, o, d, i0, i1, s, r));
+  else PetscCall(ByStepper(L, o, d, i0, i1, s, ctl, r));
   if (r->status != LMG_DONE)
     for (PetscInt k = 0; k < 2; k++)
       for (PetscInt q = 0; q < LMG_NTRACES; q++)

@@ -150,7 +150,7 @@ typedef struct {
   double  t[2], dt[2], trace_err, herm_err;
 } Checkpoint;
 
-static PetscErrorCode Save(LmgCheckpoint *ck, MPI_Comm comm, PetscInt e, PetscInt m, const PetscReal *C1, const PetscReal *C2, const PetscReal *C3, LmgPropagator *P, const LmgDynamics *dyn)
+static PetscErrorCode Save(const LmgCheckpointHook *ck, MPI_Comm comm, PetscInt e, PetscInt m, const PetscReal *C1, const PetscReal *C2, const PetscReal *C3, LmgPropagator *P, const LmgDynamics *dyn)
 {
   Checkpoint *h;
   Vec         v[2] = {P[0].xprev, P[1].xprev};
@@ -165,14 +165,14 @@ static PetscErrorCode Save(LmgCheckpoint *ck, MPI_Comm comm, PetscInt e, PetscIn
     h->t[k] = P[k].tprev, h->dt[k] = P[k].dtprev, h->steps[k] = P[k].sprev, h->rejects[k] = P[k].rprev, h->taken[k] = s, h->rejected[k] = r;
   }
   for (PetscInt i = 0; i < m; i++) ((double *)(h + 1))[i] = C1[i], ((double *)(h + 1))[m + i] = C2[i], ((double *)(h + 1))[2 * m + i] = C3[i];
-  PetscCall(LmgCheckpointWrite(ck, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, err, sizeof err));
+  PetscCall(ck->write(ck->ctx, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, err, sizeof err));
   if (err[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s; the record goes on\n", err));
   PetscCall(PetscFree(h));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* The next event after a checkpoint restored into P and the correlators, or 0 (none, or one ignored with its reason) */
-static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgPropagator *P, LmgDynamics *dyn, PetscInt *e, PetscInt *taken)
+static PetscErrorCode Restore(const LmgCheckpointHook *ck, MPI_Comm comm, PetscInt m, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgPropagator *P, LmgDynamics *dyn, PetscInt *e, PetscInt *taken)
 {
   Checkpoint *h;
   Vec         v[2] = {P[0].xprev, P[1].xprev};
@@ -181,14 +181,14 @@ static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, Pets
   PetscFunctionBeginUser;
   *e = 0;
   PetscCall(PetscCalloc(sizeof *h + 3 * m * sizeof(double), &h));
-  PetscCall(LmgCheckpointRead(ck, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, &found, why, sizeof why));
-  if (found && h->m != m) found = PETSC_FALSE, snprintf(why, sizeof why, "%.300s: another tau grid", ck->path);
+  PetscCall(ck->read(ck->ctx, comm, h, sizeof *h + 3 * m * sizeof(double), 2, v, &found, why, sizeof why));
+  if (found && h->m != m) found = PETSC_FALSE, snprintf(why, sizeof why, "%.300s: another tau grid", ck->name);
   if (found) {
     for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorRestore(&P[k], h->t[k], h->dt[k], (PetscInt)h->steps[k], (PetscInt)h->rejects[k]));
     for (PetscInt i = 0; i < m; i++) C1[i] = ((double *)(h + 1))[i], C2[i] = ((double *)(h + 1))[m + i], C3[i] = ((double *)(h + 1))[2 * m + i];
     dyn->trace_err = h->trace_err, dyn->herm_err = h->herm_err, *e = (PetscInt)h->e;
     for (PetscInt k = 0; k < 2; k++) taken[k] = (PetscInt)h->taken[k], taken[2 + k] = (PetscInt)h->rejected[k];
-    PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s: resumed from its checkpoint (t = %.4g s, %d steps)\n", ck->path, (double)(h->t[1] * tau_opt), (int)(h->steps[0] + h->steps[1])));
+    PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: %s: resumed from its checkpoint (t = %.4g s, %d steps)\n", ck->name, (double)(h->t[1] * tau_opt), (int)(h->steps[0] + h->steps[1])));
   } else {
     if (why[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "lmgsweep: checkpoint ignored (%s); the record restarts\n", why));
     for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorKeepRestart(&P[k])); /* what the read left is not trusted */
@@ -197,9 +197,9 @@ static PetscErrorCode Restore(LmgCheckpoint *ck, MPI_Comm comm, PetscInt m, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* t: the m tau values in units of tau_opt (the integration's time unit). ck: checkpoints (NULL: none), written every
-   ck->interval when `periodic`, and at a drain. */
-static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgCheckpoint *ck, PetscBool periodic, LmgDynamics *dyn)
+/* t: the m tau values in units of tau_opt (the integration's time unit). ctl: when to give up (NULL: never);
+   ck: checkpoints (NULL: none), written every ck->interval when `periodic`, and at a drain. */
+static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, PetscInt m, const PetscReal *t, PetscReal *C1, PetscReal *C2, PetscReal *C3, const LmgControl *ctl, const LmgCheckpointHook *ck, PetscBool periodic, LmgDynamics *dyn)
 {
   PetscInt      n = LmgLiouvilleSize(L), ne = 2 * m, maxsteps = (PetscInt)PetscMin(o->max_steps, (PetscReal)PETSC_MAX_INT), e = 0, taken[4] = {0, 0, 0, 0};
   Vec           rho, rho0, qh;
@@ -227,13 +227,14 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscCall(LmgLiouvilleRHS(L, PETSC_TRUE, o->interaction, &ra));
   PetscCall(LmgPropagatorCreate(&rf, PETSC_FALSE, full ? 1e-8 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, rho0, &P[0]));
   PetscCall(LmgPropagatorCreate(&ra, PETSC_TRUE, full ? 1e-7 : 1e-10, dyn->tau_opt, 1e-4, 0.1, maxsteps, qh, &P[1]));
+  P[0].control = P[1].control = ctl;
   if (ck) {
     for (PetscInt k = 0; k < 2; k++) PetscCall(LmgPropagatorKeepRestart(&P[k]));
     if (ck->resume) PetscCall(Restore(ck, comm, m, dyn->tau_opt, C1, C2, C3, P, dyn, &e, taken));
   }
   for (; e < ne; e++) {
     if (ck) { /* every interval, and once when a drain signal arrives: the team decides together */
-      int go[2] = {periodic && MPI_Wtime() - last >= ck->interval, LmgDraining() && !drained};
+      int go[2] = {periodic && MPI_Wtime() - last >= ck->interval, LmgControlDraining(ctl) && !drained};
       PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, go, 2, MPI_INT, MPI_MAX, comm));
       if (go[0] || go[1]) {
         PetscCall(Save(ck, comm, e, m, C1, C2, C3, P, dyn));
@@ -285,7 +286,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, LmgCheckpoint *ck, LmgDynamics *dyn)
+PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgDynamics *dyn)
 {
   PetscInt        m = o->ntau + 1;
   PetscReal      *t, *C1, *C2, *C3;
@@ -324,11 +325,11 @@ PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, co
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {
       PetscCall(PetscStrncpy(dyn->message, "", LMG_MSG_LEN)); /* the time stepper instead, where it is affordable */
       dyn->status = LMG_DONE, dyn->K3_err = NAN, dyn->trace_err = dyn->herm_err = 0;
-      PetscCall(Correlators(L, o, m, t, C1, C2, C3, NULL, PETSC_FALSE, dyn));
+      PetscCall(Correlators(L, o, m, t, C1, C2, C3, ctl, NULL, PETSC_FALSE, dyn));
     }
   } else { /* the team's full space: checkpoints when it is estimated to take longer than their interval */
-    LmgCheckpoint *c = ck && ck->path[0] && level == 0 ? ck : NULL;
-    PetscCall(Correlators(L, o, m, t, C1, C2, C3, c, (PetscBool)(c && c->interval > 0 && plan.seconds / size > c->interval), dyn));
+    const LmgCheckpointHook *c = level == 0 ? LmgControlCheckpoint(ctl) : NULL;
+    PetscCall(Correlators(L, o, m, t, C1, C2, C3, ctl, c, (PetscBool)(c && c->interval > 0 && plan.seconds / size > c->interval), dyn));
   }
   if (dyn->status == LMG_DONE) {
     for (PetscInt i = 0; i < o->ntau; i++) {
