@@ -13,8 +13,9 @@ typedef struct {
 
 enum { LMG_FULL_WINDOW, LMG_FULL_WHOLE };
 
-/* Not collective. Reads -full_method, -full_tol, -full_window, -full_window_max; *set: one of them was given. */
-PetscErrorCode LmgWindowSetFromOptions(LmgWindowOptions *o, PetscBool *set, char *err);
+/* Not collective. Reads -full_method, -full_tol, -full_window, -full_window_max; *given: the first of them given (NULL:
+   none). */
+PetscErrorCode LmgWindowSetFromOptions(LmgWindowOptions *o, const char **given, char *err);
 
 typedef struct {
   PetscInt   N, K, nh;

@@ -17,7 +17,7 @@ static const LmgOption opts[] = {
 };
 const LmgOptionTable LmgWindowOptionTable = LMG_TABLE("The full space on a window", opts);
 
-PetscErrorCode LmgWindowSetFromOptions(LmgWindowOptions *o, PetscBool *set, char *err)
+PetscErrorCode LmgWindowSetFromOptions(LmgWindowOptions *o, const char **given, char *err)
 {
   const char *methods[] = {"window", "whole", NULL}, *text;
   PetscFunctionBeginUser;
@@ -27,11 +27,11 @@ PetscErrorCode LmgWindowSetFromOptions(LmgWindowOptions *o, PetscBool *set, char
   PetscCall(LmgOptionsInt(&opts[2], 2, 1000000000, &o->k0, err));
   PetscCall(LmgOptionsInt(&opts[3], 2, 1000000000, &o->kmax, err));
   if (!err[0] && o->kmax < o->k0) snprintf(err, LMG_ERR_LEN, "-full_window_max %" PetscInt_FMT ": below -full_window %" PetscInt_FMT, o->kmax, o->k0);
-  *set = PETSC_FALSE;
-  for (int i = 0; i < 4; i++) {
+  *given = NULL;
+  for (int i = 3; i >= 0; i--) {
     PetscBool s;
     PetscCall(LmgOptionsText(&opts[i], &text, &s));
-    *set = (PetscBool)(*set || s);
+    if (s) *given = opts[i].name;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

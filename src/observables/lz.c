@@ -30,8 +30,8 @@ PetscErrorCode LmgLzSetFromOptions(LmgLzOptions *o, char *err)
   PetscCall(LmgOptionsInt(&opts[3], 1, 100000000, &o->trajectories, err));
   PetscCall(LmgOptionsInt(&opts[4], 0, PETSC_MAX_INT, &o->seed, err));
   PetscCall(LmgOptionsReal(&opts[5], 1e-6, PETSC_FALSE, 0.5, &o->dtheta, err));
-  PetscCall(LmgWindowSetFromOptions(&o->win, &set, err));
-  if (set && !o->ntq && !err[0]) snprintf(err, LMG_ERR_LEN, "-full_*: only the Landau-Zener sweep of rho runs on a window so far (give -lz_tq)");
+  PetscCall(LmgWindowSetFromOptions(&o->win, &text, err));
+  if (text && !o->ntq && !err[0]) snprintf(err, LMG_ERR_LEN, "%s: only the Landau-Zener sweep of rho runs on a window so far (give -lz_tq)", text);
   for (int i = 1; i < 6 && !o->ntq && !err[0]; i++) { /* no silently ignored input */
     PetscCall(LmgOptionsText(&opts[i], &text, &set));
     if (set) snprintf(err, LMG_ERR_LEN, "%s: no Landau-Zener sweep to apply it to (give -lz_tq)", opts[i].name);
@@ -141,10 +141,14 @@ static PetscErrorCode Describe(TS ts, PetscReal tol, const char *what, PetscBool
 
 /* The Duhamel integral of the leak out of the window, int_0^t |(1 - P) L rho_W|_1 ds, by the upper sum over the
    integrator's accepted steps (each interval at the larger of its two ends: the moduli |rho_ab| the integrand reads are
-   the same in every frame, smooth on the scale of the steps). */
+   the same in every frame, smooth on the scale of the steps). Once base + the integral exceeds limit the window cannot
+   certify the record: the propagation stops there (over), as on an abandon of the outer control. */
 typedef struct {
-  const LmgWindow *w;
-  PetscReal        gphi, ramp[2], s, f, integral; /* ramp: h0, t_q; s (units of t_q) and f at the last step */
+  const LmgWindow  *w;
+  PetscReal         gphi, ramp[2], s, f, integral; /* ramp: h0, t_q; s (units of t_q) and f at the last step */
+  PetscReal         base, limit;
+  PetscBool         over;
+  const LmgControl *outer;
 } Leak;
 
 static PetscErrorCode LeakStep(TS ts, PetscInt step, PetscReal s, Vec x, void *ctx)
@@ -159,21 +163,29 @@ static PetscErrorCode LeakStep(TS ts, PetscInt step, PetscReal s, Vec x, void *c
   PetscCall(VecRestoreArrayRead(x, &X));
   k->integral += (s - k->s) * k->ramp[1] * PetscMax(f, k->f);
   k->s = s, k->f = f;
+  if (!(k->base + k->integral <= k->limit)) k->over = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscBool LeakOver(void *ctx)
+{
+  const Leak *k = (const Leak *)ctx;
+  return (PetscBool)(k->over || LmgControlAbandon(k->outer));
+}
+
 /* One sweep of rho on the window w from the projections c0 (of g_0) and cf (of g_f); the bound adds 2 |(1 - P) g_0|
-   (the initial state's trace distance), the leak's integral and 4 t_q w->hres (diag(E) for H0 on the window). */
-static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, const PetscReal ramp[2], const PetscReal *c0, PetscReal rest0, const PetscReal *cf, PetscReal tol, const LmgControl *ctl, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
+   (the initial state's trace distance), the leak's integral and 4 t_q w->hres (diag(E) for H0 on the window).
+   *over: the bound passed limit before t_q (the sweep stopped there; r->window_bound: the bound so far). */
+static PetscErrorCode SweepWindow(const LmgDynamicsOptions *d, const LmgSpectrum *sp, const LmgWindow *w, PetscReal gphi, const PetscReal ramp[2], const PetscReal *c0, PetscReal rest0, const PetscReal *cf, PetscReal tol, PetscReal limit, const LmgControl *ctl, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st, PetscBool *over)
 {
   LmgLiouville  L;
   LmgRHS        rhs;
   LmgPropagator P;
   Vec           x;
-  Leak          k = {w, gphi, {ramp[0], ramp[1]}, 0, 0, 0};
+  Leak          k = {w, gphi, {ramp[0], ramp[1]}, 0, 0, 0, 2 * rest0 + 4 * ramp[1] * w->hres, limit, PETSC_FALSE, ctl};
+  LmgControl    stop = {LeakOver, NULL, &k, {0}};
   PetscInt      maxsteps = (PetscInt)PetscMin(d->max_steps, (PetscReal)PETSC_MAX_INT);
   PetscFunctionBeginUser;
-  (void)o;
   PetscCall(LmgLiouvilleCreateWindow(sp, w, gphi, &L));
   PetscCall(LmgLiouvilleSetBias(L, Ramp, k.ramp));
   PetscCall(LmgLiouvilleCreateVec(L, &x));
@@ -184,30 +196,41 @@ static PetscErrorCode SweepWindow(const LmgLzOptions *o, const LmgDynamicsOption
     k.f = LmgWindowLeak(w, gphi, Ramp(0, k.ramp), X);
     PetscCall(VecRestoreArrayRead(x, &X));
   }
+  k.over = (PetscBool)!(k.base <= limit);
   PetscCall(LmgLiouvilleRHS(L, PETSC_FALSE, d->interaction, &rhs));
   PetscCall(LmgPropagatorCreate(&rhs, PETSC_FALSE, tol, ramp[1], 1e-6, 0.02, maxsteps, x, &P));
-  P.control = ctl;
+  P.control = &stop;
   PetscCall(TSMonitorSet(P.ts, LeakStep, &k, NULL));
   PetscCall(LmgPropagatorSample(&P, 1, x, st));
   PetscCall(TSGetStepNumber(P.ts, &r->steps));
   PetscCall(TSGetStepRejections(P.ts, &r->rejects));
   PetscCall(Describe(P.ts, tol, "rho on a window", d->interaction, r->integrator));
   PetscCall(LmgPropagatorDestroy(&P));
+  *over           = k.over;
   r->window       = w->K;
-  r->window_bound = 2 * rest0 + k.integral + 4 * ramp[1] * w->hres;
+  r->window_bound = k.base + k.integral;
   if (*st == LMG_PROP_OK) PetscCall(LmgLiouvilleExpect(L, x, cf, tr, q, g));
   PetscCall(VecDestroy(&x));
   PetscCall(LmgLiouvilleDestroy(&L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The largest window worth trying on n levels: its dense products, ~8e-9 K^3 s per evaluation (3 complex K x K
+   products), within twice the whole space's banded ones (~3.4e-8 n^2 s, LmgLzPlan): K^3 <= 8.5 n^2. */
+static PetscInt WindowCap(PetscInt n)
+{
+  return (PetscInt)PetscCbrtReal(8.5 * (PetscReal)n * (PetscReal)n);
+}
+
 /* The full space of a sweep of rho on windows of o->win.k0, 2 k0, ... levels until the bound is below o->win.tol:
    r->status LMG_DONE (r->window, r->window_bound; *st: how the integrator ended) or LMG_PENDING with why no window up
-   to o->win.kmax certifies it (in r->message). The initial and final ground states in the Dicke basis (dstevr). */
+   to o->win.kmax (and the cap of the cost) certifies it (in r->message). The initial and final ground states in the
+   Dicke basis (dstevr). */
 static PetscErrorCode LzWindow(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, const PetscReal ramp[2], PetscReal tol, const LmgControl *ctl, LmgLz *r, PetscReal *tr, PetscReal *q, PetscReal *g, LmgPropStatus *st)
 {
-  const PetscInt n = sp->N + 1;
+  const PetscInt n = sp->N + 1, kmax = PetscMin(o->win.kmax, PetscMax(o->win.k0, WindowCap(n)));
   PetscReal     *g0, *gf, *c0, *cf, rest0, restf;
+  PetscBool      over = PETSC_FALSE;
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc4(n, &g0, n, &gf, n, &c0, n, &cf));
   PetscCall(LmgDickeGround(sp->N, sp->g, sp->J, -ramp[0], g0)); /* H(0) = H0 + h0 Jz */
@@ -220,13 +243,13 @@ static PetscErrorCode LzWindow(const LmgLzOptions *o, const LmgDynamicsOptions *
     PetscCall(LmgWindowCreate(sp, K, &w));
     PetscCall(LmgWindowProject(&w, g0, c0, &rest0));
     PetscCall(LmgWindowProject(&w, gf, cf, &restf));
-    PetscCall(SweepWindow(o, d, sp, &w, gphi, ramp, c0, rest0, cf, tol, ctl, r, tr, q, g, st));
+    PetscCall(SweepWindow(d, sp, &w, gphi, ramp, c0, rest0, cf, tol, o->win.tol, ctl, r, tr, q, g, st, &over));
     PetscCall(LmgWindowDestroy(&w));
-    if (*st != LMG_PROP_OK || r->window_bound <= o->win.tol || K == n) {
+    if (!over) { /* certified, or the integrator's own end (a drain, a failure, -dyn_max_steps) */
       r->status = LMG_DONE;
       break;
     }
-    if (2 * K > o->win.kmax) {
+    if (K == n || PetscMin(2 * K, n) > kmax) {
       snprintf(r->message, LMG_MSG_LEN, "no window up to %" PetscInt_FMT " levels certifies it (bound %.1e > -full_tol %g)", K, (double)r->window_bound, (double)o->win.tol);
       break;
     }

@@ -138,3 +138,31 @@ def test_identical_over_ranks_and_after_kill9_resume(tmp_path):
     assert "%d to compute" % left in p.stderr
     a, b = records(ref, "landau_zener"), records(path, "landau_zener")
     assert_same(a, b)  # 3 ranks, and 2 ranks killed then 1 rank resumed: the same bits (classical noise per record)
+
+
+def test_full_space_on_a_window(lz_file, tmp_path):
+    """The full-space records of rho (gamma_phi > 0) are computed on a window of H0's lowest levels with a stored bound
+    <= -full_tol (1e-8), or in the whole space (window N + 1, bound 0) where no window up to the cost cap (K^3 <= 8.5
+    n^2: 24 levels at N = 40) certifies them; psi records (gamma_phi = 0) in the whole space; k-level records have none
+    (0, NaN). At N = 61, Gamma/J = 0.95 a window certifies t_q = 0.3, 1 t_LZ, and -full_method whole at -lz_tol 1e-11
+    gives the same P_error and P_not_ground to the window's bound plus 1e-9 (the integrators' own errors there)."""
+    with h5py.File(lz_file, "r") as f:
+        g = f["landau_zener"]
+        w, b = g["window"][...], g["window_bound"][...]
+    full = w[:, 0, 1, 2]
+    assert (full <= [[11], [41]]).all() and (b[:, 0, 1, 2] <= 1e-8).all()  # N = 10: the window of all 11 levels
+    assert (w[:, 0, 0, 2] == [[11], [41]]).all() and (b[:, 0, 0, 2] == 0).all()
+    assert (w[:, :, :, :2] == 0).all() and np.isnan(b[:, :, :, :2]).all()
+    out = {}
+    for m in ("window", "whole"):
+        path = tmp_path / f"{m}.h5"
+        p = run(0, "-N", 61, "-gamma_over_J", 0.95, "-gamma_phi", 2, "-levels", "full", "-nev", 4, "-lz_tq", "0.3,1",
+                "-lz_trajectories", 10, "-dynamics", 0, "-lz_tol", 1e-11, "-full_method", m, "-output", path)
+        assert p.returncode == 0, p.stderr
+        out[m] = records(path, "landau_zener")
+    a, c = out["window"], out["whole"]
+    assert (a["window"] < 62).all() and (a["window_bound"] <= 1e-8).all()
+    assert (c["window"] == 62).all() and (c["window_bound"] == 0).all()
+    for k in ("P_error", "P_not_ground"):
+        assert (np.abs(a[k] - c[k]) <= a["window_bound"] + 1e-9).all(), (k, a[k], c[k], a["window_bound"])
+    np.testing.assert_allclose(a["P_floor"], c["P_floor"], atol=1e-12)

@@ -162,6 +162,12 @@ BAD = [
     (["-lz_tq", "1", "-lz_classical_step", "2"], "-lz_classical_step"),
     (["-lz_bias", "0.7"], "-lz_bias: no Landau-Zener sweep"),
     (["-lz_tq", "1", "-lz_trajectory", "10"], "unknown option -lz_trajectory"),
+    (["-lz_tq", "1", "-full_method", "half"], "-full_method"),
+    (["-lz_tq", "1", "-full_tol", "0"], "-full_tol"),
+    (["-lz_tq", "1", "-full_tol", "nan"], "-full_tol"),
+    (["-lz_tq", "1", "-full_window", "1"], "-full_window"),
+    (["-lz_tq", "1", "-full_window", "32", "-full_window_max", "16"], "-full_window_max"),
+    (["-full_tol", "1e-6"], "-full_tol: only the Landau-Zener sweep"),
 ]
 
 
