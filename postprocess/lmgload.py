@@ -174,10 +174,14 @@ def load_xarray(path):
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
+# A number (or inf, nan) that is not part of a word: K3, rho01 and N+1 keep their digits.
+_NUMBER = re.compile(r"(?<![\w.])(?<!\w[-+])[-+]?(?:\d[\d.]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|(?i:inf|nan)(?!\w))")
+
+
 def reason_key(message):
-    """The message with its numbers replaced by '#': records whose messages share a key failed or were skipped for
-    one kind of reason (the engine's closing summary counts them the same way)."""
-    return re.sub(r"\d[\d.]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?", "#", message)
+    """The message with its numbers (and inf, nan) replaced by '#', digits inside words kept: records whose messages
+    share a key failed or were skipped for one kind of reason (the engine's closing summary counts them the same way)."""
+    return _NUMBER.sub("#", message)
 
 
 def reasons(run, kind, status):

@@ -100,13 +100,14 @@ typedef struct {
 
 typedef struct {
   int     kind, status, count;
-  char    key[LMG_MSG_LEN], example[LMG_MSG_LEN];
+  char    key[LMG_MSG_LEN], example[LMG_MSG_LEN + 130]; /* the first record's place on the grid and message */
 } Reason;
 
 /* Bookkeeping of the process that schedules. */
 typedef struct {
   PetscInt   n, nteams, done, failed, skipped, abandoned, handed, reported;
   PetscBool  master; /* this process only schedules */
+  const LmgConfig *cfg;
   PetscReal  t0, last;
   PetscReal  model_left[LMG_MAXKINDS];           /* a-priori cost of the records not reported yet, per kind */
   PetscReal  model_done[LMG_MAXKINDS], secs_done[LMG_MAXKINDS];
@@ -188,9 +189,10 @@ static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
   Say(line);
 }
 
-static void CountReason(Book *b, PetscInt kind, const LmgOutcome *o)
+static void CountReason(Book *b, PetscInt kind, PetscInt task, const LmgOutcome *o)
 {
-  char key[LMG_MSG_LEN];
+  char    key[LMG_MSG_LEN], at[128];
+  LmgTask t = LmgGridTask(b->cfg, task);
   LmgMessageKey(o->message, key, sizeof key);
   for (PetscInt i = 0; i < b->nreason; i++)
     if (b->reason[i].kind == kind && b->reason[i].status == o->status && !strcmp(b->reason[i].key, key)) {
@@ -201,9 +203,10 @@ static void CountReason(Book *b, PetscInt kind, const LmgOutcome *o)
     b->other++;
     return;
   }
+  LmgGridTaskWhere(b->cfg, &t, at, sizeof at);
   b->reason[b->nreason] = (Reason){(int)kind, (int)o->status, 1, "", ""};
   snprintf(b->reason[b->nreason].key, LMG_MSG_LEN, "%s", key);
-  snprintf(b->reason[b->nreason].example, LMG_MSG_LEN, "%s", o->message);
+  snprintf(b->reason[b->nreason].example, sizeof b->reason[b->nreason].example, "%s: %s", at, o->message);
   b->nreason++;
 }
 
@@ -232,7 +235,7 @@ static void Account(Book *b, const LmgWorkList *w, PetscInt team, const Report *
   else {
     if (r->out.status == LMG_FAILED) b->failed++;
     else b->skipped++;
-    CountReason(b, k, &r->out);
+    CountReason(b, k, w->order[r->pos], &r->out);
   }
 }
 
@@ -509,8 +512,9 @@ static void Summary(const Book *b, const LmgSweepStats *s)
   }
   for (PetscInt i = 0; i < b->nreason; i++) {
     const Reason *r = &b->reason[i];
-    snprintf(line, sizeof line, "lmgsweep:   %d %s record%s %s: %s\n", r->count, LmgKinds[r->kind]->name, r->count > 1 ? "s" : "", StatusName(r->status), r->count > 1 ? r->key : r->example);
-    Say(line);
+    char          one[LMG_MSG_LEN + 260]; /* grouped by the key; the first record's numbers as the example */
+    snprintf(one, sizeof one, "lmgsweep:   %d %s record%s %s%s %s\n", r->count, LmgKinds[r->kind]->name, r->count > 1 ? "s" : "", StatusName(r->status), r->count > 1 ? ", e.g." : ":", r->example);
+    Say(one);
   }
   if (b->other) {
     snprintf(line, sizeof line, "lmgsweep:   %" PetscInt_FMT " records failed or skipped for other reasons (lmgload.py FILE lists them)\n", b->other);
@@ -544,6 +548,7 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   b.n      = w->n;
   b.nteams = team->count;
   b.master = team->master;
+  b.cfg    = cfg;
   b.t0 = b.last = MPI_Wtime();
   for (PetscInt i = 0; i < w->n; i++) b.model_left[w->kind[i]] += w->cost[i];
   PetscCall(PetscCalloc3(b.nteams, &b.tasks, b.nteams, &b.inflight, b.nteams, &b.seconds));
