@@ -52,9 +52,12 @@ PetscBool LmgDraining(void)
   return (PetscBool)(LmgStopSignal != 0);
 }
 
+static void (*tick)(void); /* one rank: a progress line from inside a record (the long loops call LmgAbandon) */
+
 PetscBool LmgAbandon(void)
 {
   struct timespec ts;
+  if (tick) tick();
   if (!LmgStopSignal) return PETSC_FALSE;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (PetscBool)((PetscReal)(ts.tv_sec - stop_at) >= drain_grace);
@@ -118,6 +121,8 @@ typedef struct {
   PetscBool *reported_at;      /* per position */
   PetscReal *seconds;          /* per team: busy seconds */
   PetscReal *heard;            /* per team: when it last reported (its current record started about then) */
+  PetscReal *hest;             /* per position: its estimated seconds when handed out */
+  PetscReal *inflight_est;     /* per team: the estimated seconds of its records in flight */
   Reason     reason[NREASON];
   PetscInt   nreason, other;
 } Book;
@@ -177,15 +182,22 @@ static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
 {
   PetscReal now = MPI_Wtime();
   PetscInt  busy = 0;
-  char      el[32], eta[32] = "--:--:--", line[256];
+  char      el[32], eta[32] = "--:--:--", line[384];
   if (!force && now - b->last < cfg->progress) return;
   b->last = now;
   PetscReal left = SecondsLeft(b);
-  for (PetscInt t = 0; t < b->nteams; t++)
-    if (b->inflight[t] > 0) busy++, left -= now - b->heard[t]; /* what the records in flight have done already */
+  char      rec[96] = "";
+  for (PetscInt t = 0; t < b->nteams; t++) /* what the records in flight have done, at most their estimate: the ETA */
+    if (b->inflight[t] > 0) busy++, left -= PetscMin(now - b->heard[t], b->inflight_est[t]); /* keeps the rest */
   HMS(now - b->t0, el, sizeof el);
   if (b->reported > 0) HMS(PetscMax(left, 0) / b->nteams, eta, sizeof eta);
-  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, LmgStopSignal ? " (draining)" : "");
+  if (!b->master && b->inflight[0] > 0) { /* one rank: the record in hand */
+    char a[32], e[32];
+    HMS(now - b->heard[0], a, sizeof a);
+    HMS(b->inflight_est[0], e, sizeof e);
+    snprintf(rec, sizeof rec, ", the record in hand %s of ~%s", a, e);
+  }
+  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, rec, LmgStopSignal ? " (draining)" : "");
   Say(line);
 }
 
@@ -214,6 +226,7 @@ static void Account(Book *b, const LmgWorkList *w, PetscInt team, const Report *
 {
   PetscInt k = w->kind[r->pos];
   b->inflight[team]--;
+  b->inflight_est[team] = b->inflight[team] > 0 ? PetscMax(b->inflight_est[team] - b->hest[r->pos], 0) : 0;
   b->seconds[team] += r->secs;
   if (r->out.status == LMG_ABANDONED) {
     b->abandoned++;
@@ -367,6 +380,7 @@ static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkL
       reply[0] = stop || LmgStopSignal ? 0 : (int)Batch(w, &p, b, &last[team], reply + 1);
       b->handed += reply[0];
       b->inflight[team] += reply[0];
+      for (int i = 1; i <= reply[0]; i++) b->inflight_est[team] += b->hest[reply[i]] = SecondsOf(b, w, reply[i]);
       PetscCallMPI(MPI_Send(reply, reply[0] + 1, MPI_INT, st.MPI_SOURCE, TAG_TASK, comm));
     }
     Progress(b, cfg, PETSC_FALSE);
@@ -469,16 +483,26 @@ static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkLi
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static Book *alone; /* the one-rank run's book, for Tick */
+
+static void Tick(void)
+{
+  Progress(alone, alone->cfg, PETSC_FALSE);
+}
+
 static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx, Book *b)
 {
   Pending q = {NULL, NULL, 0, 0, 0};
   PetscFunctionBeginUser;
+  alone = b, tick = Tick; /* progress lines from inside long records too */
   for (PetscInt pos = 0; pos < w->n && !LmgStopSignal && !b->abandoned; pos++) {
     Report r;
     double t = MPI_Wtime();
     b->inflight[0]++;
     b->handed++;
     b->heard[0] = t;
+    b->inflight_est[0] = b->hest[pos] = SecondsOf(b, w, pos);
+    Progress(b, cfg, PETSC_FALSE); /* the team is busy with this record */
     PetscCall(fn(ctx, team, w->order[pos], &r.out));
     r.pos  = (int)pos;
     r.secs = MPI_Wtime() - t;
@@ -488,8 +512,8 @@ static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const Lmg
       for (int i = 0; i < q.nest; i++) Estimated(b, w, &q.est[i]);
       q.nest = 0;
     }
-    Progress(b, cfg, PETSC_FALSE);
   }
+  tick = NULL, alone = NULL;
   PetscCall(PetscFree(q.est));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -553,6 +577,7 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   for (PetscInt i = 0; i < w->n; i++) b.model_left[w->kind[i]] += w->cost[i];
   PetscCall(PetscCalloc3(b.nteams, &b.tasks, b.nteams, &b.inflight, b.nteams, &b.seconds));
   PetscCall(PetscCalloc3(w->n, &b.est, w->n, &b.reported_at, b.nteams, &b.heard));
+  PetscCall(PetscCalloc2(w->n, &b.hest, b.nteams, &b.inflight_est));
   if (size == 1) PetscCall(Alone(team, cfg, w, fn, est, ctx, &b));
   else if (team->master) PetscCall(Master(comm, cfg, w, &b));
   else PetscCall(Worker(comm, team, w, fn, est, ctx));
@@ -571,5 +596,6 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   if (!rank) Summary(&b, s);
   PetscCall(PetscFree3(b.tasks, b.inflight, b.seconds));
   PetscCall(PetscFree3(b.est, b.reported_at, b.heard));
+  PetscCall(PetscFree2(b.hest, b.inflight_est));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

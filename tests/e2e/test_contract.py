@@ -167,3 +167,26 @@ def test_drain_abandons_a_record_of_hours(tmp_path):
     with h5py.File(path, "r") as f:
         assert f["status/spectrum"][0, 0] == 1 and f["status/dynamics"][0, 0, 0, 0] == 0
         assert f.attrs["finished"].strip(b"\0") == b""
+
+
+def hms(s):
+    h, m, x = map(int, s.split(":"))
+    return 3600 * h + 60 * m + x
+
+
+def test_one_rank_reports_progress_from_inside_a_record(tmp_path):
+    """One rank, a full-space record of seconds after its spectrum: progress lines every -progress seconds while the
+    record runs, saying its team is busy, the record's time so far and its estimate, and an ETA not below what the
+    estimate leaves of it."""
+    p = run(0, "-N", 370, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "full", "-progress", 0.5,
+            "-output", tmp_path / "p.h5")
+    assert p.returncode == 0, p.stderr
+    lines = [x for x in p.stderr.splitlines() if re.search(r"\d+/3 done", x)]
+    inside = [re.search(r"1/3 done.*1/1 teams busy, elapsed [\d:]+, ETA ([\d:]+), the record in hand ([\d:]+) of ~([\d:]+)", x)
+              for x in lines]
+    inside = [m for m in inside if m]
+    assert len(inside) >= 2, p.stderr  # the record takes seconds: several lines from inside it
+    assert not any("0/1 teams busy" in x for x in lines), p.stderr
+    for m in inside:
+        eta, spent, est = (hms(g) for g in m.groups())
+        assert eta >= est - spent - 1, m.group(0)  # what is known to remain of the record (the threshold is ~0)
