@@ -178,7 +178,7 @@ def test_one_rank_reports_progress_from_inside_a_record(tmp_path):
     """One rank, a full-space record of seconds after its spectrum: progress lines every -progress seconds while the
     record runs, saying its team is busy, the record's time so far and its estimate, and an ETA not below what the
     estimate leaves of it."""
-    p = run(0, "-N", 370, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "full", "-progress", 0.5,
+    p = run(0, "-N", 250, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "full", "-progress", 0.1,
             "-output", tmp_path / "p.h5")
     assert p.returncode == 0, p.stderr
     lines = [x for x in p.stderr.splitlines() if re.search(r"\d+/3 done", x)]
