@@ -217,9 +217,8 @@ def summary(run):
         out.append(f"{g}: {s.size} records: {n[DONE]} done, {n[FAILED]} failed, {n[SKIPPED]} skipped, {n[PENDING]} pending"
                    + (f", {other} with unknown status" if other else ""))
         for status in (FAILED, SKIPPED):
-            for count, key, example in reasons(run, g, status):
-                text = example if count == 1 else f"{key}  (e.g. {example})"
-                out.append(f"  {count} {STATUS_NAMES[status]}: {text}")
+            for count, _, example in reasons(run, g, status):
+                out.append(f"  {count} {STATUS_NAMES[status]}" + (": " if count == 1 else ", e.g. ") + example)
     return "\n".join(out)
 
 
