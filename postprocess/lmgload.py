@@ -174,10 +174,14 @@ def load_xarray(path):
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
+# A number (or inf, nan) that is not part of a word: K3, rho01 and N+1 keep their digits.
+_NUMBER = re.compile(r"(?<![\w.])(?<!\w[-+])[-+]?(?:\d[\d.]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|(?i:inf|nan)(?!\w))")
+
+
 def reason_key(message):
-    """The message with its numbers replaced by '#': records whose messages share a key failed or were skipped for
-    one kind of reason (the engine's closing summary counts them the same way)."""
-    return re.sub(r"\d[\d.]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?", "#", message)
+    """The message with its numbers (and inf, nan) replaced by '#', digits inside words kept: records whose messages
+    share a key failed or were skipped for one kind of reason (the engine's closing summary counts them the same way)."""
+    return _NUMBER.sub("#", message)
 
 
 def reasons(run, kind, status):
@@ -213,9 +217,8 @@ def summary(run):
         out.append(f"{g}: {s.size} records: {n[DONE]} done, {n[FAILED]} failed, {n[SKIPPED]} skipped, {n[PENDING]} pending"
                    + (f", {other} with unknown status" if other else ""))
         for status in (FAILED, SKIPPED):
-            for count, key, example in reasons(run, g, status):
-                text = example if count == 1 else f"{key}  (e.g. {example})"
-                out.append(f"  {count} {STATUS_NAMES[status]}: {text}")
+            for count, _, example in reasons(run, g, status):
+                out.append(f"  {count} {STATUS_NAMES[status]}" + (": " if count == 1 else ", e.g. ") + example)
     return "\n".join(out)
 
 

@@ -603,8 +603,8 @@ def records_section(run):
                    f"{int(np.sum(s == SKIPPED))} | {int(np.sum(s == PENDING))} |")
         for status in (FAILED, SKIPPED):
             found = reasons(run, kind, status)
-            for count, key, example in found[:MAX_FAILURES]:
-                notes.append(f"- {count} {kind} {STATUS_NAMES[status]}: " + (example if count == 1 else f"{key} (e.g. {example})"))
+            for count, _, example in found[:MAX_FAILURES]:
+                notes.append(f"- {count} {kind} {STATUS_NAMES[status]}" + (": " if count == 1 else ", e.g. ") + example)
             if len(found) > MAX_FAILURES:
                 notes.append(f"- ... and {len(found) - MAX_FAILURES} more kinds of {kind} reasons "
                              f"(`postprocess/lmgload.py FILE` lists them all)")

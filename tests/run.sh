@@ -4,7 +4,17 @@ cd "$(dirname "$0")/.." || exit 2
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
 PY=/usr/bin/python3
 pass=0 fail=0
-log=$(mktemp)
+log=$(mktemp) times=$(mktemp)
+t0=$(date +%s.%N)
+timed() { # label command...: run it into $log, note its wall seconds in $times
+  local label=$1 a b
+  shift
+  a=$(date +%s.%N)
+  "$@" > "$log" 2>&1
+  rc=$?
+  b=$(date +%s.%N)
+  awk -v a="$a" -v b="$b" -v l="$label" 'BEGIN{printf "%8.1f s  %s\n", b - a, l}' >> "$times"
+}
 
 count() { # add the counts of a runner's summary line in $log
   local p f e
@@ -18,27 +28,33 @@ count() { # add the counts of a runner's summary line in $log
 
 for t in bin/test_*; do
   echo "== unit: $t"
-  "$t" > "$log" 2>&1; rc=$?
+  timed "$t" "$t"
   cat "$log"; count $rc
 done
 for np in 2 3; do
   echo "== unit (MPI, $np ranks): bin/test_spectrum"
-  bash tests/mpirun.sh $np bin/test_spectrum > "$log" 2>&1; rc=$?
+  timed "bin/test_spectrum on $np ranks" bash tests/mpirun.sh $np bin/test_spectrum
   tail -n 4 "$log"; count $rc
 done
 for np in 2 3 4; do
   for t in bin/test_team bin/test_checkpoint; do
     echo "== unit (MPI, $np ranks): $t"
-    bash tests/mpirun.sh $np $t > "$log" 2>&1; rc=$?
+    timed "$t on $np ranks" bash tests/mpirun.sh $np $t
     cat "$log"; count $rc
   done
 done
 echo "== e2e and post-processing (pytest)"
-$PY -m pytest -p no:cacheprovider -q tests/e2e tests/post 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+a=$(date +%s.%N)
+$PY -m pytest -p no:cacheprovider -q --durations=15 tests/e2e tests/post 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+awk -v a="$a" -v b="$(date +%s.%N)" 'BEGIN{printf "%8.1f s  %s\n", b - a, "pytest tests/e2e tests/post"}' >> "$times"
 count $rc
 echo "== Slurm job scripts on a local Slurm (pytest; skipped, with the reason, only when Slurm cannot start here)"
-$PY -m pytest -p no:cacheprovider -q -rs tests/slurm 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+a=$(date +%s.%N)
+$PY -m pytest -p no:cacheprovider -q -rs --durations=5 tests/slurm 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+awk -v a="$a" -v b="$(date +%s.%N)" 'BEGIN{printf "%8.1f s  %s\n", b - a, "pytest tests/slurm"}' >> "$times"
 count $rc
-rm -f "$log"
+echo "== wall seconds per executable and pytest run, slowest first (total $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.0f", b - a}') s)"
+sort -rn "$times"
+rm -f "$log" "$times"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

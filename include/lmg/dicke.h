@@ -24,8 +24,10 @@ PetscErrorCode LmgSectorDestroy(LmgSector *s);
 
 /* Number of eigenvalues of the sector below sigma (Sturm sequence count, LAPACK dlaebz style). */
 PetscInt LmgSectorCount(const LmgSector *s, PetscReal sigma);
+/* The same counts at m shifts, several per pass over the chain: count[i] = LmgSectorCount(s, sigma[i]). */
+void LmgSectorCountMany(const LmgSector *s, PetscInt m, const PetscReal *sigma, PetscInt *count);
 
-/* Brackets [lo[i], hi[i]] (width <= tol) of eigenvalues 0..k-1, the bisections sharing their Sturm counts. */
+/* Brackets [lo[i], hi[i]] (width <= tol) of eigenvalues 0..k-1, by multisection sharing its Sturm counts. */
 void LmgSectorIsolate(const LmgSector *s, PetscInt k, PetscReal tol, PetscReal *lo, PetscReal *hi);
 
 /* The sector as a PETSc matrix of the given type (MATAIJ, or a dense type such as MATSCALAPACK) on comm. Collective. */

@@ -35,6 +35,8 @@ PetscInt LmgGridTaskCount(const LmgConfig *cfg);
 PetscInt LmgGridKindStart(const LmgConfig *cfg, PetscInt k);
 /* Task t (0 <= t < count) of the sweep. Not collective. */
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t);
+/* Where task t lies on the grid, for messages: "N = 370, Gamma/J = 0.95, gamma_phi = 0.05, level 5". */
+void LmgGridTaskWhere(const LmgConfig *cfg, const LmgTask *t, char *buf, size_t len);
 /* Relative cost of task t (~ microseconds on one core; only ratios matter). */
 PetscReal LmgGridTaskCost(const LmgConfig *cfg, PetscInt t);
 /* Sort the n task indices in `tasks`: costliest (N, Gamma/J) group first (its total cost), within a group the

@@ -18,7 +18,8 @@ typedef struct {
   LmgH5Group       g[LMG_MAXKINDS];
   const LmgConfig *cfg;
   PetscBool        resumed, was_finished;
-  int              lock; /* rank 0: the lock file's descriptor (-1: none) */
+  int              lock;      /* rank 0: the lock file's descriptor (-1: none) */
+  PetscBool        lock_held; /* rank 0: this run holds its lock (and removes the file when it closes FILE) */
 } LmgH5;
 
 /* Collective. Creates cfg->output (all datasets, NaN-filled, flushed, then renamed from <output>.part), or with -resume

@@ -35,8 +35,9 @@ typedef struct {
   size_t len, cap;
 } LmgStr;
 void LmgStrAppend(LmgStr *b, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(2, 3);
-/* The message with its numbers replaced by '#': records whose messages share a key failed or were skipped for one
-   kind of reason (the summaries count them together). */
+/* The message with its numbers (and inf, nan) replaced by '#', digits inside words (K3, rho01, N+1) kept: records
+   whose messages share a key failed or were skipped for one kind of reason (the summaries count them together and
+   print one example with its numbers). */
 void LmgMessageKey(const char *msg, char *key, size_t len);
 
 /* PETSc errors kept as text: while pushed, the error handler stores the first message of an error (PETSc's own, e.g.

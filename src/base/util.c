@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include "lmg/lmg.h"
 
@@ -29,12 +30,26 @@ void LmgStrAppend(LmgStr *b, const char *fmt, ...)
   b->len += (size_t)k;
 }
 
+/* A number starts here: not inside a word (K3, rho01, N+1 keep their digits), a digit or a point before one, after an
+   optional sign. */
+static int NumberAt(const char *msg, const char *p)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  if (p > msg && (isalnum(u[-1]) || u[-1] == '_' || u[-1] == '.')) return 0;
+  if (p > msg + 1 && (u[-1] == '+' || u[-1] == '-') && (isalnum(u[-2]) || u[-2] == '_')) return 0;
+  if (*u == '+' || *u == '-') u++;
+  return isdigit(u[0]) || (u[0] == '.' && isdigit(u[1])) || ((!strncasecmp((const char *)u, "inf", 3) || !strncasecmp((const char *)u, "nan", 3)) && !isalnum(u[3]) && u[3] != '_');
+}
+
 void LmgMessageKey(const char *msg, char *key, size_t len)
 {
   size_t o = 0;
   for (const char *p = msg; *p && o + 1 < len;) {
-    if (isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))) {
-      while (isdigit((unsigned char)*p) || *p == '.' || ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) || p[1] == '-' || p[1] == '+')) || ((*p == '-' || *p == '+') && (p[-1] == 'e' || p[-1] == 'E'))) p++;
+    if (NumberAt(msg, p)) {
+      if (*p == '+' || *p == '-') p++;
+      if (isalpha((unsigned char)*p)) p += 3; /* inf, nan */
+      else
+        while (isdigit((unsigned char)*p) || *p == '.' || ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) || p[1] == '-' || p[1] == '+')) || ((*p == '-' || *p == '+') && (p[-1] == 'e' || p[-1] == 'E'))) p++;
       key[o++] = '#';
     } else key[o++] = *p++;
   }

@@ -217,8 +217,10 @@ PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt
   if (nref < 0) dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "exact propagation: more than %d modes would need eigenvalues beyond double precision over 2 tau_max = %.2g s", MAX_REFINED, (double)tmax);
   else if (PETSC_MACHINE_EPSILON * e.alpha > 1e-10) /* the modes' basis cannot represent the propagated vectors accurately */
     dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "exact propagation: the propagated vectors are ill-conditioned in the Liouvillian's modes (|c|_1/|x| = %.1e)", (double)e.alpha);
+  else if (PetscIsInfOrNanReal(bound)) /* the bound overflows: K3 is not determined at all */
+    dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "double precision leaves K3 undetermined over 2 tau_max = %.2g s: its error bound overflows (level energy errors times mode weights times time)", (double)tmax);
   else if (bound > 1e-6)
-    dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "double precision leaves K3 uncertain by up to %.1e over 2 tau_max = %.2g s (level energies: %.1e)", (double)bound, (double)tmax, (double)energy);
+    dyn->status = LMG_SKIPPED, snprintf(dyn->message, LMG_MSG_LEN, "double precision leaves K3 uncertain by up to %.1e over 2 tau_max = %.2g s (the level energies' share: %.1e)", (double)bound, (double)tmax, (double)energy);
   snprintf(dyn->integrator, sizeof dyn->integrator, "exact (modes of the %" PetscInt_FMT "-level Liouvillian)", n);
   for (PetscInt b = 0; b < 2; b++) PetscCall(PetscFree4(e.qv[b], e.c[b], e.w[b], e.err[b]));
   PetscCall(PetscFree4(e.X, e.Y, R, Qr0));

@@ -11,15 +11,6 @@ typedef struct {
   char key[LMG_MSG_LEN], example[LMG_MSG_LEN + 96];
 } Reason;
 
-static void Where(const LmgConfig *cfg, const LmgTask *t, char *buf, size_t len)
-{
-  int o = snprintf(buf, len, "N = %" PetscInt_FMT ", Gamma/J = %g", cfg->N[t->iN], (double)cfg->gamma_over_J[t->iG]);
-  if (t->iP >= 0) o += snprintf(buf + o, len - (size_t)o, ", gamma_phi = %g", (double)cfg->gamma_phi[t->iP]);
-  if (t->iL >= 0 && cfg->level[t->iL]) o += snprintf(buf + o, len - (size_t)o, ", level %" PetscInt_FMT, cfg->level[t->iL]);
-  else if (t->iL >= 0) o += snprintf(buf + o, len - (size_t)o, ", full");
-  if (t->iT >= 0) snprintf(buf + o, len - (size_t)o, ", t_q/t_LZ = %g", (double)cfg->lz.tq[t->iT]);
-}
-
 static void Count(Reason *r, int *nr, const LmgConfig *cfg, const LmgTask *t, const LmgOutcome *o)
 {
   char key[LMG_MSG_LEN], at[96];
@@ -30,7 +21,7 @@ static void Count(Reason *r, int *nr, const LmgConfig *cfg, const LmgTask *t, co
       return;
     }
   if (*nr == NREASON) return;
-  Where(cfg, t, at, sizeof at);
+  LmgGridTaskWhere(cfg, t, at, sizeof at);
   r[*nr] = (Reason){(int)t->kind, (int)o->status, 1, "", ""};
   snprintf(r[*nr].key, LMG_MSG_LEN, "%s", key);
   snprintf(r[*nr].example, sizeof r[*nr].example, "%s: %s", at, o->message);

@@ -202,3 +202,12 @@ PetscErrorCode LmgGridOrderByCost(const LmgConfig *cfg, PetscInt n, PetscInt *ta
   PetscCall(PetscFree(gc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+void LmgGridTaskWhere(const LmgConfig *cfg, const LmgTask *t, char *buf, size_t len)
+{
+  int o = snprintf(buf, len, "N = %" PetscInt_FMT ", Gamma/J = %g", cfg->N[t->iN], (double)cfg->gamma_over_J[t->iG]);
+  if (t->iP >= 0) o += snprintf(buf + o, len - (size_t)o, ", gamma_phi = %g", (double)cfg->gamma_phi[t->iP]);
+  if (t->iL >= 0 && cfg->level[t->iL]) o += snprintf(buf + o, len - (size_t)o, ", level %" PetscInt_FMT, cfg->level[t->iL]);
+  else if (t->iL >= 0) o += snprintf(buf + o, len - (size_t)o, ", full");
+  if (t->iT >= 0) snprintf(buf + o, len - (size_t)o, ", t_q/t_LZ = %g", (double)cfg->lz.tq[t->iT]);
+}

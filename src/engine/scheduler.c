@@ -52,9 +52,12 @@ PetscBool LmgDraining(void)
   return (PetscBool)(LmgStopSignal != 0);
 }
 
+static void (*tick)(void); /* one rank: a progress line from inside a record (the long loops call LmgAbandon) */
+
 PetscBool LmgAbandon(void)
 {
   struct timespec ts;
+  if (tick) tick();
   if (!LmgStopSignal) return PETSC_FALSE;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (PetscBool)((PetscReal)(ts.tv_sec - stop_at) >= drain_grace);
@@ -100,13 +103,14 @@ typedef struct {
 
 typedef struct {
   int     kind, status, count;
-  char    key[LMG_MSG_LEN], example[LMG_MSG_LEN];
+  char    key[LMG_MSG_LEN], example[LMG_MSG_LEN + 130]; /* the first record's place on the grid and message */
 } Reason;
 
 /* Bookkeeping of the process that schedules. */
 typedef struct {
   PetscInt   n, nteams, done, failed, skipped, abandoned, handed, reported;
   PetscBool  master; /* this process only schedules */
+  const LmgConfig *cfg;
   PetscReal  t0, last;
   PetscReal  model_left[LMG_MAXKINDS];           /* a-priori cost of the records not reported yet, per kind */
   PetscReal  model_done[LMG_MAXKINDS], secs_done[LMG_MAXKINDS];
@@ -117,6 +121,8 @@ typedef struct {
   PetscBool *reported_at;      /* per position */
   PetscReal *seconds;          /* per team: busy seconds */
   PetscReal *heard;            /* per team: when it last reported (its current record started about then) */
+  PetscReal *hest;             /* per position: its estimated seconds when handed out */
+  PetscReal *inflight_est;     /* per team: the estimated seconds of its records in flight */
   Reason     reason[NREASON];
   PetscInt   nreason, other;
 } Book;
@@ -176,21 +182,29 @@ static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
 {
   PetscReal now = MPI_Wtime();
   PetscInt  busy = 0;
-  char      el[32], eta[32] = "--:--:--", line[256];
+  char      el[32], eta[32] = "--:--:--", line[384];
   if (!force && now - b->last < cfg->progress) return;
   b->last = now;
   PetscReal left = SecondsLeft(b);
-  for (PetscInt t = 0; t < b->nteams; t++)
-    if (b->inflight[t] > 0) busy++, left -= now - b->heard[t]; /* what the records in flight have done already */
+  char      rec[96] = "";
+  for (PetscInt t = 0; t < b->nteams; t++) /* what the records in flight have done, at most their estimate: the ETA */
+    if (b->inflight[t] > 0) busy++, left -= PetscMin(now - b->heard[t], b->inflight_est[t]); /* keeps the rest */
   HMS(now - b->t0, el, sizeof el);
   if (b->reported > 0) HMS(PetscMax(left, 0) / b->nteams, eta, sizeof eta);
-  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, LmgStopSignal ? " (draining)" : "");
+  if (!b->master && b->inflight[0] > 0) { /* one rank: the record in hand */
+    char a[32], e[32];
+    HMS(now - b->heard[0], a, sizeof a);
+    HMS(b->inflight_est[0], e, sizeof e);
+    snprintf(rec, sizeof rec, ", the record in hand %s of ~%s", a, e);
+  }
+  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, rec, LmgStopSignal ? " (draining)" : "");
   Say(line);
 }
 
-static void CountReason(Book *b, PetscInt kind, const LmgOutcome *o)
+static void CountReason(Book *b, PetscInt kind, PetscInt task, const LmgOutcome *o)
 {
-  char key[LMG_MSG_LEN];
+  char    key[LMG_MSG_LEN], at[128];
+  LmgTask t = LmgGridTask(b->cfg, task);
   LmgMessageKey(o->message, key, sizeof key);
   for (PetscInt i = 0; i < b->nreason; i++)
     if (b->reason[i].kind == kind && b->reason[i].status == o->status && !strcmp(b->reason[i].key, key)) {
@@ -201,9 +215,10 @@ static void CountReason(Book *b, PetscInt kind, const LmgOutcome *o)
     b->other++;
     return;
   }
+  LmgGridTaskWhere(b->cfg, &t, at, sizeof at);
   b->reason[b->nreason] = (Reason){(int)kind, (int)o->status, 1, "", ""};
   snprintf(b->reason[b->nreason].key, LMG_MSG_LEN, "%s", key);
-  snprintf(b->reason[b->nreason].example, LMG_MSG_LEN, "%s", o->message);
+  snprintf(b->reason[b->nreason].example, sizeof b->reason[b->nreason].example, "%s: %s", at, o->message);
   b->nreason++;
 }
 
@@ -211,6 +226,7 @@ static void Account(Book *b, const LmgWorkList *w, PetscInt team, const Report *
 {
   PetscInt k = w->kind[r->pos];
   b->inflight[team]--;
+  b->inflight_est[team] = b->inflight[team] > 0 ? PetscMax(b->inflight_est[team] - b->hest[r->pos], 0) : 0;
   b->seconds[team] += r->secs;
   if (r->out.status == LMG_ABANDONED) {
     b->abandoned++;
@@ -232,7 +248,7 @@ static void Account(Book *b, const LmgWorkList *w, PetscInt team, const Report *
   else {
     if (r->out.status == LMG_FAILED) b->failed++;
     else b->skipped++;
-    CountReason(b, k, &r->out);
+    CountReason(b, k, w->order[r->pos], &r->out);
   }
 }
 
@@ -364,6 +380,7 @@ static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkL
       reply[0] = stop || LmgStopSignal ? 0 : (int)Batch(w, &p, b, &last[team], reply + 1);
       b->handed += reply[0];
       b->inflight[team] += reply[0];
+      for (int i = 1; i <= reply[0]; i++) b->inflight_est[team] += b->hest[reply[i]] = SecondsOf(b, w, reply[i]);
       PetscCallMPI(MPI_Send(reply, reply[0] + 1, MPI_INT, st.MPI_SOURCE, TAG_TASK, comm));
     }
     Progress(b, cfg, PETSC_FALSE);
@@ -466,16 +483,26 @@ static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkLi
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static Book *alone; /* the one-rank run's book, for Tick */
+
+static void Tick(void)
+{
+  Progress(alone, alone->cfg, PETSC_FALSE);
+}
+
 static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx, Book *b)
 {
   Pending q = {NULL, NULL, 0, 0, 0};
   PetscFunctionBeginUser;
+  alone = b, tick = Tick; /* progress lines from inside long records too */
   for (PetscInt pos = 0; pos < w->n && !LmgStopSignal && !b->abandoned; pos++) {
     Report r;
     double t = MPI_Wtime();
     b->inflight[0]++;
     b->handed++;
     b->heard[0] = t;
+    b->inflight_est[0] = b->hest[pos] = SecondsOf(b, w, pos);
+    Progress(b, cfg, PETSC_FALSE); /* the team is busy with this record */
     PetscCall(fn(ctx, team, w->order[pos], &r.out));
     r.pos  = (int)pos;
     r.secs = MPI_Wtime() - t;
@@ -485,8 +512,8 @@ static PetscErrorCode Alone(const LmgTeam *team, const LmgConfig *cfg, const Lmg
       for (int i = 0; i < q.nest; i++) Estimated(b, w, &q.est[i]);
       q.nest = 0;
     }
-    Progress(b, cfg, PETSC_FALSE);
   }
+  tick = NULL, alone = NULL;
   PetscCall(PetscFree(q.est));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -509,8 +536,9 @@ static void Summary(const Book *b, const LmgSweepStats *s)
   }
   for (PetscInt i = 0; i < b->nreason; i++) {
     const Reason *r = &b->reason[i];
-    snprintf(line, sizeof line, "lmgsweep:   %d %s record%s %s: %s\n", r->count, LmgKinds[r->kind]->name, r->count > 1 ? "s" : "", StatusName(r->status), r->count > 1 ? r->key : r->example);
-    Say(line);
+    char          one[LMG_MSG_LEN + 260]; /* grouped by the key; the first record's numbers as the example */
+    snprintf(one, sizeof one, "lmgsweep:   %d %s record%s %s%s %s\n", r->count, LmgKinds[r->kind]->name, r->count > 1 ? "s" : "", StatusName(r->status), r->count > 1 ? ", e.g." : ":", r->example);
+    Say(one);
   }
   if (b->other) {
     snprintf(line, sizeof line, "lmgsweep:   %" PetscInt_FMT " records failed or skipped for other reasons (lmgload.py FILE lists them)\n", b->other);
@@ -544,10 +572,12 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   b.n      = w->n;
   b.nteams = team->count;
   b.master = team->master;
+  b.cfg    = cfg;
   b.t0 = b.last = MPI_Wtime();
   for (PetscInt i = 0; i < w->n; i++) b.model_left[w->kind[i]] += w->cost[i];
   PetscCall(PetscCalloc3(b.nteams, &b.tasks, b.nteams, &b.inflight, b.nteams, &b.seconds));
   PetscCall(PetscCalloc3(w->n, &b.est, w->n, &b.reported_at, b.nteams, &b.heard));
+  PetscCall(PetscCalloc2(w->n, &b.hest, b.nteams, &b.inflight_est));
   if (size == 1) PetscCall(Alone(team, cfg, w, fn, est, ctx, &b));
   else if (team->master) PetscCall(Master(comm, cfg, w, &b));
   else PetscCall(Worker(comm, team, w, fn, est, ctx));
@@ -566,5 +596,6 @@ PetscErrorCode LmgSchedulerRun(MPI_Comm comm, const LmgTeam *team, const LmgConf
   if (!rank) Summary(&b, s);
   PetscCall(PetscFree3(b.tasks, b.inflight, b.seconds));
   PetscCall(PetscFree3(b.est, b.reported_at, b.heard));
+  PetscCall(PetscFree2(b.hest, b.inflight_est));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

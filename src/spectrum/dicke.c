@@ -110,20 +110,46 @@ PetscErrorCode LmgSectorMat(MPI_Comm comm, const LmgSector *s, MatType type, Mat
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+#define LMG_SHIFTS 8 /* shifts per pass of LmgSectorCountMany */
+
+void LmgSectorCountMany(const LmgSector *s, PetscInt m, const PetscReal *sigma, PetscInt *count)
+{
+  const PetscReal *d = s->d, *e2 = s->e2, pivmin = PETSC_MACHINE_EPSILON * PETSC_MACHINE_EPSILON * (s->norm + 1);
+  for (PetscInt k0 = 0; k0 < m; k0 += LMG_SHIFTS) {
+    PetscReal x[LMG_SHIFTS], q[LMG_SHIFTS];
+    PetscInt  c[LMG_SHIFTS] = {0};
+    for (PetscInt k = 0; k < LMG_SHIFTS; k++) x[k] = sigma[PetscMin(k0 + k, m - 1)], q[k] = d[0] - x[k];
+    for (PetscInt i = 0;; i++) { /* LmgSectorCount's recurrence, LMG_SHIFTS at a time: the divisions overlap */
+      for (PetscInt k = 0; k < LMG_SHIFTS; k++) {
+        if (PetscAbsReal(q[k]) < pivmin) q[k] = -pivmin;
+        c[k] += q[k] < 0;
+      }
+      if (i == s->n - 1) break;
+      for (PetscInt k = 0; k < LMG_SHIFTS; k++) q[k] = d[i + 1] - x[k] - e2[i] / q[k];
+    }
+    for (PetscInt k = 0; k < LMG_SHIFTS && k0 + k < m; k++) count[k0 + k] = c[k];
+  }
+}
+
 void LmgSectorIsolate(const LmgSector *s, PetscInt k, PetscReal tol, PetscReal *lo, PetscReal *hi)
 {
   PetscReal a, b;
   StartInterval(s, k - 1, &a, &b);
   for (PetscInt i = 0; i < k; i++) lo[i] = a, hi[i] = b;
   for (PetscInt i = 0; i < k; i++)
-    while (hi[i] - lo[i] > tol) {
-      PetscReal x = 0.5 * (lo[i] + hi[i]);
-      PetscInt  c;
-      if (x <= lo[i] || x >= hi[i]) break;
-      c = LmgSectorCount(s, x); /* eigenvalue j lies below x iff j < c */
-      for (PetscInt j = 0; j < k; j++) {
-        if (j < c) hi[j] = PetscMin(hi[j], x);
-        else lo[j] = PetscMax(lo[j], x);
+    while (hi[i] - lo[i] > tol) { /* multisection: LMG_SHIFTS - 1 points split the bracket in LMG_SHIFTS per pass */
+      PetscReal x[LMG_SHIFTS - 1], w = (hi[i] - lo[i]) / LMG_SHIFTS;
+      PetscInt  c[LMG_SHIFTS - 1], m = 0;
+      for (PetscInt p = 1; p < LMG_SHIFTS; p++) {
+        PetscReal y = lo[i] + p * w;
+        if (y > lo[i] && y < hi[i] && (!m || y > x[m - 1])) x[m++] = y;
       }
+      if (!m) break; /* no double strictly inside */
+      LmgSectorCountMany(s, m, x, c); /* eigenvalue j lies below x iff j < c */
+      for (PetscInt p = 0; p < m; p++)
+        for (PetscInt j = 0; j < k; j++) {
+          if (j < c[p]) hi[j] = PetscMin(hi[j], x[p]);
+          else lo[j] = PetscMax(lo[j], x[p]);
+        }
     }
 }

@@ -279,31 +279,48 @@ static void CheckExisting(const char *path, const char *sig, char *err)
   H5Fclose(f);
 }
 
-/* Rank 0: hold <output>.lock (an open-file-description lock: released by any end of the process, kill -9 included). */
-static void Lock(const char *path, int *fd, PetscBool *created, char *err)
+/* Rank 0: hold <output>.lock (an open-file-description lock: released by any end of the process, kill -9 included).
+   *held: this run holds the lock (then it removes the file when it closes FILE cleanly, LmgH5Close). */
+static void Lock(const char *path, int *fd, PetscBool *created, PetscBool *held, char *err)
 {
   char          lk[PETSC_MAX_PATH_LEN + 8], who[128] = "", p[128];
   struct flock  fl = {0};
-  int           rc;
+  int           rc = -1;
   Escape(path, 100, p, sizeof p);
   snprintf(lk, sizeof lk, "%s.lock", path);
-  *fd      = open(lk, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  *created = (PetscBool)(*fd >= 0);
-  if (*fd < 0 && errno == EEXIST) *fd = open(lk, O_RDWR | O_CLOEXEC);
+  *held = PETSC_FALSE;
+  for (int tries = 0; tries < 100; tries++) {
+    struct stat a, b;
+    *fd      = open(lk, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    *created = (PetscBool)(*fd >= 0);
+    if (*fd < 0 && errno == EEXIST) *fd = open(lk, O_RDWR | O_CLOEXEC);
+    if (*fd < 0 && errno == ENOENT) continue; /* removed by a run that just ended */
+    if (*fd < 0) {
+      snprintf(err, LMG_ERR_LEN, "-output %s: cannot create its lock file %s.lock (%s)", p, p, strerror(errno));
+      return;
+    }
+    fl.l_type   = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+#ifdef F_OFD_SETLK
+    rc = fcntl(*fd, F_OFD_SETLK, &fl);
+    if (rc < 0 && errno == EINVAL) rc = fcntl(*fd, F_SETLK, &fl);
+#else
+    rc = fcntl(*fd, F_SETLK, &fl);
+#endif
+    /* locked, but the file a run removed as it ended (it unlinks while it holds the lock): lock the one at the path */
+    if (rc == 0 && fstat(*fd, &a) == 0 && (stat(lk, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
+      close(*fd), *fd = -1;
+      continue;
+    }
+    break;
+  }
   if (*fd < 0) {
-    snprintf(err, LMG_ERR_LEN, "-output %s: cannot create its lock file %s.lock (%s)", p, p, strerror(errno));
+    snprintf(err, LMG_ERR_LEN, "-output %s: cannot hold its lock file %s.lock (it keeps being removed)", p, p);
     return;
   }
-  fl.l_type   = F_WRLCK;
-  fl.l_whence = SEEK_SET;
-#ifdef F_OFD_SETLK
-  rc = fcntl(*fd, F_OFD_SETLK, &fl);
-  if (rc < 0 && errno == EINVAL) rc = fcntl(*fd, F_SETLK, &fl);
-#else
-  rc = fcntl(*fd, F_SETLK, &fl);
-#endif
   if (rc == 0) {
     char hn[64] = "?";
+    *held = PETSC_TRUE;
     gethostname(hn, sizeof hn);
     hn[sizeof hn - 1] = '\0';
     snprintf(who, sizeof who, "pid %ld on %s\n", (long)getpid(), hn);
@@ -431,7 +448,7 @@ PetscErrorCode LmgH5Open(MPI_Comm comm, const LmgConfig *cfg, const char *cmdlin
   PetscCall(LmgConfigSignature(cfg, &sig));
   err[0] = '\0';
   LmgCallHDF5(H5Eset_auto2(H5E_DEFAULT, NULL, NULL)); /* our errors are one line; PETSc reports HDF5 failures */
-  if (!rank) Lock(cfg->output, &h5->lock, &made_lock, err);
+  if (!rank) Lock(cfg->output, &h5->lock, &made_lock, &h5->lock_held, err);
   if (!rank && !err[0]) CheckOutput(cfg, sig, &exists, err);
   PetscCallMPI(MPI_Bcast(err, LMG_ERR_LEN, MPI_CHAR, 0, comm));
   PetscCallMPI(MPI_Bcast(&exists, 1, MPIU_BOOL, 0, comm));
@@ -461,7 +478,7 @@ PetscErrorCode LmgH5Open(MPI_Comm comm, const LmgConfig *cfg, const char *cmdlin
       snprintf(lk, sizeof lk, "%s.lock", cfg->output);
       unlink(lk);
     }
-    h5->chr = 0, h5->lock = -1;
+    h5->chr = 0, h5->lock = -1, h5->lock_held = PETSC_FALSE;
   }
   free(sig);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -482,7 +499,12 @@ PetscErrorCode LmgH5Close(LmgH5 *h5, PetscBool finished, PetscBool wrote)
   LmgCallHDF5(H5Tclose(h5->chr));
   LmgCallHDF5(H5Fclose(h5->file));
   h5->file = 0;
+  if (h5->lock >= 0 && h5->lock_held) { /* a clean end: remove the lock file while still holding its lock */
+    char lk[PETSC_MAX_PATH_LEN + 8];
+    snprintf(lk, sizeof lk, "%s.lock", h5->cfg->output);
+    unlink(lk);
+  }
   if (h5->lock >= 0) close(h5->lock);
-  h5->lock = -1;
+  h5->lock = -1, h5->lock_held = PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: doublet extraction (lowest 4 eigenpairs, 2 per parity sector) against scipy eigh_tridiagonal(select='i'),
-# both timed in this run (best of 3), at Gamma/J = 0.95. Not a test: it prints ratios for README.md.
+# both timed in this run (best of 3), at Gamma/J = 0.95. Not a test: it prints ratios for README.md, and a REGRESSION line
+# (and exit code 1 at the end) when the doublet at N = 10^6 is slower than scipy or than its last recorded ratio.
 cd "$(dirname "$0")/../.." || exit 2
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 printf '%-9s %12s %12s %12s %10s %10s %14s %14s\n' N lmgsweep_s scipy4_s scipy2_s ratio4 ratio2 lmg_peak_MB scipy_peak_MB
@@ -14,6 +15,21 @@ for N in 2000 200000 1000000; do
   printf '%-9s %12s %12s %12s %10s %10s %14s %14s  %s\n' $N $t $s4 $s2 $r4 $r2 $mem $smem "$agree"
 done
 echo "ratio = lmgsweep time / scipy time (below 1: lmgsweep faster); scipy4/scipy2: 4 or 2 lowest eigenpairs of the full matrix."
+# Regression guard: N = 10^6, 4 eigenpairs, lmgsweep and scipy run in turn 5 times, the median of the 5 pair ratios
+# (pairs keep the ratio meaningful while the machine's speed drifts), against the target 1.0 and the last figure
+# recorded in tests/bench/doublet_ratio (update that file with README.md when the doublet's speed changes on purpose).
+ratio=$(for r in 1 2 3 4 5; do
+  read -r _ t _ < <(bin/lmgbench -N 1000000 -reps 1)
+  read -r _ s _ < <(/usr/bin/python3 tests/bench/scipy_doublet.py 1000000 0.95 4 1)
+  awk -v a="$t" -v b="$s" 'BEGIN{printf "%.3f\n", a / b}'
+done | sort -g | sed -n 3p)
+last=$(awk '!/^#/ && NF {print $1; exit}' tests/bench/doublet_ratio)
+echo "doublet at N = 10^6, 4 eigenpairs: lmgsweep / scipy = $ratio (median of 5 pairs run in turn); last recorded $last, target <= 1.0"
+regression=
+if awk -v r="$ratio" -v l="$last" 'BEGIN{exit !(r == "" || r > 1.0 || r > 1.25 * l)}'; then
+  regression="REGRESSION: the doublet at N = 10^6 takes $ratio x scipy's time (target <= 1.0; last recorded $last in tests/bench/doublet_ratio; flagged above 1.0 or above 1.25 x the last)"
+  echo "$regression"
+fi
 echo "2-rank team (LU redundant on both ranks), N = 1000000:"
 bash tests/mpirun.sh 2 bin/lmgbench -N 1000000 -reps 3 | awk '{print "  " $2 " s, peak " $3 " MB per rank"}'
 
@@ -169,3 +185,7 @@ done
 pairs=$(for r in 1 2 3; do t0=$(date +%s.%N); sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 >/dev/null & sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 >/dev/null; wait; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}'; done | median3)
 single=$(for r in 1 2 3; do sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 | awk '{print $1}'; done | median3)
 echo "control (sweep A): one alone $single s, two at once $pairs s: the cores give $(awk -v a="$single" -v b="$pairs" 'BEGIN{printf "%.2f", 2 * a / b}')x in parallel"
+if [ -n "$regression" ]; then
+  echo "$regression"
+  exit 1
+fi

@@ -75,12 +75,28 @@ def test_petsc_refuses_a_value(tmp_path):
 LIMITED = ["-N", "100,370", "-gamma_over_J", "0.95", "-gamma_phi", "0.05", "-levels", "2,full"]
 
 
+def test_summary_groups_reasons_and_keeps_the_numbers_of_one_example(tmp_path):
+    """Two full-space records over -dyn_max_steps 10: one summary line for both (one reason), its example with the
+    record's place and numbers as stored in the file, not digits masked."""
+    p = run(0, *LIMITED, "-dyn_max_steps", 10, "-output", tmp_path / "g.h5")
+    assert p.returncode == 0 and "0 failed, 2 skipped" in p.stderr, p.stderr
+    lines = [x for x in p.stderr.splitlines() if "skipped, e.g." in x or "skipped:" in x]
+    assert len(lines) == 1 and "#" not in lines[0], p.stderr
+    m = re.search(r"2 dynamics records skipped, e\.g\. N = (\d+), Gamma/J = 0\.95, gamma_phi = 0\.05, full: (.*)$", lines[0])
+    assert m, lines[0]
+    idx = (0 if m.group(1) == "100" else 1, 0, 0, 1)
+    assert messages(tmp_path / "g.h5", "dynamics")[idx] == m.group(2)
+    assert re.fullmatch(r"needs ~[\d.]+e\+\d+ time steps \(2 max\(tau\) x the fastest rate resolved\) > -dyn_max_steps 10",
+                        m.group(2)), m.group(2)
+
+
 def test_skipped_is_not_failed_and_resumes_only_when_its_limit_changes(tmp_path):
     path = tmp_path / "lim.h5"
     p = run(0, *LIMITED, "-dyn_max_steps", 100, "-output", path)
     assert p.returncode == 0, p.stderr
     assert "0 failed, 1 skipped" in p.stderr
-    assert re.search(r"1 dynamics record skipped: needs ~[\d.e+]+ time steps .* > -dyn_max_steps 100", p.stderr), p.stderr
+    assert re.search(r"1 dynamics record skipped: N = 370, Gamma/J = 0.95, gamma_phi = 0.05, full: needs ~[\d.e+]+ time "
+                     r"steps .* > -dyn_max_steps 100", p.stderr), p.stderr
     with h5py.File(path, "r") as f:
         st = f["status/dynamics"][...]
         assert st[1, 0, 0, 1] == 3 and (st[0] == 1).all() and st[1, 0, 0, 0] == 1
@@ -151,3 +167,26 @@ def test_drain_abandons_a_record_of_hours(tmp_path):
     with h5py.File(path, "r") as f:
         assert f["status/spectrum"][0, 0] == 1 and f["status/dynamics"][0, 0, 0, 0] == 0
         assert f.attrs["finished"].strip(b"\0") == b""
+
+
+def hms(s):
+    h, m, x = map(int, s.split(":"))
+    return 3600 * h + 60 * m + x
+
+
+def test_one_rank_reports_progress_from_inside_a_record(tmp_path):
+    """One rank, a full-space record of seconds after its spectrum: progress lines every -progress seconds while the
+    record runs, saying its team is busy, the record's time so far and its estimate, and an ETA not below what the
+    estimate leaves of it."""
+    p = run(0, "-N", 250, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "full", "-progress", 0.1,
+            "-output", tmp_path / "p.h5")
+    assert p.returncode == 0, p.stderr
+    lines = [x for x in p.stderr.splitlines() if re.search(r"\d+/3 done", x)]
+    inside = [re.search(r"1/3 done.*1/1 teams busy, elapsed [\d:]+, ETA ([\d:]+), the record in hand ([\d:]+) of ~([\d:]+)", x)
+              for x in lines]
+    inside = [m for m in inside if m]
+    assert len(inside) >= 2, p.stderr  # the record takes seconds: several lines from inside it
+    assert not any("0/1 teams busy" in x for x in lines), p.stderr
+    for m in inside:
+        eta, spent, est = (hms(g) for g in m.groups())
+        assert eta >= est - spent - 1, m.group(0)  # what is known to remain of the record (the threshold is ~0)

@@ -151,14 +151,21 @@ def test_second_writer_is_refused(tmp_path):
     for line in proc.stderr:
         if re.search(r"\d+/\d+ done", line):
             break
+    lock = tmp_path / "w.h5.lock"
+    held = lock.read_text()
     p = run(0, "-N", "100000:400000:7", "-gamma_over_J", "0.9,0.95", "-levels", 2, "-output", path, "-resume")
     q = run(2, "-N", "100000:400000:7", "-gamma_over_J", "0.9,0.95", "-levels", 2, "-output", path, "-resume")
+    running = proc.poll() is None
+    assert lock.exists() and lock.read_text() == held  # the refused runs leave the first one's lock alone
     proc.communicate(timeout=300)
     assert proc.returncode == 0
+    assert running, "the first run ended before the second writers were refused: the test proves nothing"
     for r in (p, q):
         one_line(r, "another lmgsweep run is writing it", "holds")
+    assert not lock.exists()  # the run that held it ended cleanly: removed
     done = run(0, "-N", "100000:400000:7", "-gamma_over_J", "0.9,0.95", "-levels", 2, "-output", path, "-resume")
     assert done.returncode == 0 and "0 to compute" in done.stderr
+    assert not lock.exists()
 
 
 # ---------------------------------------------------------------- kills and signals in the start-up

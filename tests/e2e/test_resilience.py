@@ -80,7 +80,10 @@ def test_kill9_then_resume_equals_uninterrupted(tmp_path, uninterrupted):
     proc.wait()
     st = check_killed_file(path)
     assert 1 <= (st == 1).sum() < NREC
+    lock = path.with_name(path.name + ".lock")
+    assert lock.exists()  # a killed run cannot remove it (its lock went with the process) ...
     resume_and_compare(path, uninterrupted, pending_records(path))
+    assert not lock.exists()  # ... the resume that held it and ended cleanly does
 
 
 @pytest.mark.parametrize("np_,sig", [(2, signal.SIGUSR1), (0, signal.SIGTERM)])
@@ -92,6 +95,7 @@ def test_signal_drains_then_resume(tmp_path, uninterrupted, np_, sig):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 75, err
     assert "drained by a signal" in err
+    assert not path.with_name(path.name + ".lock").exists()  # a drain is a clean end: the file is closed
     with h5py.File(path, "r") as f:  # closed cleanly, not stamped finished
         assert f.attrs["finished"].strip(b"\0") == b""
     st = check_killed_file(path)

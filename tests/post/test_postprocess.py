@@ -211,3 +211,15 @@ def test_real_engine_file(tmp_path, capsys):
     assert "nan" not in out.lower()
     if not os.environ.get("LMG_SAMPLE_H5"):
         assert "unres." in out and "18.45" in out  # N = 2e5 unresolved; 2 dE T2 = 18.458 at the benchmark
+
+
+@pytest.mark.parametrize("message,key", [
+    ("double precision leaves K3 uncertain by up to 6.6e-03 over 2 tau_max = 9.9e+09 s (the level energies' share: "
+     "1.3e-09)", "double precision leaves K3 uncertain by up to # over # tau_max = # s (the level energies' share: #)"),
+    ("level k = 30 exceeds N+1 = 21", "level k = # exceeds N+1 = #"),
+    ("rho01 rate -122.5618, J01 = .5, E = -1E+5, bound inf, x nan; info and nano kept",
+     "rho01 rate #, J01 = #, E = #, bound #, x #; info and nano kept"),
+])
+def test_reason_key_masks_numbers_not_words(message, key):
+    """lmgload's grouping key is the engine's (tests/unit/test_grid.c has the same cases): K3, rho01, N+1 stay words."""
+    assert lmgload.reason_key(message) == key

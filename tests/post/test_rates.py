@@ -31,7 +31,7 @@ def rates(*args):
 def rates_run(tmp_path_factory):
     d = tmp_path_factory.mktemp("rates")
     path = d / "dec.h5"
-    engine(path, "-levels", "2,5,50", "-nev", "50", "-rates", "-rates_trace", "-dynamics", "0")
+    engine(path, "-levels", "2,5,42", "-nev", "42", "-rates", "-rates_trace", "-dynamics", "0")  # 42 > N + 1 = 41
     r = rates(path, "-o", d / "o")
     assert r.returncode == 0, r.stderr
     return path, d / "o", r.stdout
@@ -43,7 +43,7 @@ def test_table_is_the_files_numbers(rates_run):
     with h5py.File(path, "r") as f:
         r01, sec, st = f["decoherence/rate_01"][...], f["decoherence/secular"][...], f["status/decoherence"][...]
     for iN, N in enumerate([40, 100, 700]):
-        for iL, lev in enumerate(["2", "5", "50"]):
+        for iL, lev in enumerate(["2", "5", "42"]):
             if st[iN, 0, 0, iL] != 1:
                 assert (N, lev) not in rows
                 continue
@@ -52,7 +52,7 @@ def test_table_is_the_files_numbers(rates_run):
             want = "secular" if sec[iN, 0, 0, iL] >= 10 else "crossover" if sec[iN, 0, 0, iL] >= 1 else "degenerate"
             assert regime == want
             np.testing.assert_allclose([float(x) for x in pair.split(",")], r01[iN, 0, 0, iL], rtol=1e-5)
-    assert ("N = 40, level 50: skipped (level k = 50 exceeds N+1 = 41)") in out  # listed, never a number
+    assert ("N = 40, level 42: skipped (level k = 42 exceeds N+1 = 41)") in out  # listed, never a number
     assert "nan" not in out.lower()
     assert rows[(700, "5")][3] == "degenerate" and rows[(40, "5")][3] == "secular"
 

@@ -165,6 +165,20 @@ static PetscErrorCode CheckOne(PetscInt N, PetscReal g)
     LMG_TEST(d, ok);
   }
 
+  /* (d') the counts of many shifts in one pass, in and across its chunks of 8: the reference counts */
+  {
+    PetscReal sigma[19];
+    PetscInt  c[19];
+    for (PetscInt i = 0; i < 19; i++) sigma[i] = i % 2 ? 0.5 * (w[(i * 7) % (n - 1)] + w[(i * 7) % (n - 1) + 1]) : -norm + i * norm / 9;
+    ok = PETSC_TRUE;
+    for (PetscInt q = 0; q < 2; q++) {
+      LmgSectorCountMany(&s[q], 19, sigma, c);
+      for (PetscInt i = 0; i < 19; i++) ok = (PetscBool)(ok && c[i] == RefCount(n, w, p, q ? -1 : 1, sigma[i]));
+    }
+    snprintf(d, sizeof d, "%s: LmgSectorCountMany = reference counts per parity at 19 sigmas in one call", tag);
+    LMG_TEST(d, ok);
+  }
+
   /* (e) LmgSectorMat holds d and e */
   {
     PetscBool okm[2];

@@ -1,3 +1,4 @@
+#include <string.h>
 /* Grid: task index <-> (iN, iG) round trip over a 3x4 grid, and the cost ordering (larger N first, a permutation). */
 #include "lmg/kind.h"
 #include "lmgtest.h"
@@ -118,6 +119,36 @@ int main(int argc, char **argv)
       }
     }
     LMG_TEST("order: each (N, Gamma/J) group contiguous and led by its spectrum record", contiguous && lead);
+  }
+
+  { /* the key that groups record messages: numbers and inf/nan masked, digits inside words kept */
+    const char *in[][2] = {
+      {"double precision leaves K3 uncertain by up to 6.6e-03 over 2 tau_max = 9.9e+09 s (the level energies' share: 1.3e-09)", "double precision leaves K3 uncertain by up to # over # tau_max = # s (the level energies' share: #)"},
+      {"level k = 30 exceeds N+1 = 21", "level k = # exceeds N+1 = #"},
+      {"rho01 rate -122.5618, J01 = .5, E = -1E+5, bound inf, x nan; info and nano kept", "rho01 rate #, J01 = #, E = #, bound #, x #; info and nano kept"},
+      {"needs ~1.2e+07 time steps (5 h) > -dyn_max_steps 100", "needs ~# time steps (# h) > -dyn_max_steps #"},
+    };
+    char      key[LMG_MSG_LEN];
+    PetscBool same = PETSC_TRUE;
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+      LmgMessageKey(in[i][0], key, sizeof key);
+      if (!strcmp(key, in[i][1])) continue;
+      same = PETSC_FALSE;
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "  key of '%s': '%s'\n", in[i][0], key));
+    }
+    LMG_TEST("message keys: numbers, inf and nan masked; K3, rho01, J01, N+1, info, nano kept", same);
+  }
+  {
+    PetscReal G[1] = {0.95}, P[1] = {0.05};
+    PetscInt  Ns[1] = {370}, L[2] = {5, 0};
+    char      at[128], full[128];
+    LmgTask   t;
+    cfg.nN = 1, cfg.N = Ns, cfg.nG = 1, cfg.gamma_over_J = G, cfg.nGphi = 1, cfg.gamma_phi = P, cfg.nLevel = 2, cfg.level = L;
+    t = LmgGridTask(&cfg, 1); /* the first dynamics record: level 5 */
+    LmgGridTaskWhere(&cfg, &t, at, sizeof at);
+    t = LmgGridTask(&cfg, 2);
+    LmgGridTaskWhere(&cfg, &t, full, sizeof full);
+    LMG_TEST("where a record lies: 'N = 370, Gamma/J = 0.95, gamma_phi = 0.05, level 5' and '..., full'", !strcmp(at, "N = 370, Gamma/J = 0.95, gamma_phi = 0.05, level 5") && !strcmp(full, "N = 370, Gamma/J = 0.95, gamma_phi = 0.05, full"));
   }
 
   int rc = LmgTestSummary(PETSC_COMM_WORLD);
