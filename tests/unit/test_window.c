@@ -43,8 +43,10 @@ static PetscErrorCode Operators(LmgConfig *cfg, PetscInt N, PetscReal g)
     if (w.p[a] != sp.parity[a]) eE = INFINITY;
   }
   edge = w.G[K - 1 + K * (K - 1)] / jj;
-  snprintf(msg, sizeof msg, "N=%d g=%.2f window of %d (dstevr) against the spectrum (SLEPc): energies %.1e of J N, Jz2 %.1e of jmax^2 (< 1e-12), |A01| %.10f = J01 %.10f, |Q01| %.8f = q01; |B e_a|^2 = (S - A A)_aa to %.1e of jmax^2 (< 1e-12), top level's %.1e", (int)N, (double)g, (int)K, (double)eE, (double)eS, (double)PetscAbsReal(w.A[1]), (double)sp.J01, (double)PetscAbsReal(w.Q[1]), (double)eB, (double)edge);
-  LMG_TEST(msg, eE < 1e-12 && eS < 1e-12 && LMG_CLOSE(PetscAbsReal(w.A[1]), sp.J01, 1e-10) && LMG_CLOSE(PetscAbsReal(w.Q[1]), sp.q01, 1e-10) && eB < 1e-12 && edge > 1e-6);
+  /* SLEPc's vectors: residual 1e-10 |E| over an in-sector gap of ~|E|/50, sin theta < 5e-9: <Jz^2> within 1e-8 jmax^2,
+     J01 and q01 within 1e-7 relative; its energies are Rayleigh quotients (squared: 1e-12 of J N) */
+  snprintf(msg, sizeof msg, "N=%d g=%.2f window of %d (dstevr) against the spectrum (SLEPc): energies %.1e of J N (< 1e-12), Jz2 %.1e of jmax^2 (< 1e-8), |A01| %.10f = J01 %.10f, |Q01| %.8f = q01 (1e-7); |B e_a|^2 = (S - A A)_aa to %.1e of jmax^2 (< 1e-12), top level's %.1e", (int)N, (double)g, (int)K, (double)eE, (double)eS, (double)PetscAbsReal(w.A[1]), (double)sp.J01, (double)PetscAbsReal(w.Q[1]), (double)eB, (double)edge);
+  LMG_TEST(msg, eE < 1e-12 && eS < 1e-8 && LMG_CLOSE(PetscAbsReal(w.A[1]), sp.J01, 1e-7) && LMG_CLOSE(PetscAbsReal(w.Q[1]), sp.q01, 1e-7) && eB < 1e-12 && edge > 1e-6);
   PetscCall(LmgWindowCreate(&sp, N + 1, &all));
   for (PetscInt i = 0; i < (N + 1) * (N + 1); i++) norm = PetscMax(norm, all.G[i] / jj);
   PetscCall(PetscMalloc2(N + 1, &psi, N + 1, &c));
