@@ -119,6 +119,11 @@ lzrow() { # N Gamma/J gamma_phi: prints the row, leaves the time in $lt and P_er
   printf '%-6s %-6s %-6s %12s %14s %14s %8s %10s %s\n' "$1" "$2" "$3" "$lt" "$lp" "$ln" "$ls" "$lm" "$lst"
 }
 lzrow 100 0.95 0.05
+echo "The full space of that sweep on a window (the default) against the whole space (-full_method whole), same run,"
+echo "N = 370, Gamma/J = 0.95, gamma_phi = 0.05, t_q = t_LZ:"
+read -r _ _ wt wp _ _ _ wrest < <(bin/lmglz -N 370 -gamma_over_J 0.95 -gamma_phi 0.05 -level 0 -tq 1)
+read -r _ _ ht hp _ _ _ hrest < <(bin/lmglz -N 370 -gamma_over_J 0.95 -gamma_phi 0.05 -level 0 -tq 1 -full_method whole)
+echo "  window $wt s, P_error $wp ($wrest); whole $ht s, P_error $hp; window/whole $(awk -v a="$wt" -v b="$ht" 'BEGIN{printf "%.3f", a / b}')"
 read -r h0 tlz < <(/usr/bin/python3 - <<'PY'
 import numpy as np, subprocess
 # h0 and t_LZ of N = 100, Gamma/J = 0.95 from a one-record engine file
