@@ -56,7 +56,7 @@ typedef struct {
 PetscErrorCode LmgLzPlan(const LmgLzOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscReal tq_over, PetscInt ranks, PetscReal *steps, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out);
 /* Collective on comm (a team). One quantum record of model `level` (k, or 0 for full) at dephasing gphi and
    t_q = tq_over t_LZ, integrated at tolerance tol (o->tol in the sweep): rho of the full space on a window
-   (o->win.method LMG_FULL_WINDOW: every rank of the team alike, the window doubled until its bound is below
+   (o->win.method LMG_FULL_WINDOW: by the team's first rank, the record broadcast; the window doubled until its bound is below
    o->win.tol) or, where no window up to o->win.kmax certifies it and with -full_method whole, distributed over comm;
    psi (gphi = 0) and k levels by its first rank alone (the others: LMG_SKIPPED, "computed by the team's first rank").
    Given up (LMG_ABANDONED) when ctl's abandon says so (NULL: never). */

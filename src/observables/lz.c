@@ -295,7 +295,7 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
   r->P_error = r->P_not_ground = r->P_floor = r->P_LZ = r->t_q = r->trace_err = r->window_bound = NAN;
   r->steps = r->rejects = r->window = 0;
   why[0]   = 0;
-  if (level == 0 && !pure && o->win.method == LMG_FULL_WINDOW) { /* every rank of the team alike */
+  if (level == 0 && !pure && o->win.method == LMG_FULL_WINDOW) { /* by the team's first rank, the record shared */
     PetscCall(LmgLzScalesCompute(o, sp, &s));
     if (s.status != LMG_DONE) {
       r->status = s.status;
@@ -305,11 +305,12 @@ PetscErrorCode LmgLzCompute(MPI_Comm comm, const LmgLzOptions *o, const LmgDynam
     r->t_q  = tq_over * s.t_LZ;
     r->P_LZ = PetscExpReal(-tq_over);
     ramp[0] = s.h0, ramp[1] = r->t_q;
-    PetscCall(LzWindow(o, d, sp, gphi, ramp, tol, ctl, r, &tr, &q, &g, &st));
-    if (r->status == LMG_DONE) {
-      PetscCall(Outcome(st, d, tr, q, g, r));
-      PetscFunctionReturn(PETSC_SUCCESS);
+    if (!rank) {
+      PetscCall(LzWindow(o, d, sp, gphi, ramp, tol, ctl, r, &tr, &q, &g, &st));
+      if (r->status == LMG_DONE) PetscCall(Outcome(st, d, tr, q, g, r));
     }
+    if (size > 1) PetscCallMPI(MPI_Bcast(r, sizeof *r, MPI_BYTE, 0, comm));
+    if (r->status != LMG_PENDING) PetscFunctionReturn(PETSC_SUCCESS);
     PetscCall(PetscStrncpy(why, r->message, LMG_MSG_LEN)); /* the whole space, when it can */
     r->steps = r->rejects = r->window = 0, r->window_bound = NAN;
   }

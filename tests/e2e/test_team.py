@@ -8,7 +8,7 @@ import numpy as np
 from conftest import lmgload, messages, records, run
 
 GRID = ("-N", "61,150", "-gamma_over_J", 0.95, "-gamma_phi", "0.05", "-levels", "2,full", "-nev", 4,
-        "-tau_grid", "0.5:1.5:5", "-lz_tq", "0.5,1")
+        "-tau_grid", "0.5:1.5:5", "-lz_tq", "0.5,1", "-full_method", "whole")  # the sweep of rho distributed over the team
 
 
 def test_teams_of_two_and_three_give_the_values_of_teams_of_one(tmp_path):
