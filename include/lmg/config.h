@@ -5,6 +5,7 @@
 #include "threshold.h"
 #include "rates.h"
 #include "lz.h"
+#include "tolerance.h"
 
 typedef struct {
   PetscInt            nN, nG, nGphi, nLevel;
@@ -12,6 +13,11 @@ typedef struct {
   PetscReal          *gamma_over_J; /* Gamma/J > 0 */
   PetscReal          *gamma_phi;    /* dephasing rates, 1/s, >= 0 */
   PetscInt           *level;        /* k >= 2 of a k-level model, 0 for `full` */
+  PetscInt            nBias, nSigma;
+  PetscReal          *bias;         /* static biases in units of h1 = dE/(2 J01) of each record (-bias) */
+  PetscReal          *sigma;        /* detection resolutions, atoms (-detect_sigma) */
+  PetscBool           experiment;   /* -bias or -detect_sigma given: their axes are in the layout of /dynamics, /threshold */
+  LmgToleranceOptions tol;
   LmgSpectrumOptions  spec;
   LmgDynamicsOptions  dyn;
   LmgThresholdOptions thr;

@@ -1,5 +1,6 @@
 /* Dynamics record of one (N, Gamma/J, gamma_phi, level): K3 on the tau grid (README (What is computed, §3)). */
 #pragma once
+#include <math.h>
 #include <petscts.h>
 #include "control.h"
 #include "liouville.h"
@@ -81,6 +82,7 @@ typedef struct {
   PetscReal *K3;                  /* [ntau] on cfg's tau grid (units of tau_opt) */
   PetscReal  tau_opt;             /* pi/(3 dE), s */
   PetscReal  K3_opt, K3_max, tau_at_max, secular;
+  PetscReal  bias;                /* static bias h of the record, rad/s */
   PetscInt   steps, rejects;      /* both trajectories */
   PetscReal  trace_err, herm_err; /* max over the forward trajectory of |Tr rho - 1| and |rho - rho^dagger| */
   PetscReal  K3_err;              /* exact propagation: bound on the error double precision leaves in K3 (else NaN) */
@@ -88,6 +90,14 @@ typedef struct {
   PetscInt   status;
   char       message[LMG_MSG_LEN];
 } LmgDynamics;
+
+/* The experiment's parameters of a record (PHYSICS §7): a static bias h (rad/s) in H - h Jz, the detection resolution
+   sigma (atoms; 0 the ideal Q), and the initial state and its temperature (NULL, NaN: the options' -initial, -T). */
+typedef struct {
+  PetscReal   bias, sigma, T;
+  const char *initial;
+} LmgExperiment;
+#define LMG_EXPERIMENT_IDEAL ((LmgExperiment){0, 0, NAN, NULL})
 
 /* A priori estimate of one record: why it cannot be computed (out.status LMG_SKIPPED or LMG_FAILED with the message),
    else out.status = LMG_PENDING with the estimated steps of the larger trajectory, time on one core and peak memory. */
@@ -111,6 +121,9 @@ PetscBool LmgSpectrumUnusable(const LmgSpectrum *sp, LmgOutcome *out);
 PetscBool LmgModelUnbuildable(const LmgSpectrum *sp, PetscInt level, LmgOutcome *out);
 /* Not collective. The plan of a record computed by a team of `ranks`. */
 PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, LmgDynamicsPlan *plan);
+/* The same under experiment x (NULL: ideal): a static bias makes the k-level modes one block of k^2 (no parity) and
+   leaves the full space to the time stepper. */
+PetscErrorCode LmgDynamicsPlanComputeAt(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgExperiment *x, PetscInt ranks, LmgDynamicsPlan *plan);
 
 /* Collective on comm (a team): K3(tau) of model `level` (k, or 0 for full) at dephasing gphi from spectrum sp; the
    full space by the time stepper is distributed over comm, anything else computed by its first rank alone (the
@@ -121,6 +134,9 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
    A numerical failure is dyn->status = LMG_FAILED, a record not computed by design LMG_SKIPPED, a record given up by a
    drain LMG_ABANDONED, each with dyn->message. */
 PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgDynamics *dyn);
+/* The same under experiment x (NULL or LMG_EXPERIMENT_IDEAL: the record above, bit for bit): the model's H - h Jz, its
+   initial state, Q_sigma and the measurement map M of LmgLiouvilleSetDetection; tau stays in units of tau_opt of H. */
+PetscErrorCode LmgDynamicsComputeAt(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgExperiment *x, const LmgControl *ctl, LmgDynamics *dyn);
 PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);
 
 /* exact.c, for LmgDynamicsCompute: C1 = C(0, t_i), C2 = C(t_i, 2 t_i), C3 = C(0, 2 t_i) (t in units of tau_opt, s) from

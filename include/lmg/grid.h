@@ -5,7 +5,7 @@
 #include "config.h"
 
 /* Every coordinate of the file: the record axes (N, Gamma/J, gamma_phi, level, t_q) and trailing axes of fields. */
-typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_AX_MODE, LMG_AX_RATE, LMG_AX_TRACE, LMG_NAXES } LmgAxis;
+typedef enum { LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ, LMG_AX_B, LMG_AX_S, LMG_AX_TAU, LMG_AX_EIG, LMG_AX_DOUBLET, LMG_AX_MODE, LMG_AX_RATE, LMG_AX_TRACE, LMG_NAXES } LmgAxis;
 
 typedef struct {
   const char      *name, *units, *long_name;
@@ -19,9 +19,10 @@ typedef struct {
   PetscInt iN, iG, iP, iL, iT; /* indices into the axes (-1 where the kind has none) */
   PetscInt group;          /* records of one group share a spectrum: iN * nG + iG */
   PetscInt record;         /* flat index of the record within its kind's datasets */
+  PetscInt iB, iS;         /* indices into the bias and detection axes (-1 where the kind has none) */
 } LmgTask;
 
-/* Not collective. Reads -N, -gamma_over_J, -gamma_phi, -levels into cfg. */
+/* Not collective. Reads -N, -gamma_over_J, -gamma_phi, -levels, -bias, -detect_sigma into cfg. */
 PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err);
 LmgAxisInfo    LmgGridAxis(const LmgConfig *cfg, LmgAxis a);
 

@@ -30,7 +30,7 @@ typedef struct {
 typedef struct {
   const char     *name; /* /<group>/..., /status/<name>, /timing/<name> */
   PetscInt        naxes;
-  LmgAxis         axes[5]; /* record axes, N and Gamma/J first */
+  LmgAxis         axes[6]; /* record axes, N and Gamma/J first */
   const LmgField *fields;
   PetscInt        nfields;
   size_t          size;       /* bytes of the record struct */
@@ -48,12 +48,22 @@ typedef struct {
   PetscErrorCode (*destroy)(void *rec); /* NULL: nothing to free */
   const char *group;       /* HDF5 group of the fields when several kinds share one (NULL: name) */
   PetscBool   checkpoints; /* the task layer gives compute a checkpoint hook (collective kinds; -checkpoint_interval) */
+  PetscBool   experiment;  /* keeps the bias and sigma axes in its datasets when neither -bias nor -detect_sigma is given */
 } LmgKind;
+
+/* The axes of kind's datasets in this run: its record axes, less the bias and sigma axes (of one value) when neither
+   -bias nor -detect_sigma was given and the kind does not keep them (today's layout). Returns their number. */
+PetscInt LmgGridKindAxes(const LmgConfig *cfg, const LmgKind *kind, LmgAxis *axes);
+/* The experiment of task t (bias in rad/s from its bias_over_h1 and sp's h1 = dE/(2 J01), sigma): PETSC_FALSE when
+   it is the ideal one (bias 0, sigma 0: the records of a run without -bias and -detect_sigma). Not collective. */
+PetscBool LmgKindExperiment(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, LmgExperiment *x);
+/* Index of task t along axis ax (-1: none). */
+PetscInt LmgTaskIndex(const LmgTask *t, LmgAxis ax);
 
 /* The group of kind k's fields. */
 #define LmgKindGroup(kind) ((kind)->group ? (kind)->group : (kind)->name)
 
 extern const LmgKind *const LmgKinds[];
 extern const PetscInt       LmgNKinds;
-#define LMG_MAXKINDS 8
+#define LMG_MAXKINDS 9
 #define LMG_KIND_SPECTRUM 0 /* row 0: every other kind needs the spectrum of its group */

@@ -28,6 +28,19 @@ PetscErrorCode LmgLiouvilleCreateVec(LmgLiouville L, Vec *v);
    A of the full space or P Jz P of a k-level model, so the bias costs one more product with it. Not collective. */
 typedef PetscReal (*LmgBiasFn)(PetscReal t, void *ctx);
 PetscErrorCode LmgLiouvilleSetBias(LmgLiouville L, LmgBiasFn h, void *ctx);
+/* A static bias h (rad/s): H_h = H - h Jz. A k-level model turns to the eigenbasis of its H_k = diag(E) - h P Jz P (the
+   same model in another basis; the bias breaks parity, so every state gets p = +1 and the modes one block); the full
+   space keeps the eigenbasis of H and carries the bias as the Landau-Zener sweep's (one more banded product). The
+   initial states "ground" and "thermal" are then those of H_h; "pointer" stays that of H. Not collective; call it
+   before LmgLiouvilleSetDetection. h = 0 changes nothing. */
+PetscErrorCode LmgLiouvilleSetStaticBias(LmgLiouville L, PetscReal h);
+/* Detection resolution sigma (atoms of imbalance 2m, > 0): the model's Q becomes Q_sigma = erf(sqrt2 Jz/sigma) and the
+   measurement's state update M(x) = K+ x K+ - K- x K-, K+- = sqrt(Phi(+-2 Jz/sigma)) (Phi the normal distribution
+   function; Luders rule), in the model's basis (k levels: P_k . P_k). O(n^2 (N+1)) once; K+- held whole on every rank.
+   sigma = 0 changes nothing (the ideal Q). Not collective. */
+PetscErrorCode LmgLiouvilleSetDetection(LmgLiouville L, PetscReal sigma);
+/* Y = M(X) (with detection) or Y = Q X (without) for the whole n x n matrix X of a one-rank model. */
+PetscErrorCode LmgLiouvilleMeasure(LmgLiouville L, const PetscScalar *X, PetscScalar *Y);
 /* y = L(t) x (adjoint = PETSC_FALSE) or y = L(t)^dagger x (Heisenberg picture, adjoint = PETSC_TRUE) in the lab frame;
    x Hermitian (the full model's whole matrices form [A, x] as Z^dagger - Z with Z = x A on one rank; packed triangles
    compute their lower triangle directly; rho, Q and everything propagated from them are Hermitian). LmgLiouvilleApply: at t = 0 (the time-independent L of a model without bias). */
@@ -56,7 +69,7 @@ PetscErrorCode LmgLiouvilleExpect(LmgLiouville L, Vec rho, const PetscReal *psi,
 PetscErrorCode LmgLiouvilleExpectQ(LmgLiouville L, const PetscReal *psi, PetscReal *q);
 /* *terr = max(*terr, |Tr rho - 1|), *herr = max(*herr, max |rho - rho^dagger|). */
 PetscErrorCode LmgLiouvilleDiagnose(LmgLiouville L, Vec rho, PetscReal *terr, PetscReal *herr);
-/* *c = Re Tr[x Q rho] (rho Hermitian). Entries of rho below 1e-17 of its largest are dropped (it lives on a few
+/* *c = Re Tr[x Q rho] (with detection: Re Tr[x M(rho)]) (rho Hermitian). Entries of rho below 1e-17 of its largest are dropped (it lives on a few
    levels: O(n m^2) for m levels instead of O(n^3)); that changes *c by less than n^2 1e-17 max|x Q|. */
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c);
 
@@ -68,6 +81,9 @@ typedef struct {
   PetscErrorCode (*jz)(LmgLiouville, PetscReal *);                      /* LmgLiouvilleJz */
   void (*jzmult)(LmgLiouville, const PetscScalar *x, PetscScalar *y);   /* y = Jz x (vectors of the model's basis) */
   PetscErrorCode (*destroy)(LmgLiouville);
+  /* the model's basis states in the Dicke basis: V is (N+1) x n, column-major (detection.c) */
+  PetscErrorCode (*dicke)(LmgLiouville, PetscReal *V);
+  PetscErrorCode (*staticbias)(LmgLiouville, PetscReal h); /* LmgLiouvilleSetStaticBias (NULL: not supported) */
 } LmgLiouvilleOps;
 
 struct _p_LmgLiouville {
@@ -82,6 +98,11 @@ struct _p_LmgLiouville {
   const LmgSpectrum *sp;
   LmgBiasFn          bias;     /* H(t) = H - bias(t, bias_ctx) Jz; NULL: none */
   void              *bias_ctx;
+  PetscReal          h;        /* static bias (rad/s) of LmgLiouvilleSetStaticBias */
+  PetscBool          rotated;  /* the basis is the eigenbasis of H - h Jz (a k-level model with a static bias) */
+  PetscReal          T;        /* temperature (K) of the initial state "thermal" (sp->T as created) */
+  PetscReal          sigma;    /* detection resolution (atoms; 0: ideal) */
+  PetscScalar       *Kp, *Km;  /* n x n whole: K+ and K- of the detection in the model's basis (NULL: ideal) */
   void              *data;
 };
 
@@ -97,3 +118,5 @@ PetscErrorCode LmgLiouvilleCreate_Window(const LmgSpectrum *, const LmgWindow *,
 void LmgLiouvillePhases(LmgLiouville L, PetscBool adjoint, PetscReal t, PetscScalar *z);
 /* The full-space (Dicke basis, m = -j..j) amplitudes of eigenvector i of sp. */
 PetscErrorCode LmgSpectrumFullVector(const LmgSpectrum *sp, PetscInt i, PetscReal *psi);
+/* The same for a half-chain vector v (index k: |m| = k + (N odd)/2) of parity p. */
+void LmgHalfToDicke(PetscInt N, PetscInt p, const PetscReal *v, PetscReal *psi);

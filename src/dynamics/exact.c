@@ -21,16 +21,6 @@ typedef struct {
   PetscReal       alpha; /* largest |c|_1 / |x|_2 over the vectors propagated */
 } Exact;
 
-static PetscErrorCode Gemm(PetscInt n, const PetscScalar *A, const PetscScalar *B, PetscScalar *C)
-{
-  PetscBLASInt      bn;
-  const PetscScalar one = 1, zero = 0;
-  PetscFunctionBeginUser;
-  PetscCall(PetscBLASIntCast(n, &bn));
-  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bn, &bn, &one, A, &bn, B, &bn, &zero, C, &bn));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* Re Tr[Q e^{L s} x] for the vec x (n*n), both blocks; records the modes' weights and the conditioning. */
 static PetscErrorCode Propagated(Exact *e, const PetscScalar *x, PetscReal s, PetscReal *val)
 {
@@ -171,7 +161,7 @@ static PetscErrorCode Pass(Exact *e, LmgLiouville L, const PetscScalar *r0, cons
       for (PetscInt c = 0; c < a; c++) dyn->herm_err = PetscMax(dyn->herm_err, PetscAbsScalar(R[a + n * c] - PetscConj(R[c + n * a])));
     }
     dyn->trace_err = PetscMax(dyn->trace_err, PetscAbsScalar(tr - 1));
-    PetscCall(Gemm(n, L->Q, R, e->Y));
+    PetscCall(LmgLiouvilleMeasure(L, R, e->Y));
     PetscCall(Propagated(e, e->Y, s, &C2[i]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -196,7 +186,7 @@ PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho0));
-  PetscCall(LmgLiouvilleInitial(L, initial, L->sp->T, rho0));
+  PetscCall(LmgLiouvilleInitial(L, initial, L->T, rho0));
   PetscCall(PetscMalloc4(n * n, &e.X, n * n, &e.Y, n * n, &R, n * n, &Qr0));
   for (PetscInt b = 0; b < 2; b++) {
     const LmgBlock *B = &M.b[b];
@@ -206,7 +196,7 @@ PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt
       for (PetscInt i = 0; i < B->m; i++) e.qv[b][j] += L->Q[B->idx[i] / n + n * (B->idx[i] % n)] * B->V[i + B->m * j];
   }
   PetscCall(VecGetArrayRead(rho0, &r0));
-  PetscCall(Gemm(n, L->Q, r0, Qr0));
+  PetscCall(LmgLiouvilleMeasure(L, r0, Qr0));
   for (PetscInt i = 0; i < m; i++) tmax = PetscMax(tmax, 2 * t[i] * tau_opt);
   PetscCall(Pass(&e, L, r0, Qr0, R, m, t, tau_opt, C1, C2, C3, dyn));
   PetscCall(Refine(L, &M, &e, tmax, &nref));

@@ -13,6 +13,7 @@ PetscErrorCode LmgLiouvilleCreate(MPI_Comm comm, const LmgSpectrum *sp, PetscInt
   PetscCheck(level == 0 || size == 1, comm, PETSC_ERR_ARG_WRONG, "a k-level model is not distributed: it needs a one-rank communicator");
   PetscCall(PetscNew(L));
   (*L)->gphi = gphi;
+  (*L)->T    = sp->T;
   PetscCall(LmgColumnsCreate(comm, level > 0 ? level : sp->N + 1, (PetscBool)(lower && level == 0), &(*L)->cols));
   if (level > 0) PetscCall(LmgLiouvilleCreate_Trunc(sp, level, *L));
   else PetscCall(LmgLiouvilleCreate_Full(sp, *L));
@@ -24,6 +25,7 @@ PetscErrorCode LmgLiouvilleCreateWindow(const LmgSpectrum *sp, const LmgWindow *
   PetscFunctionBeginUser;
   PetscCall(PetscNew(L));
   (*L)->gphi = gphi;
+  (*L)->T    = sp->T;
   PetscCall(LmgColumnsCreate(PETSC_COMM_SELF, w->K, PETSC_FALSE, &(*L)->cols));
   PetscCall(LmgLiouvilleCreate_Window(sp, w, *L));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -41,6 +43,7 @@ PetscErrorCode LmgLiouvilleDestroy(LmgLiouville *L)
   PetscFunctionBeginUser;
   if (!*L) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall((*L)->ops.destroy(*L));
+  PetscCall(PetscFree2((*L)->Kp, (*L)->Km));
   PetscCall(LmgColumnsDestroy(&(*L)->cols));
   PetscCall(PetscFree(*L));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -127,15 +130,19 @@ PetscErrorCode LmgLiouvilleApply(LmgLiouville L, PetscBool adjoint, Vec x, Vec y
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgSpectrumFullVector(const LmgSpectrum *sp, PetscInt i, PetscReal *psi)
+void LmgHalfToDicke(PetscInt N, PetscInt p, const PetscReal *v, PetscReal *psi)
 {
-  PetscInt         N = sp->N, n = N + 1, odd = N % 2;
-  const PetscReal *v = sp->vec + i * sp->nh;
-  PetscFunctionBeginUser;
-  for (PetscInt a = 0; a < n; a++) { /* m = a - N/2; half-chain index k of |m| */
+  const PetscInt odd = N % 2;
+  for (PetscInt a = 0; a <= N; a++) { /* m = a - N/2; half-chain index k of |m| */
     PetscInt twom = 2 * a - N, k = (PetscAbsInt(twom) - odd) / 2;
     if (twom == 0) psi[a] = v[0];
-    else psi[a] = (twom < 0 && sp->parity[i] < 0 ? -1 : 1) * v[k] / PETSC_SQRT2;
+    else psi[a] = (twom < 0 && p < 0 ? -1 : 1) * v[k] / PETSC_SQRT2;
   }
+}
+
+PetscErrorCode LmgSpectrumFullVector(const LmgSpectrum *sp, PetscInt i, PetscReal *psi)
+{
+  PetscFunctionBeginUser;
+  LmgHalfToDicke(sp->N, sp->parity[i], sp->vec + i * sp->nh, psi);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

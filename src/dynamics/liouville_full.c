@@ -132,6 +132,39 @@ static void State_Full(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
   psi[Idx(s, k)] += best > 0 ? c : -c;
 }
 
+/* Column Idx(s, k) of V: eigenvector k of sector s in the Dicke basis. */
+static PetscErrorCode Dicke_Full(LmgLiouville L, PetscReal *V)
+{
+  const Full    *f  = (const Full *)L->data;
+  const PetscInt N = L->sp->N, nd = N + 1, nh = LmgHalfLength(N);
+  PetscReal     *v;
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(nh, &v));
+  for (PetscInt s = 0; s < 2; s++)
+    for (PetscInt k = 0; k < f->ns[s]; k++) {
+      for (PetscInt i = 0; i < f->ns[s]; i++) v[f->off[s] + i] = f->W[s][i + f->ns[s] * k];
+      LmgHalfToDicke(N, s ? -1 : 1, v, V + nd * Idx(s, k));
+      for (PetscInt i = 0; i < f->ns[s]; i++) v[f->off[s] + i] = 0;
+    }
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscReal Constant(PetscReal t, void *ctx)
+{
+  (void)t;
+  return *(const PetscReal *)ctx;
+}
+
+/* The bias as the Landau-Zener sweep's, constant in time: H - h A in the eigenbasis of H. */
+static PetscErrorCode StaticBias_Full(LmgLiouville L, PetscReal h)
+{
+  PetscFunctionBeginUser;
+  (void)h; /* LmgLiouvilleSetStaticBias stores it in L->h */
+  PetscCall(LmgLiouvilleSetBias(L, Constant, &L->h));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* y = A x from the band (column j holds rows lo[j] ..). */
 static void JzMult_Full(LmgLiouville L, const PetscScalar *x, PetscScalar *y)
 {
@@ -288,5 +321,7 @@ PetscErrorCode LmgLiouvilleCreate_Full(const LmgSpectrum *sp, LmgLiouville L)
   L->ops.jzmult     = JzMult_Full;
   L->ops.jz         = Jz_Full;
   L->ops.destroy    = Destroy_Full;
+  L->ops.dicke      = Dicke_Full;
+  L->ops.staticbias = StaticBias_Full;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -7,6 +7,8 @@
 
 extern void dsyevr_(const char *, const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, const double *, const double *, const PetscBLASInt *, const PetscBLASInt *, const double *, PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *, double *, const PetscBLASInt *, PetscBLASInt *, const PetscBLASInt *, PetscBLASInt *);
 
+extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *);
+
 /* Index of entry (a, c0 + b) in this rank's block of a Vec (packed or not: columns.h) */
 #define At(L, a, b) LmgColumnsIndex(&(L)->cols, a, b)
 
@@ -29,6 +31,50 @@ PetscErrorCode LmgLiouvillePure(LmgLiouville L, const PetscReal *psi, Vec rho)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode GroundBiased(LmgLiouville L, Vec rho)
+{
+  PetscReal *psi;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(L->n, &psi));
+  PetscCall(LmgLiouvilleGround(L, L->h, psi));
+  PetscCall(LmgLiouvillePure(L, psi, rho));
+  PetscCall(PetscFree(psi));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The Gibbs state of H - h Jz at T in the model's basis: all eigenpairs of the dense n x n matrix (LAPACK dsyev,
+   O(n^3) on every rank), rho = U diag(p) U^T on this rank's columns. */
+static PetscErrorCode GibbsBiased(LmgLiouville L, PetscReal T, Vec rho)
+{
+  const PetscInt n = L->n, c0 = L->cols.c0;
+  PetscReal     *H, *w, *p, *work, q, kT = LMG_KB * T / LMG_HBAR, Z = 0;
+  PetscBLASInt   bn, lwork = -1, info;
+  PetscScalar   *R;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc3(n * n, &H, n, &w, n, &p));
+  PetscCall(LmgLiouvilleJz(L, H));
+  for (PetscInt i = 0; i < n * n; i++) H[i] *= -L->h;
+  for (PetscInt a = 0; a < n; a++) H[a + n * a] += L->E[a];
+  PetscCall(PetscBLASIntCast(n, &bn));
+  dsyev_("V", "L", &bn, H, &bn, w, &q, &lwork, &info);
+  lwork = (PetscBLASInt)q;
+  PetscCall(PetscMalloc1(lwork, &work));
+  dsyev_("V", "L", &bn, H, &bn, w, work, &lwork, &info);
+  PetscCall(PetscFree(work));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "dsyev failed for the Gibbs state of H - h Jz: info %d", (int)info);
+  for (PetscInt i = 0; i < n; i++) Z += p[i] = PetscExpReal(-(w[i] - w[0]) / kT);
+  PetscCall(VecGetArrayWrite(rho, &R));
+  for (PetscInt b = 0; b < L->cols.nc; b++)
+    for (PetscInt a = L->cols.lower ? c0 + b : 0; a < n; a++) {
+      PetscReal v = 0;
+      for (PetscInt i = 0; i < n; i++) v += H[a + n * i] * p[i] * H[c0 + b + n * i];
+      R[At(L, a, b)] = v / Z;
+    }
+  PetscCall(VecRestoreArrayWrite(rho, &R));
+  PetscCall(PetscFree3(H, w, p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscReal T, Vec rho)
 {
   const PetscInt n = L->n;
@@ -38,6 +84,17 @@ PetscErrorCode LmgLiouvilleInitial(LmgLiouville L, const char *initial, PetscRea
   PetscFunctionBeginUser;
   PetscCall(PetscStrcmp(initial, "ground", &ground));
   PetscCall(PetscStrcmp(initial, "pointer", &pointer));
+  if (L->h != 0 && !L->rotated && !pointer) { /* the full space under a static bias: of H - h Jz */
+    PetscCall(ground ? GroundBiased(L, rho) : GibbsBiased(L, T, rho));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (ground && L->rotated) { /* the basis is the eigenbasis of H - h Jz: its state 0 */
+    PetscCall(PetscCalloc1(n, &psi));
+    psi[0] = 1;
+    PetscCall(LmgLiouvillePure(L, psi, rho));
+    PetscCall(PetscFree(psi));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (ground || pointer) {
     PetscCall(PetscCalloc1(n, &psi));
     L->ops.state(L, 0, ground ? 1 : 1 / PETSC_SQRT2, psi);
@@ -244,6 +301,34 @@ static PetscErrorCode CorrelateLower(LmgLiouville L, const PetscScalar *X, Petsc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* This rank's part of Re Tr[x M(rho)] = sum_(+-) +- Re Tr[x K rho K]: with G = K rho K = K_S Rs K_S^T (K_S = K[:, S]),
+   sum over the entries x_ac held of their weight times x_ac G_ca; G's rows of this rank's columns c come as
+   Gc[:, b] = K_S (K_S Rs)[c, :]^T. O(n m^2 + n m nc) per K. */
+static PetscErrorCode CorrelateMeasured(LmgLiouville L, const PetscScalar *X, PetscInt m, const PetscInt *S, const PetscScalar *Rs, PetscScalar *sum)
+{
+  const PetscInt    n = L->n, c0 = L->cols.c0, nc = L->cols.nc;
+  const PetscScalar one = 1, zero = 0;
+  PetscScalar      *KS, *B, *Gc;
+  PetscBLASInt      bn, bm, bc;
+  PetscFunctionBeginUser;
+  if (!m || !nc) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(m, &bm));
+  PetscCall(PetscBLASIntCast(nc, &bc));
+  PetscCall(PetscMalloc3(n * m, &KS, n * m, &B, n * nc, &Gc));
+  for (PetscInt k = 0; k < 2; k++) {
+    const PetscScalar *K = k ? L->Km : L->Kp;
+    const PetscReal    s = k ? -1 : 1;
+    for (PetscInt i = 0; i < m; i++) PetscCall(PetscArraycpy(KS + n * i, K + n * S[i], n));
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bm, &bm, &one, KS, &bn, Rs, &bm, &zero, B, &bn));
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bn, &bc, &bm, &one, KS, &bn, B + c0, &bn, &zero, Gc, &bn));
+    for (PetscInt b = 0; b < nc; b++)
+      for (PetscInt a = L->cols.lower ? c0 + b : 0; a < n; a++) *sum += s * Weight(L, a, c0 + b) * X[At(L, a, b)] * Gc[a + n * b];
+  }
+  PetscCall(PetscFree3(KS, B, Gc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *c)
 {
   const PetscInt     n = L->n, nc = L->cols.nc;
@@ -256,6 +341,15 @@ PetscErrorCode LmgLiouvilleCorrelate(LmgLiouville L, Vec x, Vec rho, PetscReal *
   PetscCall(VecGetArrayRead(x, &X));
   PetscCall(VecGetArrayRead(rho, &R));
   PetscCall(Support(L, R, &m, &S, &in, &Rs, &big));
+  if (L->Kp) {
+    PetscCall(CorrelateMeasured(L, X, m, S, Rs, &sum));
+    PetscCallMPI(MPIU_Allreduce(MPI_IN_PLACE, &sum, 1, MPIU_SCALAR, MPIU_SUM, L->cols.comm));
+    *c = PetscRealPart(sum);
+    PetscCall(PetscFree3(S, in, Rs));
+    PetscCall(VecRestoreArrayRead(x, &X));
+    PetscCall(VecRestoreArrayRead(rho, &R));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   /* Qs = Q[S, mine], Y = Rs^T Qs: Y[j, b] = sum_i Q_{S_i b} rho_{S_i S_j} = (Q rho)_{b S_j};
      Tr[x Q rho] = sum_j sum_b x_{S_j b} (Q rho)_{b S_j} (rho_{S_i a} = 0 for a outside S) */
   PetscCall(PetscCalloc2(m * nc, &Qs, m * nc, &Y));

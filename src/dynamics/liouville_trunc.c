@@ -8,7 +8,10 @@
 typedef struct {
   PetscScalar *Z, *Z2, *T1, *T2; /* k x k, column-major (Q: L->Q) */
   PetscScalar *z;                /* [k] phases */
+  PetscReal   *U;                /* k x k: a static bias's eigenbasis (column a: its state a over the |E_i>); NULL: none */
 } Trunc;
+
+extern void dsyev_(const char *, const char *, const PetscBLASInt *, double *, const PetscBLASInt *, double *, double *, const PetscBLASInt *, PetscBLASInt *);
 
 /* <E_i| f(Jz) |E_j> for f odd (power 1: Jz; power 0: sign(Jz)): nonzero only between opposite parities. */
 static PetscReal Element(const LmgSpectrum *sp, PetscInt i, PetscInt j, PetscInt power)
@@ -76,11 +79,82 @@ static void JzMult_Trunc(LmgLiouville L, const PetscScalar *x, PetscScalar *y)
     for (PetscInt i = 0; i < L->n; i++) y[i] += r->Z[i + L->n * j] * x[j];
 }
 
-/* The basis is the spectrum's eigenvectors: |E_i> is basis state i. */
+/* The basis is the spectrum's eigenvectors: |E_i> is basis state i (under a static bias: <u_a|E_i> = U_ia). */
 static void State_Trunc(LmgLiouville L, PetscInt i, PetscReal c, PetscReal *psi)
 {
-  (void)L;
-  psi[i] += c;
+  const Trunc *t = (const Trunc *)L->data;
+  if (!t->U) psi[i] += c;
+  else
+    for (PetscInt a = 0; a < L->n; a++) psi[a] += c * t->U[i + L->n * a];
+}
+
+/* V[:, a] = sum_i U_ia |E_i> in the Dicke basis. */
+static PetscErrorCode Dicke_Trunc(LmgLiouville L, PetscReal *V)
+{
+  const Trunc   *t  = (const Trunc *)L->data;
+  const PetscInt nd = L->sp->N + 1, k = L->n;
+  PetscReal     *E;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(nd * k, &E));
+  for (PetscInt i = 0; i < k; i++) PetscCall(LmgSpectrumFullVector(L->sp, i, E + nd * i));
+  if (!t->U) PetscCall(PetscArraycpy(V, E, nd * k));
+  else
+    for (PetscInt a = 0; a < k; a++)
+      for (PetscInt r = 0; r < nd; r++) {
+        PetscReal v = 0;
+        for (PetscInt i = 0; i < k; i++) v += E[r + nd * i] * t->U[i + k * a];
+        V[r + nd * a] = v;
+      }
+  PetscCall(PetscFree(E));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* M <- U^T M U (k x k, real entries held as scalars). */
+static void Rotate(PetscInt k, const PetscReal *U, PetscScalar *M, PetscReal *T)
+{
+  for (PetscInt b = 0; b < k; b++)
+    for (PetscInt a = 0; a < k; a++) {
+      PetscReal v = 0;
+      for (PetscInt c = 0; c < k; c++) v += PetscRealPart(M[a + k * c]) * U[c + k * b];
+      T[a + k * b] = v;
+    }
+  for (PetscInt b = 0; b < k; b++)
+    for (PetscInt a = 0; a < k; a++) {
+      PetscReal v = 0;
+      for (PetscInt c = 0; c < k; c++) v += U[c + k * a] * T[c + k * b];
+      M[a + k * b] = v;
+    }
+}
+
+/* The eigenbasis of H_k = diag(E) - h Z (dsyev): E, Z, Z^2, Q in it, parity gone; the energies' error bounds grow by
+   dsyev's (k eps |H_k|_F). */
+static PetscErrorCode StaticBias_Trunc(LmgLiouville L, PetscReal h)
+{
+  Trunc         *t = (Trunc *)L->data;
+  const PetscInt k = L->n;
+  PetscReal     *w, *T, *work, q, nrm = 0, e = 0;
+  PetscBLASInt   bk, lwork = -1, info;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(k * k, &t->U));
+  PetscCall(PetscMalloc2(k, &w, k * k, &T));
+  for (PetscInt j = 0; j < k; j++)
+    for (PetscInt i = 0; i < k; i++) t->U[i + k * j] = (i == j ? L->E[i] : 0) - h * PetscRealPart(t->Z[i + k * j]), nrm += PetscSqr(t->U[i + k * j]);
+  PetscCall(PetscBLASIntCast(k, &bk));
+  dsyev_("V", "L", &bk, t->U, &bk, w, &q, &lwork, &info);
+  lwork = (PetscBLASInt)q;
+  PetscCall(PetscMalloc1(lwork, &work));
+  dsyev_("V", "L", &bk, t->U, &bk, w, work, &lwork, &info);
+  PetscCall(PetscFree(work));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "dsyev failed for H_k - h Jz: info %d", (int)info);
+  for (PetscInt i = 0; i < k; i++) e = PetscMax(e, L->Eerr[i]);
+  e += 4 * k * PETSC_MACHINE_EPSILON * PetscSqrtReal(nrm);
+  for (PetscInt i = 0; i < k; i++) L->E[i] = w[i] - w[0], L->Eerr[i] = i ? 2 * e : 0, L->p[i] = 1;
+  Rotate(k, t->U, t->Z, T);
+  Rotate(k, t->U, L->Q, T);
+  PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
+  L->rotated = PETSC_TRUE;
+  PetscCall(PetscFree2(w, T));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode Jz_Trunc(LmgLiouville L, PetscReal *Z)
@@ -96,6 +170,7 @@ static PetscErrorCode Destroy_Trunc(LmgLiouville L)
   Trunc *t = (Trunc *)L->data;
   PetscFunctionBeginUser;
   PetscCall(PetscFree6(t->Z, t->Z2, L->Q, t->T1, t->T2, t->z));
+  PetscCall(PetscFree(t->U));
   PetscCall(PetscFree3(L->E, L->Eerr, L->p));
   PetscCall(PetscFree(t));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -136,6 +211,8 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
       L->Q[i + k * j] = Element(sp, i, j, 0);
     }
   PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
+  L->ops.dicke      = Dicke_Trunc;
+  L->ops.staticbias = StaticBias_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -19,8 +19,8 @@ static const LmgOption opts[] = {
 const LmgOptionTable LmgRunOptionTable = LMG_TABLE("The run", opts);
 
 /* Every module's table, in -help order. */
-extern const LmgOptionTable LmgGridOptionTable, LmgSpectrumOptionTable, LmgDynamicsOptionTable, LmgThresholdOptionTable, LmgRatesOptionTable, LmgLzOptionTable, LmgWindowOptionTable, LmgLaunchOptionTable;
-const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOptionTable, &LmgSpectrumOptionTable, &LmgDynamicsOptionTable, &LmgThresholdOptionTable, &LmgRatesOptionTable, &LmgLzOptionTable, &LmgWindowOptionTable, &LmgLaunchOptionTable};
+extern const LmgOptionTable LmgGridOptionTable, LmgSpectrumOptionTable, LmgDynamicsOptionTable, LmgThresholdOptionTable, LmgRatesOptionTable, LmgLzOptionTable, LmgWindowOptionTable, LmgToleranceOptionTable, LmgLaunchOptionTable;
+const LmgOptionTable *const LmgOptionTables[] = {&LmgRunOptionTable, &LmgGridOptionTable, &LmgSpectrumOptionTable, &LmgDynamicsOptionTable, &LmgThresholdOptionTable, &LmgRatesOptionTable, &LmgLzOptionTable, &LmgWindowOptionTable, &LmgToleranceOptionTable, &LmgLaunchOptionTable};
 const PetscInt              LmgNOptionTables = (PetscInt)(sizeof LmgOptionTables / sizeof LmgOptionTables[0]);
 
 static PetscErrorCode ReadRun(LmgConfig *cfg, char *err)
@@ -59,6 +59,8 @@ PetscErrorCode LmgConfigLoad(MPI_Comm comm, LmgConfig *cfg, char err[LMG_ERR_LEN
   PetscCall(LmgThresholdSetFromOptions(&cfg->thr, err));
   PetscCall(LmgRatesSetFromOptions(&cfg->rates, err));
   PetscCall(LmgLzSetFromOptions(&cfg->lz, err));
+  PetscCall(LmgToleranceSetFromOptions(&cfg->tol, err));
+  if (!err[0] && cfg->tol.on && (!cfg->nLevel || !cfg->nGphi)) snprintf(err, LMG_ERR_LEN, "-tolerance: needs a model and a dephasing rate (-levels is none): no record to solve");
   PetscCallMPI(MPI_Comm_size(comm, &size));
   if (err[0]) PetscFunctionReturn(PETSC_SUCCESS);
   if (LmgGridRecords(cfg) > LMG_MAX_RECORDS) {
@@ -84,6 +86,8 @@ PetscErrorCode LmgConfigDestroy(LmgConfig *cfg)
   free(cfg->gamma_over_J);
   free(cfg->gamma_phi);
   free(cfg->level);
+  free(cfg->bias);
+  free(cfg->sigma);
   PetscCall(LmgDynamicsOptionsDestroy(&cfg->dyn));
   PetscCall(LmgRatesOptionsDestroy(&cfg->rates));
   PetscCall(LmgLzOptionsDestroy(&cfg->lz));

@@ -107,10 +107,13 @@ static PetscErrorCode Print(const LmgConfig *cfg, const LmgTeam *team, const dou
   char      a[512], b1[32], b2[32], b3[32];
   PetscFunctionBeginUser;
   printf("lmgsweep dry run: nothing is computed beyond the spectra, nothing is written (-output %s)\n", cfg->output);
-  for (int ax = LMG_AX_N; ax <= LMG_AX_TQ; ax++) { /* the record axes the run's kinds use */
+  for (int ax = LMG_AX_N; ax <= LMG_AX_S; ax++) { /* the record axes the run's kinds use */
     PetscBool used = PETSC_FALSE;
-    for (PetscInt k = 0; k < LmgNKinds; k++)
-      for (PetscInt i = 0; LmgGridKindCount(cfg, k) && i < LmgKinds[k]->naxes; i++) used = (PetscBool)(used || LmgKinds[k]->axes[i] == (LmgAxis)ax);
+    for (PetscInt k = 0; k < LmgNKinds; k++) {
+      LmgAxis  axes[8];
+      PetscInt na = LmgGridKindAxes(cfg, LmgKinds[k], axes);
+      for (PetscInt i = 0; LmgGridKindCount(cfg, k) && i < na; i++) used = (PetscBool)(used || axes[i] == (LmgAxis)ax);
+    }
     if (used) Axis(cfg, (LmgAxis)ax, a, sizeof a), printf("  %s\n", a);
   }
   if (cfg->nLevel && cfg->dyn.on) Axis(cfg, LMG_AX_TAU, a, sizeof a), printf("  %s (units of tau_opt)\n", a);

@@ -10,6 +10,8 @@ static const LmgOption opts[] = {
   {"-gamma_over_J", "0.95", "Transverse field ratios Gamma/J (> 0): list, a:b:n or log:a:b:n"},
   {"-gamma_phi", "0.05", "Collective dephasing rates gamma_phi in 1/s (>= 0): list, a:b:n or log:a:b:n"},
   {"-levels", "2,3,5,10", "Models of the dynamics: k-level truncations (integers k >= 2) and/or full (the whole Dicke space); none: spectra only"},
+  {"-bias", "0", "Static longitudinal biases h (H - h Jz) in units of h1 = dE/(2 J01) of each (N, Gamma/J) (finite, |bias| <= 1e6): list, a:b:n; given, it is an axis of /dynamics and /threshold"},
+  {"-detect_sigma", "0", "Detection resolutions sigma, atoms of imbalance N_up - N_down (>= 0; 0 the ideal sign(Jz)): list, a:b:n or log:a:b:n; given, it is an axis of /dynamics and /threshold"},
 };
 const LmgOptionTable LmgGridOptionTable = LMG_TABLE("The grid (every combination is computed)", opts);
 
@@ -80,13 +82,17 @@ static int CheckLevels(const char *text, LmgConfig *cfg, char *err)
 /* Gamma/J up to 1e12 (beyond, (Gamma N)^2 overflows in the sector matrices' Sturm counts); gamma_phi up to 1e30 1/s. */
 PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err)
 {
-  const char *t[4];
+  const char *t[6];
+  PetscBool   set[6];
   PetscFunctionBeginUser;
-  for (int i = 0; i < 4; i++) PetscCall(LmgOptionsText(&opts[i], &t[i], NULL));
+  for (int i = 0; i < 6; i++) PetscCall(LmgOptionsText(&opts[i], &t[i], &set[i]));
   if (!err[0]) CheckN(t[0], cfg, err);
   if (!err[0]) PetscCall(LmgOptionsList(&opts[1], 0, PETSC_TRUE, 1e12, &cfg->nG, &cfg->gamma_over_J, err));
   if (!err[0]) PetscCall(LmgOptionsList(&opts[2], 0, PETSC_FALSE, 1e30, &cfg->nGphi, &cfg->gamma_phi, err));
   if (!err[0]) CheckLevels(t[3], cfg, err);
+  if (!err[0]) PetscCall(LmgOptionsList(&opts[4], -1e6, PETSC_FALSE, 1e6, &cfg->nBias, &cfg->bias, err));
+  if (!err[0]) PetscCall(LmgOptionsList(&opts[5], 0, PETSC_FALSE, 1e9, &cfg->nSigma, &cfg->sigma, err));
+  cfg->experiment = (PetscBool)(set[4] || set[5]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -99,6 +105,8 @@ LmgAxisInfo LmgGridAxis(const LmgConfig *cfg, LmgAxis a)
   case LMG_AX_P: x = (LmgAxisInfo){"gamma_phi", "1/s", "collective dephasing rate gamma_phi", cfg->nGphi, cfg->gamma_phi, NULL}; break;
   case LMG_AX_L: x = (LmgAxisInfo){"level", "1", "model: k of a k-level truncation, 0 for the full Dicke space", cfg->nLevel, NULL, cfg->level}; break;
   case LMG_AX_TQ: x = (LmgAxisInfo){"tq_over_tLZ", "1", "Landau-Zener quench time t_q in units of t_LZ = 8 h0 J01/(pi dE^2) of the record", cfg->lz.ntq, cfg->lz.tq, NULL}; break;
+  case LMG_AX_B: x = (LmgAxisInfo){"bias_over_h1", "1", "static bias h in units of h1 = dE/(2 J01) of the record", cfg->nBias, cfg->bias, NULL}; break;
+  case LMG_AX_S: x = (LmgAxisInfo){"detect_sigma", "atoms", "detection resolution sigma (atoms of imbalance N_up - N_down; 0: ideal)", cfg->nSigma, cfg->sigma, NULL}; break;
   case LMG_AX_TAU: x = (LmgAxisInfo){"tau_over_tau_opt", "1", "K3 interval tau in units of tau_opt = pi/(3 dE) of the record", cfg->dyn.ntau, cfg->dyn.tau, NULL}; break;
   case LMG_AX_EIG: x = (LmgAxisInfo){"eigen_index", "1", "index i of the eigenvalue E_i (ascending)", cfg->spec.nev, NULL, NULL}; break;
   case LMG_AX_DOUBLET: x = (LmgAxisInfo){"doublet", "1", "member of the ground doublet: 0 (E0), 1 (E1)", 2, NULL, NULL}; break;
@@ -144,7 +152,7 @@ PetscInt LmgGridTaskCount(const LmgConfig *cfg)
 
 LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
 {
-  LmgTask  task = {0, -1, -1, -1, -1, -1, 0, 0};
+  LmgTask  task = {0, -1, -1, -1, -1, -1, 0, 0, -1, -1};
   PetscInt r    = t, nk;
   while (task.kind < LmgNKinds - 1 && r >= (nk = LmgGridKindCount(cfg, task.kind))) r -= nk, task.kind++;
   task.record = r;
@@ -157,6 +165,8 @@ LmgTask LmgGridTask(const LmgConfig *cfg, PetscInt t)
     else if (ax == LMG_AX_P) task.iP = i;
     else if (ax == LMG_AX_L) task.iL = i;
     else if (ax == LMG_AX_TQ) task.iT = i;
+    else if (ax == LMG_AX_B) task.iB = i;
+    else if (ax == LMG_AX_S) task.iS = i;
   }
   task.group = task.iN * cfg->nG + task.iG;
   return task;
@@ -209,5 +219,29 @@ void LmgGridTaskWhere(const LmgConfig *cfg, const LmgTask *t, char *buf, size_t 
   if (t->iP >= 0) o += snprintf(buf + o, len - (size_t)o, ", gamma_phi = %g", (double)cfg->gamma_phi[t->iP]);
   if (t->iL >= 0 && cfg->level[t->iL]) o += snprintf(buf + o, len - (size_t)o, ", level %" PetscInt_FMT, cfg->level[t->iL]);
   else if (t->iL >= 0) o += snprintf(buf + o, len - (size_t)o, ", full");
-  if (t->iT >= 0) snprintf(buf + o, len - (size_t)o, ", t_q/t_LZ = %g", (double)cfg->lz.tq[t->iT]);
+  if (t->iT >= 0) o += snprintf(buf + o, len - (size_t)o, ", t_q/t_LZ = %g", (double)cfg->lz.tq[t->iT]);
+  if (t->iB >= 0 && (cfg->bias[t->iB] != 0 || cfg->nBias > 1)) o += snprintf(buf + o, len - (size_t)o, ", bias %g h1", (double)cfg->bias[t->iB]);
+  if (t->iS >= 0 && (cfg->sigma[t->iS] != 0 || cfg->nSigma > 1)) snprintf(buf + o, len - (size_t)o, ", sigma %g atoms", (double)cfg->sigma[t->iS]);
+}
+
+PetscInt LmgGridKindAxes(const LmgConfig *cfg, const LmgKind *kind, LmgAxis *axes)
+{
+  PetscInt n = 0;
+  for (PetscInt a = 0; a < kind->naxes; a++)
+    if (cfg->experiment || kind->experiment || (kind->axes[a] != LMG_AX_B && kind->axes[a] != LMG_AX_S)) axes[n++] = kind->axes[a];
+  return n;
+}
+
+PetscInt LmgTaskIndex(const LmgTask *t, LmgAxis ax)
+{
+  switch (ax) {
+  case LMG_AX_N: return t->iN;
+  case LMG_AX_G: return t->iG;
+  case LMG_AX_P: return t->iP;
+  case LMG_AX_L: return t->iL;
+  case LMG_AX_TQ: return t->iT;
+  case LMG_AX_B: return t->iB;
+  case LMG_AX_S: return t->iS;
+  default: return -1;
+  }
 }

@@ -57,4 +57,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindDecoherence = {"decoherence", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgRates), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE};
+const LmgKind LmgKindDecoherence = {"decoherence", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgRates), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE, PETSC_FALSE};

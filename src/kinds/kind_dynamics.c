@@ -16,6 +16,7 @@ static const LmgField fields[] = {
   {"trace_err", "1", "trace error of rho", "max over the forward trajectory of |Tr rho - 1|", LMG_F64, -1, DY(trace_err), PETSC_FALSE, LMG_NOHAVE},
   {"herm_err", "1", "Hermiticity error of rho", "max over the forward trajectory of |rho - rho^dagger| (0 in the full space: rho is held as one packed triangle, Hermitian by construction)", LMG_F64, -1, DY(herm_err), PETSC_FALSE, LMG_NOHAVE},
   {"K3_err", "1", "error bound of K3 (exact propagation)", "bound on the error double precision leaves in K3 (eigenvalues and level energies over the longest time); NaN for the time stepper, controlled by its tolerances", LMG_F64, -1, DY(K3_err), PETSC_FALSE, LMG_NOHAVE},
+  {"bias", "rad/s", "static bias h of the record", "bias_over_h1 x h1, h1 = dE/(2 J01) (0 without -bias)", LMG_F64, -1, DY(bias), PETSC_FALSE, LMG_NOHAVE},
   {"integrator", "1", "time integrator used", "PETSc TS type (and RK scheme) and the relative tolerances of the two trajectories", LMG_STR, -1, DY(integrator), PETSC_FALSE, LMG_NOHAVE},
 };
 
@@ -35,9 +36,11 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
 
 static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
-  LmgDynamics *d = (LmgDynamics *)rec;
+  LmgDynamics  *d = (LmgDynamics *)rec;
+  LmgExperiment x;
+  PetscBool     real = LmgKindExperiment(ctx->cfg, ctx->sp, task, &x);
   PetscFunctionBeginUser;
-  PetscCall(LmgDynamicsCompute(ctx->comm, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], ctx->ctl, d));
+  PetscCall(LmgDynamicsComputeAt(ctx->comm, &ctx->cfg->dyn, ctx->sp, ctx->cfg->gamma_phi[task->iP], ctx->cfg->level[task->iL], real ? &x : NULL, ctx->ctl, d));
   out->status = d->status;
   PetscCall(PetscStrncpy(out->message, d->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -46,8 +49,10 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
 static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
 {
   LmgDynamicsPlan p;
+  LmgExperiment   x;
+  PetscBool       real = LmgKindExperiment(cfg, sp, task, &x);
   PetscFunctionBeginUser;
-  PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], cfg->team_size, &p));
+  PetscCall(LmgDynamicsPlanComputeAt(&cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], real ? &x : NULL, cfg->team_size, &p));
   *seconds = p.seconds;
   *bytes   = p.bytes;
   *out     = p.out;
@@ -59,4 +64,4 @@ static PetscErrorCode Destroy(void *rec)
   return LmgDynamicsDestroy((LmgDynamics *)rec);
 }
 
-const LmgKind LmgKindDynamics = {"dynamics", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_TRUE, Enabled, Cost, Compute, Plan, Destroy, NULL, PETSC_TRUE};
+const LmgKind LmgKindDynamics = {"dynamics", 6, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_B, LMG_AX_S, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgDynamics), PETSC_TRUE, Enabled, Cost, Compute, Plan, Destroy, NULL, PETSC_TRUE, PETSC_FALSE};

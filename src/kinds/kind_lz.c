@@ -136,6 +136,6 @@ static PetscErrorCode PlanClassical(const LmgConfig *cfg, const LmgSpectrum *sp,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindLzScales = {"lz_scales", 2, {LMG_AX_N, LMG_AX_G}, scale_fields, (PetscInt)(sizeof scale_fields / sizeof scale_fields[0]), sizeof(LmgLzScales), PETSC_FALSE, EnabledScales, CostScales, ComputeScales, PlanScales, NULL, "landau_zener", PETSC_FALSE};
-const LmgKind LmgKindLz = {"landau_zener", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgLz), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, "landau_zener", PETSC_FALSE};
-const LmgKind LmgKindLzClassical = {"lz_classical", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_TQ}, classical_fields, (PetscInt)(sizeof classical_fields / sizeof classical_fields[0]), sizeof(LmgLzClassical), PETSC_FALSE, EnabledClassical, CostClassical, ComputeClassical, PlanClassical, NULL, "landau_zener", PETSC_FALSE};
+const LmgKind LmgKindLzScales = {"lz_scales", 2, {LMG_AX_N, LMG_AX_G}, scale_fields, (PetscInt)(sizeof scale_fields / sizeof scale_fields[0]), sizeof(LmgLzScales), PETSC_FALSE, EnabledScales, CostScales, ComputeScales, PlanScales, NULL, "landau_zener", PETSC_FALSE, PETSC_FALSE};
+const LmgKind LmgKindLz = {"landau_zener", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L, LMG_AX_TQ}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgLz), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, "landau_zener", PETSC_FALSE, PETSC_FALSE};
+const LmgKind LmgKindLzClassical = {"lz_classical", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_TQ}, classical_fields, (PetscInt)(sizeof classical_fields / sizeof classical_fields[0]), sizeof(LmgLzClassical), PETSC_FALSE, EnabledClassical, CostClassical, ComputeClassical, PlanClassical, NULL, "landau_zener", PETSC_FALSE, PETSC_FALSE};

@@ -68,4 +68,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindSpectrum = {"spectrum", 2, {LMG_AX_N, LMG_AX_G}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgSpectrum), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE};
+const LmgKind LmgKindSpectrum = {"spectrum", 2, {LMG_AX_N, LMG_AX_G}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgSpectrum), PETSC_TRUE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE, PETSC_FALSE};

@@ -9,6 +9,7 @@ static const LmgField fields[] = {
   {"gamma_c_B", "1/s", "secular two-level threshold (closed form B)", "(3/pi) a* dE/G01 (level-independent)", LMG_F64, -1, TH(gamma_c_B), PETSC_FALSE, LMG_NOHAVE},
   {"gamma_c", "1/s", "numerical dephasing threshold", "gamma_phi where K3_opt of the level falls to 1 (-threshold; NaN without it, or where no threshold exists: see the message)", LMG_F64, -1, TH(gamma_c), PETSC_FALSE, LMG_NOHAVE},
   {"K3_opt_at_zero", "1", "K3_opt at gamma_phi = 0", "K3_opt of the level at gamma_phi = 0 (-threshold)", LMG_F64, -1, TH(K3_opt_at_zero), PETSC_FALSE, LMG_NOHAVE},
+  {"bias", "rad/s", "static bias h of the record", "bias_over_h1 x h1, h1 = dE/(2 J01) (0 without -bias)", LMG_F64, -1, TH(bias), PETSC_FALSE, LMG_NOHAVE},
   {"evaluations", "1", "dynamics solves spent on gamma_c", "dynamics solves spent on gamma_c", LMG_I32, -1, TH(evaluations), PETSC_FALSE, LMG_NOHAVE},
 };
 
@@ -28,8 +29,10 @@ static PetscReal Cost(const LmgConfig *cfg, const LmgTask *task)
 static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, void *rec, LmgOutcome *out)
 {
   LmgThreshold *th = (LmgThreshold *)rec;
+  LmgExperiment x;
+  PetscBool     real = LmgKindExperiment(ctx->cfg, ctx->sp, task, &x);
   PetscFunctionBeginUser;
-  PetscCall(LmgThresholdCompute(&ctx->cfg->thr, &ctx->cfg->dyn, ctx->sp, ctx->cfg->level[task->iL], ctx->ctl, th));
+  PetscCall(LmgThresholdComputeAt(&ctx->cfg->thr, &ctx->cfg->dyn, ctx->sp, ctx->cfg->level[task->iL], real ? &x : NULL, ctx->ctl, th));
   out->status = th->status;
   PetscCall(PetscStrncpy(out->message, th->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -48,7 +51,9 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
     if (sp->status == LMG_SKIPPED) snprintf(out->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
     else PetscCall(PetscStrncpy(out->message, sp->status != LMG_DONE ? "the spectrum record failed" : "dE unresolved: no threshold", LMG_MSG_LEN));
   } else if (cfg->thr.numerical) {
-    PetscCall(LmgDynamicsPlanCompute(&cfg->dyn, sp, gB, cfg->level[task->iL], 1, &p));
+    LmgExperiment x;
+    PetscBool     real = LmgKindExperiment(cfg, sp, task, &x);
+    PetscCall(LmgDynamicsPlanComputeAt(&cfg->dyn, sp, gB, cfg->level[task->iL], real ? &x : NULL, 1, &p));
     *seconds = 20 * 0.5 * p.seconds;
     *bytes   = p.bytes;
     if (p.out.status != LMG_PENDING) *out = p.out;
@@ -56,4 +61,4 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-const LmgKind LmgKindThreshold = {"threshold", 3, {LMG_AX_N, LMG_AX_G, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgThreshold), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE};
+const LmgKind LmgKindThreshold = {"threshold", 5, {LMG_AX_N, LMG_AX_G, LMG_AX_B, LMG_AX_S, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgThreshold), PETSC_FALSE, Enabled, Cost, Compute, Plan, NULL, NULL, PETSC_FALSE, PETSC_FALSE};

@@ -60,4 +60,4 @@ static PetscErrorCode Destroy(void *rec)
   return LmgTracesDestroy((LmgTraces *)rec);
 }
 
-const LmgKind LmgKindTraces = {"traces", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgTraces), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy, NULL, PETSC_FALSE};
+const LmgKind LmgKindTraces = {"traces", 4, {LMG_AX_N, LMG_AX_G, LMG_AX_P, LMG_AX_L}, fields, (PetscInt)(sizeof fields / sizeof fields[0]), sizeof(LmgTraces), PETSC_FALSE, Enabled, Cost, Compute, Plan, Destroy, NULL, PETSC_FALSE, PETSC_FALSE};

@@ -1,6 +1,16 @@
 /* The table of record kinds: one row per kind, each defined in its own file (kind_*.c). */
 #include "lmg/kind.h"
 
-extern const LmgKind LmgKindSpectrum, LmgKindDynamics, LmgKindThreshold, LmgKindDecoherence, LmgKindTraces, LmgKindLzScales, LmgKindLz, LmgKindLzClassical;
-const LmgKind *const LmgKinds[] = {&LmgKindSpectrum, &LmgKindDynamics, &LmgKindThreshold, &LmgKindDecoherence, &LmgKindTraces, &LmgKindLzScales, &LmgKindLz, &LmgKindLzClassical};
+extern const LmgKind LmgKindSpectrum, LmgKindDynamics, LmgKindThreshold, LmgKindDecoherence, LmgKindTraces, LmgKindLzScales, LmgKindLz, LmgKindLzClassical, LmgKindTolerance;
+const LmgKind *const LmgKinds[] = {&LmgKindSpectrum, &LmgKindDynamics, &LmgKindThreshold, &LmgKindDecoherence, &LmgKindTraces, &LmgKindLzScales, &LmgKindLz, &LmgKindLzClassical, &LmgKindTolerance};
 const PetscInt       LmgNKinds  = (PetscInt)(sizeof LmgKinds / sizeof LmgKinds[0]);
+
+PetscBool LmgKindExperiment(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, LmgExperiment *x)
+{
+  const PetscReal b = task->iB >= 0 ? cfg->bias[task->iB] : 0, s = task->iS >= 0 ? cfg->sigma[task->iS] : 0;
+  *x = LMG_EXPERIMENT_IDEAL;
+  if (b == 0 && s == 0) return PETSC_FALSE;
+  x->bias  = sp->status == LMG_DONE && sp->dE_resolved ? b * sp->dE / (2 * sp->J01) : (b != 0 ? NAN : 0);
+  x->sigma = s;
+  return PETSC_TRUE;
+}

@@ -60,14 +60,14 @@ static int CompareEvent(const void *a, const void *b)
 /* Exact propagation (exact.c): two zgeev of k^2/2 and, per tau, products of the modes with the vectors (measured on
    one core, N = 370: 0.8 ms at k = 5, 10 ms at 10, 0.8 s at 30, 34 s at 60, ~2.9e-9 (k^2/2)^3 s per block); memory
    4 (k^2/2)^2 complex numbers. Possible for k levels, and for the full space up to n = 60. */
-static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, PetscReal n, LmgDynamicsPlan *p)
+static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, PetscReal n, PetscBool biased, LmgDynamicsPlan *p)
 {
-  PetscReal m = 0.5 * n * n, secs = 2.9e-9 * 2 * m * m * m + (o->ntau + 1) * 1.5e-9 * 4 * m * m, bytes = 64 * m * m;
-  PetscBool can = (PetscBool)((level > 0 || n <= 60) && bytes / 1e9 <= o->max_gb);
+  PetscReal m = (biased ? 1 : 0.5) * n * n, secs = 2.9e-9 * (biased ? 1 : 2) * m * m * m + (o->ntau + 1) * 1.5e-9 * 4 * m * m, bytes = (biased ? 32 : 64) * m * m;
+  PetscBool can = (PetscBool)((level > 0 || (n <= 60 && !biased)) && bytes / 1e9 <= o->max_gb);
   PetscFunctionBeginUser;
   if (o->method == LMG_METHOD_EXACT) p->exact = can;
   else if (o->method == LMG_METHOD_AUTO) p->exact = (PetscBool)(can && level > 0 && (secs < p->seconds || p->steps > o->max_steps));
-  if (o->method == LMG_METHOD_EXACT && !can) p->out.status = LMG_SKIPPED, snprintf(p->out.message, LMG_MSG_LEN, "-dyn_method exact: needs a k-level model within -dyn_max_gb (%.1f GB) or the full space up to N = 59", (double)(bytes / 1e9));
+  if (o->method == LMG_METHOD_EXACT && !can) p->out.status = LMG_SKIPPED, snprintf(p->out.message, LMG_MSG_LEN, "-dyn_method exact: needs a k-level model within -dyn_max_gb (%.1f GB) or the full space without a bias up to N = 59", (double)(bytes / 1e9));
   if (p->exact) p->seconds = secs, p->bytes = bytes + 1e6; /* p->steps stays the time stepper's, for a fallback */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -114,6 +114,11 @@ void LmgFullTooLarge(PetscReal n, PetscInt ranks, PetscReal extra, PetscReal max
 
 PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, PetscInt ranks, LmgDynamicsPlan *p)
 {
+  return LmgDynamicsPlanComputeAt(o, sp, gphi, level, NULL, ranks, p);
+}
+
+PetscErrorCode LmgDynamicsPlanComputeAt(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgExperiment *x, PetscInt ranks, LmgDynamicsPlan *p)
+{
   PetscReal   n = level ? (PetscReal)level : sp->N + 1.0, span, rate, G = sp->g * sp->J, tmax = 1, T4;
   LmgOutcome *out = &p->out;
   PetscFunctionBeginUser;
@@ -137,7 +142,7 @@ PetscErrorCode LmgDynamicsPlanCompute(const LmgDynamicsOptions *o, const LmgSpec
     p->steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
   } else p->steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * sp->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
   p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n); /* one core: the team's work */
-  PetscCall(ChooseMethod(o, level, n, p));
+  PetscCall(ChooseMethod(o, level, n, (PetscBool)(x && x->bias != 0), p));
   if (!p->exact && p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (2 max(tau) x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -214,7 +219,7 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
   PetscCall(LmgLiouvilleCreateVec(L, &rho));
   PetscCall(VecDuplicate(rho, &rho0));
   PetscCall(VecDuplicate(rho, &qh));
-  PetscCall(LmgLiouvilleInitial(L, o->initial, L->sp->T, rho0));
+  PetscCall(LmgLiouvilleInitial(L, o->initial, L->T, rho0));
   PetscCall(LmgLiouvilleObservable(L, qh));
   PetscCall(PetscMalloc1(ne, &ev));
   for (PetscInt i = 0; i < m; i++) ev[2 * i] = (Event){t[i], 0, i}, ev[2 * i + 1] = (Event){2 * t[i], 1, i};
@@ -288,6 +293,12 @@ static PetscErrorCode Correlators(LmgLiouville L, const LmgDynamicsOptions *o, P
 
 PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgControl *ctl, LmgDynamics *dyn)
 {
+  return LmgDynamicsComputeAt(comm, o, sp, gphi, level, NULL, ctl, dyn);
+}
+
+PetscErrorCode LmgDynamicsComputeAt(MPI_Comm comm, const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscReal gphi, PetscInt level, const LmgExperiment *x, const LmgControl *ctl, LmgDynamics *dyn)
+{
+  LmgDynamicsOptions ox = *o; /* the experiment's initial state */
   PetscInt        m = o->ntau + 1;
   PetscReal      *t, *C1, *C2, *C3;
   LmgLiouville    L;
@@ -303,7 +314,10 @@ PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, co
   PetscCall(PetscMalloc1(o->ntau, &dyn->K3));
   for (PetscInt i = 0; i < o->ntau; i++) dyn->K3[i] = NAN;
   dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = dyn->K3_err = NAN;
-  PetscCall(LmgDynamicsPlanCompute(o, sp, gphi, level, size, &plan));
+  dyn->bias = x ? x->bias : 0;
+  if (x && x->initial) PetscCall(PetscStrncpy(ox.initial, x->initial, sizeof ox.initial));
+  o = &ox;
+  PetscCall(LmgDynamicsPlanComputeAt(o, sp, gphi, level, x, size, &plan));
   if (plan.out.status == LMG_PENDING && (level || plan.exact) && rank) { /* not distributed: the comm's first rank alone */
     dyn->status = LMG_SKIPPED;
     PetscCall(PetscStrncpy(dyn->message, "computed by the team's first rank", LMG_MSG_LEN));
@@ -320,6 +334,11 @@ PetscErrorCode LmgDynamicsCompute(MPI_Comm comm, const LmgDynamicsOptions *o, co
   for (PetscInt i = 0; i < o->ntau; i++) t[i] = o->tau[i];
   t[o->ntau] = 1;
   PetscCall(LmgLiouvilleCreate(level || plan.exact ? PETSC_COMM_SELF : comm, sp, level, gphi, (PetscBool)!plan.exact, &L));
+  if (x) {
+    if (!PetscIsNanReal(x->T)) L->T = x->T;
+    PetscCall(LmgLiouvilleSetStaticBias(L, x->bias));
+    PetscCall(LmgLiouvilleSetDetection(L, x->sigma));
+  }
   if (plan.exact) {
     PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, C1, C2, C3, dyn));
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {

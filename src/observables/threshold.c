@@ -18,13 +18,13 @@ PetscErrorCode LmgThresholdSetFromOptions(LmgThresholdOptions *o, char *err)
 }
 
 /* K3_opt(gamma) - 1 of the level; *ok false (th's status and message say why) when the dynamics was not done. */
-static PetscErrorCode Excess(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscInt level, PetscReal gamma, const LmgControl *ctl, LmgThreshold *th, PetscReal *f, PetscBool *ok)
+static PetscErrorCode Excess(const LmgDynamicsOptions *o, const LmgSpectrum *sp, PetscInt level, const LmgExperiment *x, PetscReal gamma, const LmgControl *ctl, LmgThreshold *th, PetscReal *f, PetscBool *ok)
 {
   LmgDynamicsOptions one = *o;
   LmgDynamics        d;
   PetscFunctionBeginUser;
   one.ntau = 0; /* tau_opt only: trajectories up to 2 tau_opt */
-  PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &one, sp, gamma, level, ctl, &d));
+  PetscCall(LmgDynamicsComputeAt(PETSC_COMM_SELF, &one, sp, gamma, level, x, ctl, &d));
   th->evaluations++;
   *ok = (PetscBool)(d.status == LMG_DONE);
   *f  = d.K3_opt - 1;
@@ -33,12 +33,12 @@ static PetscErrorCode Excess(const LmgDynamicsOptions *o, const LmgSpectrum *sp,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Root(const LmgDynamicsOptions *cfg, const LmgSpectrum *sp, PetscInt level, const LmgControl *ctl, LmgThreshold *th)
+static PetscErrorCode Root(const LmgDynamicsOptions *cfg, const LmgSpectrum *sp, PetscInt level, const LmgExperiment *x, const LmgControl *ctl, LmgThreshold *th)
 {
   PetscReal a = 0, b = 2 * PetscMax(th->gamma_c_A, th->gamma_c_B), fa, fb, c, fc;
   PetscBool ok;
   PetscFunctionBeginUser;
-  PetscCall(Excess(cfg, sp, level, 0, ctl, th, &fa, &ok));
+  PetscCall(Excess(cfg, sp, level, x, 0, ctl, th, &fa, &ok));
   th->K3_opt_at_zero = fa + 1;
   if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
   if (fa <= 0) { /* an answer, not a failure: gamma_c does not exist */
@@ -47,7 +47,7 @@ static PetscErrorCode Root(const LmgDynamicsOptions *cfg, const LmgSpectrum *sp,
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   for (int k = 0;; k++) { /* bracket: the first b with K3_opt(b) < 1 */
-    PetscCall(Excess(cfg, sp, level, b, ctl, th, &fb, &ok));
+    PetscCall(Excess(cfg, sp, level, x, b, ctl, th, &fb, &ok));
     if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
     if (fb < 0) break;
     if (k == 12) { /* gamma_c lies beyond b: a bound, not a number */
@@ -59,7 +59,7 @@ static PetscErrorCode Root(const LmgDynamicsOptions *cfg, const LmgSpectrum *sp,
   }
   for (int it = 0; it < 80; it++) { /* Illinois: regula falsi halving the stale end's value */
     c = (a * fb - b * fa) / (fb - fa);
-    PetscCall(Excess(cfg, sp, level, c, ctl, th, &fc, &ok));
+    PetscCall(Excess(cfg, sp, level, x, c, ctl, th, &fc, &ok));
     if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
     if (fc * fb < 0) a = b, fa = fb; /* the root lies between b and c */
     else fa /= 2;                     /* a kept again: halve its value */
@@ -76,10 +76,16 @@ static PetscErrorCode Root(const LmgDynamicsOptions *cfg, const LmgSpectrum *sp,
 
 PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynamicsOptions *cfg, const LmgSpectrum *sp, PetscInt level, const LmgControl *ctl, LmgThreshold *th)
 {
+  return LmgThresholdComputeAt(o, cfg, sp, level, NULL, ctl, th);
+}
+
+PetscErrorCode LmgThresholdComputeAt(const LmgThresholdOptions *o, const LmgDynamicsOptions *cfg, const LmgSpectrum *sp, PetscInt level, const LmgExperiment *x, const LmgControl *ctl, LmgThreshold *th)
+{
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(th, sizeof *th));
   th->gamma_c = th->gamma_c_A = th->gamma_c_B = th->K3_opt_at_zero = NAN;
   th->status = LMG_FAILED;
+  th->bias   = x ? x->bias : 0;
   if (sp->status != LMG_DONE || !sp->dE_resolved) {
     if (sp->status != LMG_FAILED) th->status = LMG_SKIPPED;
     if (sp->status == LMG_SKIPPED) snprintf(th->message, LMG_MSG_LEN, "the spectrum record was skipped: %.120s", sp->message);
@@ -96,6 +102,6 @@ PetscErrorCode LmgThresholdCompute(const LmgThresholdOptions *o, const LmgDynami
     snprintf(th->message, LMG_MSG_LEN, "closed forms only (numerical gamma_c with -threshold)");
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(Root(cfg, sp, level, ctl, th));
+  PetscCall(Root(cfg, sp, level, x, ctl, th));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

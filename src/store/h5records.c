@@ -62,19 +62,22 @@ static hid_t MemType(const LmgH5 *h5, LmgFieldType t)
 /* Dimensions of kind k's records, then `extra` (an axis, or -1), then `strlen` (0: none); their scales sc[]. */
 static int Dims(const LmgH5 *h5, PetscInt k, PetscInt extra, hsize_t strlen, hsize_t *d)
 {
-  const LmgKind *kind = LmgKinds[k];
-  int            r    = 0;
-  for (PetscInt a = 0; a < kind->naxes; a++) d[r++] = (hsize_t)LmgGridAxis(h5->cfg, kind->axes[a]).n;
+  LmgAxis  ax[8];
+  PetscInt na = LmgGridKindAxes(h5->cfg, LmgKinds[k], ax);
+  int      r  = 0;
+  for (PetscInt a = 0; a < na; a++) d[r++] = (hsize_t)LmgGridAxis(h5->cfg, ax[a]).n;
   if (extra >= 0) d[r++] = (hsize_t)LmgGridAxis(h5->cfg, (LmgAxis)extra).n;
   if (strlen) d[r++] = strlen;
   return r;
 }
 
-static PetscErrorCode Attach(hid_t d, const LmgKind *kind, PetscInt extra, const hid_t sc[LMG_NAXES], hid_t str)
+static PetscErrorCode Attach(const LmgH5 *h5, hid_t d, const LmgKind *kind, PetscInt extra, const hid_t sc[LMG_NAXES], hid_t str)
 {
   unsigned r = 0;
+  LmgAxis  ax[8];
+  PetscInt na = LmgGridKindAxes(h5->cfg, kind, ax);
   PetscFunctionBeginUser;
-  for (PetscInt a = 0; a < kind->naxes; a++) LmgCallHDF5(H5DSattach_scale(d, sc[kind->axes[a]], r++));
+  for (PetscInt a = 0; a < na; a++) LmgCallHDF5(H5DSattach_scale(d, sc[ax[a]], r++));
   if (extra >= 0) LmgCallHDF5(H5DSattach_scale(d, sc[extra], r++));
   if (str) LmgCallHDF5(H5DSattach_scale(d, str, r));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -104,7 +107,9 @@ static PetscErrorCode CreateKind(LmgH5 *h5, PetscInt k)
   LmgCallHDF5(has = H5Lexists(h5->file, LmgKindGroup(kind), H5P_DEFAULT));
   if (has > 0) LmgCallHDF5(loc = H5Gopen2(h5->file, LmgKindGroup(kind), H5P_DEFAULT));
   else LmgCallHDF5(loc = H5Gcreate2(h5->file, LmgKindGroup(kind), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (PetscInt a = 0; a < kind->naxes; a++) PetscCall(Coordinate(loc, h5->cfg, kind->axes[a], &sc[kind->axes[a]]));
+  LmgAxis        ax[8];
+  PetscInt       na = LmgGridKindAxes(h5->cfg, kind, ax);
+  for (PetscInt a = 0; a < na; a++) PetscCall(Coordinate(loc, h5->cfg, ax[a], &sc[ax[a]]));
   for (PetscInt i = 0; i < kind->nfields; i++) {
     const LmgField *f = &kind->fields[i];
     if (f->extra >= 0 && !sc[f->extra]) PetscCall(Coordinate(loc, h5->cfg, (LmgAxis)f->extra, &sc[f->extra]));
@@ -116,7 +121,7 @@ static PetscErrorCode CreateKind(LmgH5 *h5, PetscInt k)
     int             r = Dims(h5, k, f->extra, f->type == LMG_STR ? LMG_STR_LEN : 0, d);
     if (f->type == LMG_STR) PetscCall(CharDataset(h5, loc, f->name, r, d, f->long_name, f->desc, &h5->g[k].dset[i]));
     else PetscCall(LmgH5CreateDataset(loc, f->name, MemType(h5, f->type), r, d, f->type == LMG_F64 ? (const void *)&nan : (const void *)&zero, f->units, f->long_name, f->desc, &h5->g[k].dset[i]));
-    PetscCall(Attach(h5->g[k].dset[i], kind, f->extra, sc, f->type == LMG_STR ? str : 0));
+    PetscCall(Attach(h5, h5->g[k].dset[i], kind, f->extra, sc, f->type == LMG_STR ? str : 0));
   }
   for (int a = 0; a < LMG_NAXES; a++)
     if (sc[a]) LmgCallHDF5(H5Dclose(sc[a]));
@@ -130,9 +135,12 @@ static PetscErrorCode CreateBook(LmgH5 *h5, const char *name, hid_t *loc, hid_t 
 {
   PetscFunctionBeginUser;
   LmgCallHDF5(*loc = H5Gcreate2(h5->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (PetscInt k = 0; k < LmgNKinds; k++)
-    for (PetscInt a = 0; h5->g[k].on && a < LmgKinds[k]->naxes; a++)
-      if (!sc[LmgKinds[k]->axes[a]]) PetscCall(Coordinate(*loc, h5->cfg, LmgKinds[k]->axes[a], &sc[LmgKinds[k]->axes[a]]));
+  for (PetscInt k = 0; k < LmgNKinds; k++) {
+    LmgAxis  ax[8];
+    PetscInt na = LmgGridKindAxes(h5->cfg, LmgKinds[k], ax);
+    for (PetscInt a = 0; h5->g[k].on && a < na; a++)
+      if (!sc[ax[a]]) PetscCall(Coordinate(*loc, h5->cfg, ax[a], &sc[ax[a]]));
+  }
   if (msg) PetscCall(DimOnly(*loc, "message_len", LMG_MSG_LEN, msg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -173,19 +181,19 @@ static PetscErrorCode CreateBooks(LmgH5 *h5)
     LmgCallHDF5(H5Sclose(s));
     PetscCall(LmgH5AttrString(g->status, "flag_meanings", "pending done failed skipped", 0));
     PetscCall(LmgH5AttrString(g->status, "group", LmgKindGroup(kind), 0)); /* where the kind's fields are */
-    PetscCall(Attach(g->status, kind, -1, ssc, 0));
+    PetscCall(Attach(h5, g->status, kind, -1, ssc, 0));
     snprintf(nm, sizeof nm, "%s_message", kind->name);
     snprintf(ln, sizeof ln, "why a %s record failed or was skipped, or a note on it", kind->name);
     d[r] = LMG_MSG_LEN;
     PetscCall(CharDataset(h5, st, nm, r + 1, d, ln, ln, &g->message));
-    PetscCall(Attach(g->message, kind, -1, ssc, msg));
+    PetscCall(Attach(h5, g->message, kind, -1, ssc, msg));
     snprintf(ln, sizeof ln, "wall time of the %s record", kind->name);
     PetscCall(LmgH5CreateDataset(ti, kind->name, H5T_NATIVE_DOUBLE, r, d, &nan, "s", ln, ln, &g->time));
-    PetscCall(Attach(g->time, kind, -1, tsc, 0));
+    PetscCall(Attach(h5, g->time, kind, -1, tsc, 0));
     snprintf(nm, sizeof nm, "%s_team", kind->name);
     snprintf(ln, sizeof ln, "team that computed the %s record (-1: none)", kind->name);
     PetscCall(LmgH5CreateDataset(ti, nm, H5T_NATIVE_INT32, r, d, &minus1, "1", ln, ln, &g->team));
-    PetscCall(Attach(g->team, kind, -1, tsc, 0));
+    PetscCall(Attach(h5, g->team, kind, -1, tsc, 0));
   }
   PetscCall(CloseBook(st, ssc, msg));
   PetscCall(CloseBook(ti, tsc, 0));
@@ -355,10 +363,9 @@ PetscErrorCode LmgH5WriteRecord(const LmgH5 *h5, const LmgTask *task, const void
   char              msg[LMG_MSG_LEN];
   double            secs = seconds;
   PetscFunctionBeginUser;
-  for (PetscInt a = 0; a < kind->naxes; a++) {
-    LmgAxis ax = kind->axes[a];
-    idx[nb++]  = (hsize_t)(ax == LMG_AX_N ? task->iN : ax == LMG_AX_G ? task->iG : ax == LMG_AX_P ? task->iP : ax == LMG_AX_L ? task->iL : task->iT);
-  }
+  LmgAxis           ax[8];
+  PetscInt          na = LmgGridKindAxes(h5->cfg, kind, ax);
+  for (PetscInt a = 0; a < na; a++) idx[nb++] = (hsize_t)LmgTaskIndex(task, ax[a]);
   for (PetscInt i = 0; out->status == LMG_DONE && i < kind->nfields; i++) {
     const LmgField *f = &kind->fields[i];
     if (f->type == LMG_STR) {
