@@ -46,5 +46,16 @@ PetscErrorCode LmgConfigDestroy(LmgConfig *cfg);
    the run (-progress, -team_size, -launch_check, ...) are not part of it. *sig is malloc'd. Not collective. */
 PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig);
 
+/* Bias i (units of h1) and detection resolution i (atoms) of the grid: 0 when the axis is empty (a configuration built
+   by hand without them has the ideal experiment). */
+static inline PetscReal LmgConfigBias(const LmgConfig *cfg, PetscInt i)
+{
+  return cfg->nBias && i >= 0 ? cfg->bias[i] : 0;
+}
+static inline PetscReal LmgConfigSigma(const LmgConfig *cfg, PetscInt i)
+{
+  return cfg->nSigma && i >= 0 ? cfg->sigma[i] : 0;
+}
+
 /* Largest k among the levels (0 if only `full`). */
 PetscInt LmgConfigMaxLevel(const LmgConfig *cfg);

@@ -98,6 +98,7 @@ PetscErrorCode LmgGridSetFromOptions(LmgConfig *cfg, char *err)
 
 LmgAxisInfo LmgGridAxis(const LmgConfig *cfg, LmgAxis a)
 {
+  static const PetscReal zero[1] = {0}; /* the ideal experiment of a configuration without those axes */
   LmgAxisInfo x = {NULL, "1", NULL, 0, NULL, NULL};
   switch (a) {
   case LMG_AX_N: x = (LmgAxisInfo){"N", "1", "number of atoms (spin-1/2 particles) N", cfg->nN, NULL, cfg->N}; break;
@@ -105,8 +106,8 @@ LmgAxisInfo LmgGridAxis(const LmgConfig *cfg, LmgAxis a)
   case LMG_AX_P: x = (LmgAxisInfo){"gamma_phi", "1/s", "collective dephasing rate gamma_phi", cfg->nGphi, cfg->gamma_phi, NULL}; break;
   case LMG_AX_L: x = (LmgAxisInfo){"level", "1", "model: k of a k-level truncation, 0 for the full Dicke space", cfg->nLevel, NULL, cfg->level}; break;
   case LMG_AX_TQ: x = (LmgAxisInfo){"tq_over_tLZ", "1", "Landau-Zener quench time t_q in units of t_LZ = 8 h0 J01/(pi dE^2) of the record", cfg->lz.ntq, cfg->lz.tq, NULL}; break;
-  case LMG_AX_B: x = (LmgAxisInfo){"bias_over_h1", "1", "static bias h in units of h1 = dE/(2 J01) of the record", cfg->nBias, cfg->bias, NULL}; break;
-  case LMG_AX_S: x = (LmgAxisInfo){"detect_sigma", "atoms", "detection resolution sigma (atoms of imbalance N_up - N_down; 0: ideal)", cfg->nSigma, cfg->sigma, NULL}; break;
+  case LMG_AX_B: x = (LmgAxisInfo){"bias_over_h1", "1", "static bias h in units of h1 = dE/(2 J01) of the record", cfg->nBias ? cfg->nBias : 1, cfg->nBias ? cfg->bias : zero, NULL}; break;
+  case LMG_AX_S: x = (LmgAxisInfo){"detect_sigma", "atoms", "detection resolution sigma (atoms of imbalance N_up - N_down; 0: ideal)", cfg->nSigma ? cfg->nSigma : 1, cfg->nSigma ? cfg->sigma : zero, NULL}; break;
   case LMG_AX_TAU: x = (LmgAxisInfo){"tau_over_tau_opt", "1", "K3 interval tau in units of tau_opt = pi/(3 dE) of the record", cfg->dyn.ntau, cfg->dyn.tau, NULL}; break;
   case LMG_AX_EIG: x = (LmgAxisInfo){"eigen_index", "1", "index i of the eigenvalue E_i (ascending)", cfg->spec.nev, NULL, NULL}; break;
   case LMG_AX_DOUBLET: x = (LmgAxisInfo){"doublet", "1", "member of the ground doublet: 0 (E0), 1 (E1)", 2, NULL, NULL}; break;
@@ -220,8 +221,8 @@ void LmgGridTaskWhere(const LmgConfig *cfg, const LmgTask *t, char *buf, size_t 
   if (t->iL >= 0 && cfg->level[t->iL]) o += snprintf(buf + o, len - (size_t)o, ", level %" PetscInt_FMT, cfg->level[t->iL]);
   else if (t->iL >= 0) o += snprintf(buf + o, len - (size_t)o, ", full");
   if (t->iT >= 0) o += snprintf(buf + o, len - (size_t)o, ", t_q/t_LZ = %g", (double)cfg->lz.tq[t->iT]);
-  if (t->iB >= 0 && (cfg->bias[t->iB] != 0 || cfg->nBias > 1)) o += snprintf(buf + o, len - (size_t)o, ", bias %g h1", (double)cfg->bias[t->iB]);
-  if (t->iS >= 0 && (cfg->sigma[t->iS] != 0 || cfg->nSigma > 1)) snprintf(buf + o, len - (size_t)o, ", sigma %g atoms", (double)cfg->sigma[t->iS]);
+  if (LmgConfigBias(cfg, t->iB) != 0 || cfg->nBias > 1) o += snprintf(buf + o, len - (size_t)o, ", bias %g h1", (double)LmgConfigBias(cfg, t->iB));
+  if (LmgConfigSigma(cfg, t->iS) != 0 || cfg->nSigma > 1) snprintf(buf + o, len - (size_t)o, ", sigma %g atoms", (double)LmgConfigSigma(cfg, t->iS));
 }
 
 PetscInt LmgGridKindAxes(const LmgConfig *cfg, const LmgKind *kind, LmgAxis *axes)

@@ -43,7 +43,7 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
   const LmgConfig *cfg = ctx->cfg;
   LmgTolerance    *t   = (LmgTolerance *)rec;
   PetscFunctionBeginUser;
-  PetscCall(LmgToleranceCompute(&cfg->tol, &cfg->dyn, ctx->sp, cfg->gamma_phi[task->iP], cfg->bias[task->iB], cfg->sigma[task->iS], cfg->level[task->iL], ctx->ctl, t));
+  PetscCall(LmgToleranceCompute(&cfg->tol, &cfg->dyn, ctx->sp, cfg->gamma_phi[task->iP], LmgConfigBias(cfg, task->iB), LmgConfigSigma(cfg, task->iS), cfg->level[task->iL], ctx->ctl, t));
   out->status = t->status;
   PetscCall(PetscStrncpy(out->message, t->message, LMG_MSG_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -52,7 +52,7 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
 static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
 {
   LmgDynamicsPlan p;
-  LmgExperiment   x = {cfg->bias[task->iB] != 0 ? 1 : 0, cfg->sigma[task->iS], NAN, NULL};
+  LmgExperiment   x = {LmgConfigBias(cfg, task->iB) != 0 ? 1 : 0, LmgConfigSigma(cfg, task->iS), NAN, NULL};
   PetscInt        asked = 0;
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < LMG_NTOL; i++) asked += cfg->tol.ask[i];

@@ -7,7 +7,7 @@ const PetscInt       LmgNKinds  = (PetscInt)(sizeof LmgKinds / sizeof LmgKinds[0
 
 PetscBool LmgKindExperiment(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, LmgExperiment *x)
 {
-  const PetscReal b = task->iB >= 0 ? cfg->bias[task->iB] : 0, s = task->iS >= 0 ? cfg->sigma[task->iS] : 0;
+  const PetscReal b = LmgConfigBias(cfg, task->iB), s = LmgConfigSigma(cfg, task->iS);
   *x = LMG_EXPERIMENT_IDEAL;
   if (b == 0 && s == 0) return PETSC_FALSE;
   x->bias  = sp->status == LMG_DONE && sp->dE_resolved ? b * sp->dE / (2 * sp->J01) : (b != 0 ? NAN : 0);
