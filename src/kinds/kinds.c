@@ -14,3 +14,25 @@ PetscBool LmgKindExperiment(const LmgConfig *cfg, const LmgSpectrum *sp, const L
   x->sigma = s;
   return PETSC_TRUE;
 }
+
+PetscInt LmgGridKindAxes(const LmgConfig *cfg, const LmgKind *kind, LmgAxis *axes)
+{
+  PetscInt n = 0;
+  for (PetscInt a = 0; a < kind->naxes; a++)
+    if (cfg->experiment || kind->experiment || (kind->axes[a] != LMG_AX_B && kind->axes[a] != LMG_AX_S)) axes[n++] = kind->axes[a];
+  return n;
+}
+
+PetscInt LmgTaskIndex(const LmgTask *t, LmgAxis ax)
+{
+  switch (ax) {
+  case LMG_AX_N: return t->iN;
+  case LMG_AX_G: return t->iG;
+  case LMG_AX_P: return t->iP;
+  case LMG_AX_L: return t->iL;
+  case LMG_AX_TQ: return t->iT;
+  case LMG_AX_B: return t->iB;
+  case LMG_AX_S: return t->iS;
+  default: return -1;
+  }
+}
