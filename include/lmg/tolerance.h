@@ -28,7 +28,7 @@ typedef struct {
 
 /* Not collective (the model on one rank). K3_best at the record (gamma_phi gphi, bias in units of h1, sigma atoms, the
    options' initial state; for T_c rho0 thermal at the spectrum's T), then for each asked parameter the first crossing
-   of K3_best = 1 beyond the record's value: steps outward (gamma_phi, sigma, T doubling, |bias| by 0.25 h1) up to a
+   of K3_best = 1 beyond the record's value: steps outward (gamma_phi, sigma, T by factors 1.25, |bias| by 0.25 h1) up to a
    limit, then Illinois regula falsi in the first bracket to 1e-8 relative. A record without violation is done, each
    tolerance LMG_TOL_NO_VIOLATION; a failed dynamics solve fails the record with its message. */
 PetscErrorCode LmgToleranceCompute(const LmgToleranceOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal bias, PetscReal sigma, PetscInt level, const LmgControl *ctl, LmgTolerance *t);

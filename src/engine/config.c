@@ -153,6 +153,11 @@ PetscErrorCode LmgConfigSignature(const LmgConfig *cfg, char **sig)
   if (cfg->nLevel) AppendList(&b, "levels", cfg->nLevel, NULL, cfg->level);
   else LmgStrAppend(&b, "levels=none;");
   AppendList(&b, "tau_grid", cfg->dyn.ntau, cfg->dyn.tau, NULL);
+  if (cfg->experiment) { /* given: their axes are in the layout (a run without them keeps the signature it had) */
+    AppendList(&b, "bias", cfg->nBias, cfg->bias, NULL);
+    AppendList(&b, "detect_sigma", cfg->nSigma, cfg->sigma, NULL);
+  }
+  if (cfg->tol.on) LmgStrAppend(&b, "tolerance=%d%d%d%d;", (int)cfg->tol.ask[0], (int)cfg->tol.ask[1], (int)cfg->tol.ask[2], (int)cfg->tol.ask[3]);
   LmgStrAppend(&b, "initial=%s;threshold=%d;dyn_frame=%s;dyn_method=%s;", cfg->dyn.initial, (int)cfg->thr.numerical, cfg->dyn.interaction ? "interaction" : "lab",
                cfg->dyn.method == LMG_METHOD_AUTO ? "auto" : cfg->dyn.method == LMG_METHOD_EXACT ? "exact" : "stepper");
   LmgStrAppend(&b, "nev=%" PetscInt_FMT ";J=%.17g;T=%.17g;spectrum_solver=%s;dE_max_bits=%" PetscInt_FMT ";", cfg->spec.nev, (double)cfg->spec.J, (double)cfg->spec.T,
