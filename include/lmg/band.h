@@ -39,6 +39,8 @@ void LmgRotate(PetscInt n, PetscInt nc, PetscInt c0, const PetscScalar *z, Petsc
 void LmgRotateLower(PetscInt n, PetscInt nc, PetscInt c0, const PetscScalar *z, PetscBool inverse, const PetscScalar *in, PetscScalar *out);
 /* Z <- Z^dagger - Z (n x n). */
 void LmgFoldAntiHermitian(PetscInt n, PetscScalar *Z);
+/* C = alpha A B + beta C for whole n x n complex matrices (BLAS zgemm), for the small models (k levels, the window). */
+PetscErrorCode LmgDenseMult(PetscInt n, PetscScalar alpha, const PetscScalar *A, const PetscScalar *B, PetscScalar beta, PetscScalar *C);
 /* Y <- Y + c conj(P) o F on the block of columns c0 .. c0+nc-1 (z = NULL: P = 1). */
 void LmgAddRotated(PetscInt n, PetscInt nc, PetscInt c0, PetscScalar c, const PetscScalar *z, const PetscScalar *F, PetscScalar *Y);
 /* Y <- c conj(P) o (Y + Y^dagger) (n x n), P_ab = z_a conj(z_b) (z = NULL: P = 1). */

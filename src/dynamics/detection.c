@@ -2,6 +2,7 @@
    resolution — the noisy which-well measurement sign(2m + xi), xi ~ N(0, sigma^2): effects E+- = Phi(+-2 Jz/sigma),
    Luders update M(x) = K+ x K+ - K- x K- (K+- = sqrt(E+-)), read-out Q_sigma = E+ - E- = erf(sqrt2 Jz/sigma). */
 #include <math.h>
+#include "lmg/band.h"
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
@@ -57,15 +58,6 @@ PetscErrorCode LmgLiouvilleSetDetection(LmgLiouville L, PetscReal sigma)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Gemm(PetscInt n, PetscScalar alpha, const PetscScalar *A, const PetscScalar *B, PetscScalar beta, PetscScalar *C)
-{
-  PetscBLASInt bn;
-  PetscFunctionBeginUser;
-  PetscCall(PetscBLASIntCast(n, &bn));
-  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bn, &bn, &alpha, A, &bn, B, &bn, &beta, C, &bn));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode LmgLiouvilleMeasure(LmgLiouville L, const PetscScalar *X, PetscScalar *Y)
 {
   const PetscInt n = L->n;
@@ -73,14 +65,14 @@ PetscErrorCode LmgLiouvilleMeasure(LmgLiouville L, const PetscScalar *X, PetscSc
   PetscFunctionBeginUser;
   PetscCheck(L->cols.size == 1, PETSC_COMM_SELF, PETSC_ERR_SUP, "LmgLiouvilleMeasure needs a one-rank model");
   if (!L->Kp) {
-    PetscCall(Gemm(n, 1, L->Q, X, 0, Y));
+    PetscCall(LmgDenseMult(n, 1, L->Q, X, 0, Y));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(PetscMalloc1(n * n, &T));
-  PetscCall(Gemm(n, 1, L->Kp, X, 0, T));
-  PetscCall(Gemm(n, 1, T, L->Kp, 0, Y));
-  PetscCall(Gemm(n, 1, L->Km, X, 0, T));
-  PetscCall(Gemm(n, -1, T, L->Km, 1, Y));
+  PetscCall(LmgDenseMult(n, 1, L->Kp, X, 0, T));
+  PetscCall(LmgDenseMult(n, 1, T, L->Kp, 0, Y));
+  PetscCall(LmgDenseMult(n, 1, L->Km, X, 0, T));
+  PetscCall(LmgDenseMult(n, -1, T, L->Km, 1, Y));
   PetscCall(PetscFree(T));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -26,15 +26,6 @@ static PetscReal Element(const LmgSpectrum *sp, PetscInt i, PetscInt j, PetscInt
   return s;
 }
 
-static PetscErrorCode Gemm(PetscInt k, PetscScalar alpha, const PetscScalar *A, const PetscScalar *B, PetscScalar beta, PetscScalar *C)
-{
-  PetscBLASInt n;
-  PetscFunctionBeginUser;
-  PetscCall(PetscBLASIntCast(k, &n));
-  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &n, &n, &n, &alpha, A, &n, B, &n, &beta, C, &n));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* y = alpha conj(P) o (gphi (Z x' Z - {Z^2, x'}/2) + s i h(t) [Z, x']), x' = P o x (the interaction picture at t when
    frame, else P = 1), s = +1 for L and -1 for L^dagger; [Z, x'] = T1 - T1^dagger with T1 = Z x' (x' Hermitian). The
    dissipator is applied as it is (four products): writing x' Z^2 as (Z^2 x')^dagger would let the roundoff's
@@ -56,10 +47,10 @@ static PetscErrorCode Perturb_Trunc(LmgLiouville L, PetscBool adjoint, PetscReal
     LmgRotate(k, k, 0, r->z, PETSC_FALSE, Xin, r->T2);
     X = r->T2;
   }
-  PetscCall(Gemm(k, 1, r->Z, X, 0, r->T1));
-  PetscCall(Gemm(k, g, r->T1, r->Z, 0, Y));
-  PetscCall(Gemm(k, -0.5 * g, r->Z2, X, 1, Y));
-  PetscCall(Gemm(k, -0.5 * g, X, r->Z2, 1, Y));
+  PetscCall(LmgDenseMult(k, 1, r->Z, X, 0, r->T1));
+  PetscCall(LmgDenseMult(k, g, r->T1, r->Z, 0, Y));
+  PetscCall(LmgDenseMult(k, -0.5 * g, r->Z2, X, 1, Y));
+  PetscCall(LmgDenseMult(k, -0.5 * g, X, r->Z2, 1, Y));
   if (L->bias) {
     const PetscScalar c = (adjoint ? -1 : 1) * PETSC_i * alpha * L->bias(t, L->bias_ctx);
     for (PetscInt j = 0; j < k; j++)
@@ -151,7 +142,7 @@ static PetscErrorCode StaticBias_Trunc(LmgLiouville L, PetscReal h)
   for (PetscInt i = 0; i < k; i++) L->E[i] = w[i] - w[0], L->Eerr[i] = i ? 2 * e : 0, L->p[i] = 1;
   Rotate(k, t->U, t->Z, T);
   Rotate(k, t->U, L->Q, T);
-  PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
+  PetscCall(LmgDenseMult(k, 1, t->Z, t->Z, 0, t->Z2));
   L->rotated = PETSC_TRUE;
   PetscCall(PetscFree2(w, T));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -210,7 +201,7 @@ PetscErrorCode LmgLiouvilleCreate_Trunc(const LmgSpectrum *sp, PetscInt k, LmgLi
       t->Z[i + k * j] = Element(sp, i, j, 1);
       L->Q[i + k * j] = Element(sp, i, j, 0);
     }
-  PetscCall(Gemm(k, 1, t->Z, t->Z, 0, t->Z2));
+  PetscCall(LmgDenseMult(k, 1, t->Z, t->Z, 0, t->Z2));
   L->ops.dicke      = Dicke_Trunc;
   L->ops.staticbias = StaticBias_Trunc;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -2,6 +2,7 @@
    the interaction-picture rotation; built with -O3 and -fcx-limited-range (plain complex products: no inf/NaN
    recovery), the products also for x86-64-v3, chosen at run time. */
 #include "lmg/band.h"
+#include <petscblaslapack.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
 #define LMG_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
@@ -315,4 +316,13 @@ void LmgRotateLower(PetscInt n, PetscInt nc, PetscInt c0, const PetscScalar *z, 
     else
       for (PetscInt a = c0 + b; a < n; a++, i++) out[i] = z[a] * zb * in[i];
   }
+}
+
+PetscErrorCode LmgDenseMult(PetscInt n, PetscScalar alpha, const PetscScalar *A, const PetscScalar *B, PetscScalar beta, PetscScalar *C)
+{
+  PetscBLASInt bn;
+  PetscFunctionBeginUser;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bn, &bn, &alpha, A, &bn, B, &bn, &beta, C, &bn));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }

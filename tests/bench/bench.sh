@@ -190,6 +190,29 @@ done
 pairs=$(for r in 1 2 3; do t0=$(date +%s.%N); sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 >/dev/null & sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 >/dev/null; wait; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}'; done | median3)
 single=$(for r in 1 2 3; do sweep 1 -N 100:600:26 -gamma_over_J 0.93:0.99:20 -gamma_phi 0.05 -levels 2,3 | awk '{print $1}'; done | median3)
 echo "control (sweep A): one alone $single s, two at once $pairs s: the cores give $(awk -v a="$single" -v b="$pairs" 'BEGIN{printf "%.2f", 2 * a / b}')x in parallel"
+
+echo
+echo "Tolerances (/tolerance: K3_best and gamma_c_best, bias_c, sigma_c, T_c) against one K3 record of the same model"
+echo "(/dynamics, 40 tau), gamma_phi = 0.05, one rank, wall time of the whole run, best of 3:"
+tolrun() { # N level extra...: best of 3 wall seconds
+  local N=$1 L=$2 f best=
+  shift 2
+  for r in 1 2 3; do
+    f=$(mktemp -u /tmp/lmgbench-XXXXXX.h5)
+    t0=$(date +%s.%N)
+    bin/lmgsweep -N "$N" -gamma_over_J 0.95 -gamma_phi 0.05 -levels "$L" -nev 10 -tau_grid 0.05:2:40 -output "$f" "$@" >/dev/null 2>&1
+    t1=$(date +%s.%N)
+    rm -f "$f"
+    best=$(awk -v a="$t0" -v b="$t1" -v m="$best" 'BEGIN{t = b - a; print (m == "" || t < m) ? t : m}')
+  done
+  echo "$best"
+}
+for nl in "370 5" "370 10" "100 full"; do
+  set -- $nl
+  tk=$(tolrun "$1" "$2")
+  tt=$(tolrun "$1" "$2" -dynamics 0 -tolerance all)
+  echo "  N = $1, level $2: K3 record $(printf %.2f "$tk") s, tolerance record $(printf %.2f "$tt") s, ratio $(awk -v a="$tt" -v b="$tk" 'BEGIN{printf "%.0f", a / b}')"
+done
 if [ -n "$regression" ]; then
   echo "$regression"
   exit 1
