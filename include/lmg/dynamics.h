@@ -93,11 +93,13 @@ typedef struct {
 
 /* The experiment's parameters of a record (PHYSICS §7): a static bias h (rad/s) in H - h Jz, the detection resolution
    sigma (atoms; 0 the ideal Q), and the initial state and its temperature (NULL, NaN: the options' -initial, -T). */
+typedef struct LmgModesCache LmgModesCache; /* modes.h */
 typedef struct {
-  PetscReal   bias, sigma, T;
-  const char *initial;
+  PetscReal      bias, sigma, T;
+  const char    *initial;
+  LmgModesCache *modes; /* the exact propagation takes the model's modes from it (NULL: computes its own) */
 } LmgExperiment;
-#define LMG_EXPERIMENT_IDEAL ((LmgExperiment){0, 0, NAN, NULL})
+#define LMG_EXPERIMENT_IDEAL ((LmgExperiment){0, 0, NAN, NULL, NULL})
 
 /* A priori estimate of one record: why it cannot be computed (out.status LMG_SKIPPED or LMG_FAILED with the message),
    else out.status = LMG_PENDING with the estimated steps of the larger trajectory, time on one core and peak memory. */
@@ -142,4 +144,4 @@ PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);
 /* exact.c, for LmgDynamicsCompute: C1 = C(0, t_i), C2 = C(t_i, 2 t_i), C3 = C(0, 2 t_i) (t in units of tau_opt, s) from
    the modes of L; dyn gets the diagnostics, the error bound, and status LMG_SKIPPED (with why) when the result would be
    noise or LMG_FAILED when LAPACK fails. */
-PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn);
+PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, LmgModesCache *cache, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn);

@@ -27,6 +27,22 @@ PetscErrorCode LmgModesCreate(LmgLiouville L, LmgModes *M, PetscBool *ok, char *
    k-level truncation) and gphi. */
 PetscErrorCode LmgModesCreateFrom(PetscInt n, const PetscReal *E, const PetscInt *p, const PetscReal *Z, PetscReal gphi, LmgModes *M, PetscBool *ok, char *why, size_t len);
 PetscErrorCode LmgModesDestroy(LmgModes *M);
+
+/* The modes of the last model asked for, kept for the next request of the same model (its n, gphi, energies, parities
+   and Jz equal bit for bit): a tolerance's root-finding in sigma or T, and the several tau grids of one K3_best, change
+   the measurement, the state or the grid, not the Liouvillian. Zero-initialised: empty. */
+typedef struct LmgModesCache LmgModesCache; /* also in dynamics.h (C11 allows the repeat) */
+struct LmgModesCache {
+  PetscInt   n;
+  PetscReal  gphi, *key; /* E (n), p (n), Jz (n^2) of the model held */
+  LmgModes   M;
+  PetscBool  held, ok;
+  char       why[LMG_MSG_LEN];
+};
+/* Not collective. *M: the model's modes from the cache, or created (and held in place of the previous ones); *ok and
+   why as LmgModesCreate's. The modes stay owned by the cache. */
+PetscErrorCode LmgModesCacheGet(LmgModesCache *c, LmgLiouville L, LmgModes **M, PetscBool *ok, char *why, size_t len);
+PetscErrorCode LmgModesCacheDestroy(LmgModesCache *c);
 /* The block of vec index e (0 or 1) of a model of n states with parities p. */
 PetscInt LmgModesBlockOf(const PetscInt *p, PetscInt n, PetscInt e);
 /* c = W x_b: the modal amplitudes of the block-b entries of vec(x) (n*n). Not collective. */

@@ -167,11 +167,11 @@ static PetscErrorCode Pass(Exact *e, LmgLiouville L, const PetscScalar *r0, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
+PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, LmgModesCache *cache, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn)
 {
   const PetscInt n = L->n;
-  LmgModes       M;
-  Exact          e = {&M, n, {NULL, NULL}, {NULL, NULL}, NULL, NULL, {NULL, NULL}, {NULL, NULL}, 0};
+  LmgModes       own, *Mp = &own;
+  Exact          e = {NULL, n, {NULL, NULL}, {NULL, NULL}, NULL, NULL, {NULL, NULL}, {NULL, NULL}, 0};
   Vec            rho0;
   PetscScalar   *R, *Qr0;
   const PetscScalar *r0;
@@ -179,17 +179,19 @@ PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt
   PetscInt       nref = 0;
   PetscBool      ok;
   PetscFunctionBeginUser;
-  PetscCall(LmgModesCreate(L, &M, &ok, dyn->message, LMG_MSG_LEN));
+  if (cache) PetscCall(LmgModesCacheGet(cache, L, &Mp, &ok, dyn->message, LMG_MSG_LEN));
+  else PetscCall(LmgModesCreate(L, &own, &ok, dyn->message, LMG_MSG_LEN));
+  e.M = Mp;
   if (!ok) {
     dyn->status = LMG_FAILED;
-    PetscCall(LmgModesDestroy(&M));
+    if (!cache) PetscCall(LmgModesDestroy(&own));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * n, &rho0));
   PetscCall(LmgLiouvilleInitial(L, initial, L->T, rho0));
   PetscCall(PetscMalloc4(n * n, &e.X, n * n, &e.Y, n * n, &R, n * n, &Qr0));
   for (PetscInt b = 0; b < 2; b++) {
-    const LmgBlock *B = &M.b[b];
+    const LmgBlock *B = &Mp->b[b];
     PetscCall(PetscCalloc4(B->m, &e.qv[b], B->m, &e.c[b], B->m, &e.w[b], B->m, &e.err[b]));
     for (PetscInt j = 0; j < B->m; j++) e.err[b][j] = PETSC_MACHINE_EPSILON * B->norm * B->kappa[j];
     for (PetscInt j = 0; j < B->m; j++) /* Tr[Q v_j] = sum_(a,c) Q_ca v_ac */
@@ -199,7 +201,7 @@ PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt
   PetscCall(LmgLiouvilleMeasure(L, r0, Qr0));
   for (PetscInt i = 0; i < m; i++) tmax = PetscMax(tmax, 2 * t[i] * tau_opt);
   PetscCall(Pass(&e, L, r0, Qr0, R, m, t, tau_opt, C1, C2, C3, dyn));
-  PetscCall(Refine(L, &M, &e, tmax, &nref));
+  PetscCall(Refine(L, Mp, &e, tmax, &nref));
   if (nref > 0) PetscCall(Pass(&e, L, r0, Qr0, R, m, t, tau_opt, C1, C2, C3, dyn)); /* with the refined eigenvalues */
   PetscCall(VecRestoreArrayRead(rho0, &r0));
   bound = ErrorBound(&e, L, tmax, &energy);
@@ -215,6 +217,6 @@ PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt
   for (PetscInt b = 0; b < 2; b++) PetscCall(PetscFree4(e.qv[b], e.c[b], e.w[b], e.err[b]));
   PetscCall(PetscFree4(e.X, e.Y, R, Qr0));
   PetscCall(VecDestroy(&rho0));
-  PetscCall(LmgModesDestroy(&M));
+  if (!cache) PetscCall(LmgModesDestroy(&own));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

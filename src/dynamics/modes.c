@@ -1,5 +1,6 @@
 /* The Liouvillian's parity blocks as dense matrices, their eigendecompositions (LAPACK zgeev, V^{-1} by LU), and
    propagation by modes. */
+#include <string.h>
 #include "lmg/modes.h"
 #include <petscblaslapack.h>
 
@@ -145,5 +146,33 @@ PetscErrorCode LmgModesEvolve(const LmgModes *M, PetscInt b, const PetscScalar *
     for (PetscInt i = 0; i < B->m; i++) x[B->idx[i]] += B->V[i + B->m * j] * e[j];
   }
   PetscCall(PetscFree(e));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgModesCacheGet(LmgModesCache *c, LmgLiouville L, LmgModes **M, PetscBool *ok, char *why, size_t len)
+{
+  const PetscInt n = L->n, nk = 2 * n + n * n;
+  PetscReal     *key;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(nk, &key));
+  for (PetscInt i = 0; i < n; i++) key[i] = L->E[i], key[n + i] = (PetscReal)L->p[i];
+  PetscCall(LmgLiouvilleJz(L, key + 2 * n));
+  if (c->held && c->n == n && c->gphi == L->gphi && !memcmp(c->key, key, (size_t)nk * sizeof *key)) PetscCall(PetscFree(key));
+  else {
+    PetscCall(LmgModesCacheDestroy(c));
+    c->n = n, c->gphi = L->gphi, c->key = key, c->held = PETSC_TRUE;
+    PetscCall(LmgModesCreateFrom(n, L->E, L->p, key + 2 * n, L->gphi, &c->M, &c->ok, c->why, sizeof c->why));
+  }
+  *M = &c->M, *ok = c->ok;
+  if (!c->ok) snprintf(why, len, "%s", c->why);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgModesCacheDestroy(LmgModesCache *c)
+{
+  PetscFunctionBeginUser;
+  if (c->held) PetscCall(LmgModesDestroy(&c->M));
+  PetscCall(PetscFree(c->key));
+  PetscCall(PetscMemzero(c, sizeof *c));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

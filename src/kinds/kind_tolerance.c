@@ -52,7 +52,7 @@ static PetscErrorCode Compute(const LmgKindContext *ctx, const LmgTask *task, vo
 static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const LmgTask *task, PetscReal *seconds, PetscReal *bytes, LmgOutcome *out)
 {
   LmgDynamicsPlan p;
-  LmgExperiment   x = {LmgConfigBias(cfg, task->iB) != 0 ? 1 : 0, LmgConfigSigma(cfg, task->iS), NAN, NULL};
+  LmgExperiment   x = {LmgConfigBias(cfg, task->iB) != 0 ? 1 : 0, LmgConfigSigma(cfg, task->iS), NAN, NULL, NULL};
   PetscInt        asked = 0;
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < LMG_NTOL; i++) asked += cfg->tol.ask[i];

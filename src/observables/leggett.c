@@ -340,7 +340,7 @@ PetscErrorCode LmgDynamicsComputeAt(MPI_Comm comm, const LmgDynamicsOptions *o, 
     PetscCall(LmgLiouvilleSetDetection(L, x->sigma));
   }
   if (plan.exact) {
-    PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, C1, C2, C3, dyn));
+    PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, x ? x->modes : NULL, C1, C2, C3, dyn));
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {
       PetscCall(PetscStrncpy(dyn->message, "", LMG_MSG_LEN)); /* the time stepper instead, where it is affordable */
       dyn->status = LMG_DONE, dyn->K3_err = NAN, dyn->trace_err = dyn->herm_err = 0;

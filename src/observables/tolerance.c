@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "lmg/options.h"
+#include "lmg/modes.h"
 #include "lmg/tolerance.h"
 
 static const LmgOption opts[] = {
@@ -42,6 +43,7 @@ typedef struct {
   PetscInt                  level;
   const LmgControl         *ctl;
   LmgTolerance             *t;
+  LmgModesCache             modes; /* the last model's modes: reused while only sigma, T or the tau grid change */
 } Ctx;
 
 /* K3 at the m taus of grid (units of tau_opt); *ok false (t's status and message) when the solve was not done. */
@@ -67,7 +69,7 @@ static PetscErrorCode Best(Ctx *c, PetscReal gphi, PetscReal bias, PetscReal sig
 {
   const PetscInt nc = 100, nl = 21;
   const PetscReal h = 0.002;
-  LmgExperiment  x = {bias * c->t->h1, sigma, T, initial};
+  LmgExperiment  x = {bias * c->t->h1, sigma, T, initial, &c->modes};
   PetscReal      g[100], K[100], v;
   PetscInt       m = 0, i = 0;
   PetscFunctionBeginUser;
@@ -203,11 +205,40 @@ static PetscErrorCode Search(Ctx *c, PetscInt which, const PetscReal *r, PetscRe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* K3_best at the record's values r[] (the bias with its sign), then each asked tolerance: sigma and T first, while the
+   record's model (its modes) is held, then gamma_phi and the bias. */
+static PetscErrorCode Tolerances(Ctx *c, const LmgToleranceOptions *o, const PetscReal *r, PetscReal bias)
+{
+  const PetscInt order[LMG_NTOL] = {LMG_TOL_SIGMA, LMG_TOL_T, LMG_TOL_GAMMA, LMG_TOL_BIAS};
+  LmgTolerance  *t = c->t;
+  PetscReal      f0, fT, tau;
+  PetscBool      ok;
+  PetscFunctionBeginUser;
+  PetscCall(Best(c, r[LMG_TOL_GAMMA], bias, r[LMG_TOL_SIGMA], NAN, NULL, &t->K3_best, &tau, &ok));
+  if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
+  t->tau_best_opt = tau, t->tau_best = tau * PETSC_PI / (3 * c->sp->dE), f0 = t->K3_best - 1;
+  if (!(f0 > 0)) snprintf(t->message, LMG_MSG_LEN, "no violation at the record's values (K3_best = %.6f): no tolerance", (double)t->K3_best);
+  for (PetscInt k = 0; k < LMG_NTOL && ok; k++) {
+    const PetscInt i = order[k];
+    if (!o->ask[i]) continue;
+    fT = f0;
+    if (i == LMG_TOL_T && f0 > 0) PetscCall(Excess(c, LMG_TOL_T, r, r[LMG_TOL_T], &fT, &ok)); /* rho0 thermal at the record's T */
+    if (ok) PetscCall(Search(c, i, r, fT, &ok));
+  }
+  if (!ok) {
+    for (PetscInt i = 0; i < LMG_NTOL; i++) t->state[i] = t->state[i] == LMG_TOL_NOT_ASKED ? LMG_TOL_NOT_ASKED : LMG_TOL_FAILED;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  for (PetscInt i = 0; i < LMG_NTOL; i++) /* a value only where it was found */
+    if (t->state[i] != LMG_TOL_FOUND) t->value[i] = NAN;
+  t->bias_c_rad_s = t->value[LMG_TOL_BIAS] * t->h1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode LmgToleranceCompute(const LmgToleranceOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal bias, PetscReal sigma, PetscInt level, const LmgControl *ctl, LmgTolerance *t)
 {
-  Ctx        c = {d, sp, level, ctl, t};
-  PetscReal  r[LMG_NTOL] = {gphi, PetscAbsReal(bias), sigma, sp->T}, f0, fT, tau;
-  PetscBool  ok;
+  Ctx        c = {d, sp, level, ctl, t, {0}};
+  PetscReal  r[LMG_NTOL] = {gphi, PetscAbsReal(bias), sigma, sp->T};
   LmgOutcome out;
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(t, sizeof *t));
@@ -221,22 +252,7 @@ PetscErrorCode LmgToleranceCompute(const LmgToleranceOptions *o, const LmgDynami
   }
   t->h1   = sp->dE / (2 * sp->J01);
   t->bias = bias * t->h1;
-  PetscCall(Best(&c, gphi, bias, sigma, NAN, NULL, &t->K3_best, &tau, &ok));
-  if (!ok) PetscFunctionReturn(PETSC_SUCCESS);
-  t->tau_best_opt = tau, t->tau_best = tau * PETSC_PI / (3 * sp->dE), f0 = t->K3_best - 1;
-  if (!(f0 > 0)) snprintf(t->message, LMG_MSG_LEN, "no violation at the record's values (K3_best = %.6f): no tolerance", (double)t->K3_best);
-  for (PetscInt i = 0; i < LMG_NTOL && ok; i++) {
-    if (!o->ask[i]) continue;
-    fT = f0;
-    if (i == LMG_TOL_T && f0 > 0) PetscCall(Excess(&c, LMG_TOL_T, r, r[LMG_TOL_T], &fT, &ok)); /* rho0 thermal at the record's T */
-    if (ok) PetscCall(Search(&c, i, r, fT, &ok));
-  }
-  if (!ok) {
-    for (PetscInt i = 0; i < LMG_NTOL; i++) t->state[i] = t->state[i] == LMG_TOL_NOT_ASKED ? LMG_TOL_NOT_ASKED : LMG_TOL_FAILED;
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  for (PetscInt i = 0; i < LMG_NTOL; i++) /* a value only where it was found */
-    if (t->state[i] != LMG_TOL_FOUND) t->value[i] = NAN;
-  t->bias_c_rad_s = t->value[LMG_TOL_BIAS] * t->h1;
+  PetscCall(Tolerances(&c, o, r, bias));
+  PetscCall(LmgModesCacheDestroy(&c.modes));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
