@@ -83,3 +83,22 @@ def test_dry_run_names_the_kind(tmp_path):
     assert p.returncode == 0, p.stderr
     assert re.search(r"tolerance", p.stdout) and "bias_over_h1" in p.stdout and "detect_sigma" in p.stdout, p.stdout
     assert not (tmp_path / "x.h5").exists()
+
+
+@pytest.mark.parametrize("engine", ["h5netcdf", "netcdf4"])
+@pytest.mark.parametrize("group", ["tolerance", "dynamics", "threshold", "status"])
+def test_groups_open_as_netcdf(uninterrupted, engine, group):
+    import xarray as xr
+    from test_netcdf import h5_values
+    ref = h5_values(uninterrupted, group)
+    with xr.open_dataset(uninterrupted, group=group, engine=engine) as ds:
+        assert set(ds.data_vars) == set(ref), group
+        for c in ("bias_over_h1", "detect_sigma"):
+            assert c in ds.coords
+        np.testing.assert_array_equal(ds["bias_over_h1"].values, [0, 0.5, 1])
+        for name, want in ref.items():
+            got = ds[name].values
+            if want.dtype.kind in "fc":
+                np.testing.assert_array_equal(got, want, err_msg=name)
+            elif want.dtype.kind != "U":
+                np.testing.assert_array_equal(got, want, err_msg=name)
