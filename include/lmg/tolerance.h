@@ -16,10 +16,10 @@ typedef struct {
 PetscErrorCode LmgToleranceSetFromOptions(LmgToleranceOptions *o, char *err);
 
 typedef struct {
-  PetscReal bias, h1;                        /* the record's bias and h1 = dE/(2 J01), rad/s */
-  PetscReal K3_best, tau_best, tau_best_opt; /* K3_best and its tau (s, and in units of tau_opt) */
+  PetscReal bias, h1;                                    /* the record's bias and h1 = dE/(2 J01), rad/s */
+  PetscReal K3_best, tau_best, tau_best_opt;             /* K3_best and its tau (s, and in units of tau_opt) */
   PetscReal value[LMG_NTOL], lo[LMG_NTOL], hi[LMG_NTOL]; /* 1/s, h1, atoms, K: the tolerance and its bracket */
-  PetscInt  state[LMG_NTOL];                 /* LMG_TOL_FOUND, ... */
+  PetscInt  state[LMG_NTOL];                             /* LMG_TOL_FOUND, ... */
   PetscReal bias_c_rad_s;
   PetscInt  evaluations; /* K3_best evaluations (each a few dynamics solves) */
   PetscInt  status;

@@ -6,7 +6,8 @@
 #include "lmg/liouville.h"
 #include <petscblaslapack.h>
 
-extern void dgemm_(const char *, const char *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, const double *, const double *, const PetscBLASInt *, const double *, const PetscBLASInt *, const double *, double *, const PetscBLASInt *);
+extern void dgemm_(const char *, const char *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, const double *, const double *, const PetscBLASInt *, const double *, const PetscBLASInt *, const double *, double *,
+                   const PetscBLASInt *);
 
 PetscErrorCode LmgLiouvilleSetStaticBias(LmgLiouville L, PetscReal h)
 {

@@ -7,7 +7,9 @@
 #include "lmg/tolerance.h"
 
 static const LmgOption opts[] = {
-  {"-tolerance", "none", "Tolerances of the best violation K3_best (one /tolerance record per N, Gamma/J, gamma_phi, bias, sigma, level): a list of gamma_phi, bias, sigma, T, or all; each the first crossing of K3_best = 1 beyond the record's value (gamma_phi, sigma, T by factors 1.25 up to 2^20 gamma_c_B, 4N atoms, 100 (E2 - E0)/k_B; |bias| by 0.25 h1 up to 20 h1), solved to 1e-8 relative"},
+    {"-tolerance", "none",
+     "Tolerances of the best violation K3_best (one /tolerance record per N, Gamma/J, gamma_phi, bias, sigma, level): a list of gamma_phi, bias, sigma, T, or all; each the first crossing of K3_best = 1 beyond the record's value (gamma_phi, sigma, T "
+     "by factors 1.25 up to 2^20 gamma_c_B, 4N atoms, 100 (E2 - E0)/k_B; |bias| by 0.25 h1 up to 20 h1), solved to 1e-8 relative"},
 };
 const LmgOptionTable LmgToleranceOptionTable = LMG_TABLE("Experimental tolerances", opts);
 
@@ -67,11 +69,11 @@ static PetscErrorCode Solve(Ctx *c, PetscReal gphi, const LmgExperiment *x, Pets
 /* K3_best of the model at (gphi, bias in units of h1, sigma, T, initial) and its tau (units of tau_opt). */
 static PetscErrorCode Best(Ctx *c, PetscReal gphi, PetscReal bias, PetscReal sigma, PetscReal T, const char *initial, PetscReal *best, PetscReal *tau, PetscBool *ok)
 {
-  const PetscInt nc = 100, nl = 21;
+  const PetscInt  nc = 100, nl = 21;
   const PetscReal h = 0.002;
-  LmgExperiment  x = {bias * c->t->h1, sigma, T, initial, &c->modes};
-  PetscReal      g[100], K[100], v;
-  PetscInt       m = 0, i = 0;
+  LmgExperiment   x = {bias * c->t->h1, sigma, T, initial, &c->modes};
+  PetscReal       g[100], K[100], v;
+  PetscInt        m = 0, i = 0;
   PetscFunctionBeginUser;
   c->t->evaluations++;
   for (PetscInt j = 0; j < nc; j++) g[j] = 0.02 * (j + 1);
@@ -124,10 +126,18 @@ static PetscReal Next(const Ctx *c, PetscInt which, PetscReal p, PetscReal *limi
   const LmgSpectrum *sp = c->sp;
   PetscReal          q2 = sp->q01 * sp->q01, gB = 3 / PETSC_PI * -PetscLogReal(PetscSqrtReal(1 + 2 / q2) - 1) * sp->dE / sp->G01;
   switch (which) {
-  case LMG_TOL_GAMMA: *limit = gB * 1048576; return p > 0 ? 1.25 * p : gB / 8;
-  case LMG_TOL_BIAS: *limit = 20; return p + 0.25;
-  case LMG_TOL_SIGMA: *limit = 4.0 * sp->N; return p > 0 ? 1.25 * p : 1;
-  default: *limit = 100 * LMG_HBAR * (sp->E[2] - sp->E[0]) / LMG_KB; return 1.25 * p;
+  case LMG_TOL_GAMMA:
+    *limit = gB * 1048576;
+    return p > 0 ? 1.25 * p : gB / 8;
+  case LMG_TOL_BIAS:
+    *limit = 20;
+    return p + 0.25;
+  case LMG_TOL_SIGMA:
+    *limit = 4.0 * sp->N;
+    return p > 0 ? 1.25 * p : 1;
+  default:
+    *limit = 100 * LMG_HBAR * (sp->E[2] - sp->E[0]) / LMG_KB;
+    return 1.25 * p;
   }
 }
 
@@ -140,8 +150,10 @@ static PetscErrorCode Dip(Ctx *c, PetscInt which, const PetscReal *r, PetscReal 
   PetscReal       a = lo, b = hi, x1 = b - w * (b - a), x2 = a + w * (b - a), f1, f2;
   PetscFunctionBeginUser;
   PetscCall(Excess(c, which, r, x1, &f1, ok));
-  if (*ok && f1 > 0) PetscCall(Excess(c, which, r, x2, &f2, ok));
-  else f2 = f1;
+  if (*ok && f1 > 0)
+    PetscCall(Excess(c, which, r, x2, &f2, ok));
+  else
+    f2 = f1;
   while (*ok && f1 > 0 && f2 > 0 && b - a > 1e-3 * (hi - lo)) {
     if (f1 < f2) {
       b = x2, x2 = x1, f2 = f1, x1 = b - w * (b - a);
@@ -196,8 +208,10 @@ static PetscErrorCode Search(Ctx *c, PetscInt which, const PetscReal *r, PetscRe
     }
     PetscCall(Excess(c, which, r, x, &fx, ok));
     if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
-    if (fx * fb < 0) a = b, fa = fb; /* the root lies between x and b */
-    else fa /= 2;                     /* a kept again */
+    if (fx * fb < 0)
+      a = b, fa = fb; /* the root lies between x and b */
+    else
+      fa /= 2; /* a kept again */
     b = x, fb = fx;
   }
   t->state[which] = LMG_TOL_FAILED;
@@ -210,7 +224,7 @@ static PetscErrorCode Search(Ctx *c, PetscInt which, const PetscReal *r, PetscRe
 static PetscErrorCode Tolerances(Ctx *c, const LmgToleranceOptions *o, const PetscReal *r, PetscReal bias)
 {
   const PetscInt order[LMG_NTOL] = {LMG_TOL_SIGMA, LMG_TOL_T, LMG_TOL_GAMMA, LMG_TOL_BIAS};
-  LmgTolerance  *t = c->t;
+  LmgTolerance  *t               = c->t;
   PetscReal      f0, fT, tau;
   PetscBool      ok;
   PetscFunctionBeginUser;
@@ -237,7 +251,7 @@ static PetscErrorCode Tolerances(Ctx *c, const LmgToleranceOptions *o, const Pet
 
 PetscErrorCode LmgToleranceCompute(const LmgToleranceOptions *o, const LmgDynamicsOptions *d, const LmgSpectrum *sp, PetscReal gphi, PetscReal bias, PetscReal sigma, PetscInt level, const LmgControl *ctl, LmgTolerance *t)
 {
-  Ctx        c = {d, sp, level, ctl, t, {0}};
+  Ctx        c           = {d, sp, level, ctl, t, {0}};
   PetscReal  r[LMG_NTOL] = {gphi, PetscAbsReal(bias), sigma, sp->T};
   LmgOutcome out;
   PetscFunctionBeginUser;

@@ -59,8 +59,10 @@ static PetscErrorCode ClosedForms(LmgConfig *cfg)
     cfg->tol.ask[LMG_TOL_BIAS] = PETSC_TRUE;
     PetscCall(LmgToleranceCompute(&cfg->tol, &cfg->dyn, &sp, 0, 0.5, 0, 2, NULL, &t));
     /* the best K3 at bias 0.5 h1 (c^2 = 0.2): q01^2 (1.5 - 0.5 c^2) at tau = pi/(3 W); bias_c from c^2 = 3 - 2/q01^2 */
-    snprintf(msg, sizeof msg, "k=2, gamma=0, bias 0.5 h1: K3_best %.10f (closed form %.10f), bias_c %.9f h1 (closed form %.9f), status %d", (double)t.K3_best, (double)(q2 * (1.5 - 0.5 * cb)), (double)t.value[LMG_TOL_BIAS], (double)bc, (int)t.state[LMG_TOL_BIAS]);
-    LMG_TEST(msg, t.status == LMG_DONE && PetscAbsReal(t.K3_best - q2 * (1.5 - 0.5 * cb)) < 1e-9 && t.state[LMG_TOL_BIAS] == LMG_TOL_FOUND && LMG_CLOSE(t.value[LMG_TOL_BIAS], bc, 1e-7) && t.lo[LMG_TOL_BIAS] < bc && bc <= t.hi[LMG_TOL_BIAS] && t.state[LMG_TOL_GAMMA] == LMG_TOL_NOT_ASKED && PetscIsNanReal(t.value[LMG_TOL_SIGMA]));
+    snprintf(msg, sizeof msg, "k=2, gamma=0, bias 0.5 h1: K3_best %.10f (closed form %.10f), bias_c %.9f h1 (closed form %.9f), status %d", (double)t.K3_best, (double)(q2 * (1.5 - 0.5 * cb)), (double)t.value[LMG_TOL_BIAS], (double)bc,
+             (int)t.state[LMG_TOL_BIAS]);
+    LMG_TEST(msg, t.status == LMG_DONE && PetscAbsReal(t.K3_best - q2 * (1.5 - 0.5 * cb)) < 1e-9 && t.state[LMG_TOL_BIAS] == LMG_TOL_FOUND && LMG_CLOSE(t.value[LMG_TOL_BIAS], bc, 1e-7) && t.lo[LMG_TOL_BIAS] < bc && bc <= t.hi[LMG_TOL_BIAS] &&
+                      t.state[LMG_TOL_GAMMA] == LMG_TOL_NOT_ASKED && PetscIsNanReal(t.value[LMG_TOL_SIGMA]));
     PetscCall(LmgToleranceCompute(&cfg->tol, &cfg->dyn, &sp, 0, 3, 0, 2, NULL, &t));
     snprintf(msg, sizeof msg, "k=2, gamma=0, bias 3 h1 (beyond bias_c): K3_best %.6f, no violation (status %d)", (double)t.K3_best, (int)t.state[LMG_TOL_BIAS]);
     LMG_TEST(msg, t.status == LMG_DONE && t.K3_best < 1 && t.state[LMG_TOL_BIAS] == LMG_TOL_NO_VIOLATION && PetscIsNanReal(t.value[LMG_TOL_BIAS]) && strstr(t.message, "no violation"));
@@ -94,7 +96,7 @@ static PetscErrorCode Models(LmgConfig *cfg, PetscInt N)
   }
   for (PetscInt level = 0; level <= 5; level += 5) {
     LmgExperiment s = LMG_EXPERIMENT_IDEAL, z = LMG_EXPERIMENT_IDEAL;
-    s.sigma         = 1e-3;
+    s.sigma = 1e-3;
     PetscCall(LmgDynamicsCompute(PETSC_COMM_SELF, &cfg->dyn, &sp, 0.5, level, NULL, &d0));
     PetscCall(LmgDynamicsComputeAt(PETSC_COMM_SELF, &cfg->dyn, &sp, 0.5, level, &s, NULL, &ds));
     err = MaxDK3(&d0, &ds, cfg->dyn.ntau);
