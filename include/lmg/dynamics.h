@@ -86,6 +86,7 @@ typedef struct {
   PetscInt   steps, rejects;      /* both trajectories */
   PetscReal  trace_err, herm_err; /* max over the forward trajectory of |Tr rho - 1| and |rho - rho^dagger| */
   PetscReal  K3_err;              /* exact propagation: bound on the error double precision leaves in K3 (else NaN) */
+  PetscReal  K3_best, tau_best;   /* experiment's `best`, exact propagation: the largest K3 near the grid's (else NaN) */
   char       integrator[LMG_STR_LEN];
   PetscInt   status;
   char       message[LMG_MSG_LEN];
@@ -98,8 +99,10 @@ typedef struct {
   PetscReal      bias, sigma, T;
   const char    *initial;
   LmgModesCache *modes; /* the exact propagation takes the model's modes from it (NULL: computes its own) */
+  PetscBool      best;  /* also the largest K3 between the grid's best tau and its neighbours (K3_best, tau_best), by
+                           the modes of a k-level model (chosen over the time stepper where they can be built) */
 } LmgExperiment;
-#define LMG_EXPERIMENT_IDEAL ((LmgExperiment){0, 0, NAN, NULL, NULL})
+#define LMG_EXPERIMENT_IDEAL ((LmgExperiment){0, 0, NAN, NULL, NULL, PETSC_FALSE})
 
 /* A priori estimate of one record: why it cannot be computed (out.status LMG_SKIPPED or LMG_FAILED with the message),
    else out.status = LMG_PENDING with the estimated steps of the larger trajectory, time on one core and peak memory. */
@@ -143,5 +146,6 @@ PetscErrorCode LmgDynamicsDestroy(LmgDynamics *dyn);
 
 /* exact.c, for LmgDynamicsCompute: C1 = C(0, t_i), C2 = C(t_i, 2 t_i), C3 = C(0, 2 t_i) (t in units of tau_opt, s) from
    the modes of L; dyn gets the diagnostics, the error bound, and status LMG_SKIPPED (with why) when the result would be
-   noise or LMG_FAILED when LAPACK fails. */
-PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, LmgModesCache *cache, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn);
+   noise or LMG_FAILED when LAPACK fails. nbest > 0: dyn->K3_best, tau_best (units of tau_opt) the largest K3 between
+   the neighbours of the best of t[0 .. nbest-1] (ascending; 0 below the first), inside the error bound. */
+PetscErrorCode LmgExactCorrelators(LmgLiouville L, const char *initial, PetscInt m, const PetscReal *t, PetscReal tau_opt, LmgModesCache *cache, PetscInt nbest, PetscReal *C1, PetscReal *C2, PetscReal *C3, LmgDynamics *dyn);

@@ -101,7 +101,6 @@ struct _p_LmgLiouville {
   PetscReal          h;        /* static bias (rad/s) of LmgLiouvilleSetStaticBias */
   PetscBool          rotated;  /* the basis is the eigenbasis of H - h Jz (a k-level model with a static bias) */
   PetscReal          T;        /* temperature (K) of the initial state "thermal" (sp->T as created) */
-  PetscReal          sigma;    /* detection resolution (atoms; 0: ideal) */
   PetscScalar       *Kp, *Km;  /* n x n whole: K+ and K- of the detection in the model's basis (NULL: ideal) */
   void              *data;
 };

@@ -49,3 +49,5 @@ PetscInt LmgModesBlockOf(const PetscInt *p, PetscInt n, PetscInt e);
 PetscErrorCode LmgModesAmplitudes(const LmgModes *M, PetscInt b, const PetscScalar *x, PetscScalar *c);
 /* The block-b entries of vec(x) = V (e^{lam t} o c); the other entries of x are left as they are. */
 PetscErrorCode LmgModesEvolve(const LmgModes *M, PetscInt b, const PetscScalar *c, PetscReal t, PetscScalar *x);
+/* The block-b entries of vec(x) = V e (e: the amplitudes already evolved); the other entries of x are left as they are. */
+PetscErrorCode LmgModesCombine(const LmgModes *M, PetscInt b, const PetscScalar *e, PetscScalar *x);

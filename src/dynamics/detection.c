@@ -54,7 +54,6 @@ PetscErrorCode LmgLiouvilleSetDetection(LmgLiouville L, PetscReal sigma)
   for (PetscInt i = 0; i < n * n; i++) L->Km[i] = F[i];
   PetscCall(Diagonal(nd, n, V, f + 2 * nd, T, F));
   for (PetscInt i = 0; i < n * L->cols.nc; i++) L->Q[i] = F[i + n * L->cols.c0]; /* this rank's columns */
-  L->sigma = sigma;
   PetscCall(PetscFree4(V, T, F, f));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -122,14 +122,43 @@ PetscErrorCode LmgModesDestroy(LmgModes *M)
 
 PetscErrorCode LmgModesAmplitudes(const LmgModes *M, PetscInt b, const PetscScalar *x, PetscScalar *c)
 {
-  const LmgBlock *B = &M->b[b];
+  const LmgBlock *B   = &M->b[b];
+  PetscInt        nnz = 0;
   PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < B->m; i++) nnz += x[B->idx[i]] != 0;
+  if (nnz > B->m / 8) { /* dense: c = W x on the block (BLAS) */
+    const PetscScalar one = 1, zero = 0;
+    PetscBLASInt      bm, inc = 1;
+    PetscScalar      *xb;
+    PetscCall(PetscBLASIntCast(B->m, &bm));
+    PetscCall(PetscMalloc1(B->m, &xb));
+    for (PetscInt i = 0; i < B->m; i++) xb[i] = x[B->idx[i]];
+    BLASgemv_("N", &bm, &bm, &one, B->W, &bm, xb, &inc, &zero, c, &inc);
+    PetscCall(PetscFree(xb));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   for (PetscInt j = 0; j < B->m; j++) c[j] = 0;
   for (PetscInt i = 0; i < B->m; i++) {
     const PetscScalar xi = x[B->idx[i]];
     if (xi == 0) continue;
     for (PetscInt j = 0; j < B->m; j++) c[j] += B->W[j + B->m * i] * xi;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode LmgModesCombine(const LmgModes *M, PetscInt b, const PetscScalar *e, PetscScalar *x)
+{
+  const LmgBlock   *B   = &M->b[b];
+  const PetscScalar one = 1, zero = 0;
+  PetscBLASInt      bm, inc = 1;
+  PetscScalar      *xb;
+  PetscFunctionBeginUser;
+  if (!B->m) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscBLASIntCast(B->m, &bm));
+  PetscCall(PetscMalloc1(B->m, &xb));
+  BLASgemv_("N", &bm, &bm, &one, B->V, &bm, e, &inc, &zero, xb, &inc);
+  for (PetscInt i = 0; i < B->m; i++) x[B->idx[i]] = xb[i];
+  PetscCall(PetscFree(xb));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -140,11 +169,7 @@ PetscErrorCode LmgModesEvolve(const LmgModes *M, PetscInt b, const PetscScalar *
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(B->m, &e));
   for (PetscInt j = 0; j < B->m; j++) e[j] = c[j] == 0 ? 0 : c[j] * PetscExpComplex(B->lam[j] * t);
-  for (PetscInt i = 0; i < B->m; i++) x[B->idx[i]] = 0;
-  for (PetscInt j = 0; j < B->m; j++) {
-    if (e[j] == 0) continue;
-    for (PetscInt i = 0; i < B->m; i++) x[B->idx[i]] += B->V[i + B->m * j] * e[j];
-  }
+  PetscCall(LmgModesCombine(M, b, e, x));
   PetscCall(PetscFree(e));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

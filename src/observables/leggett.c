@@ -60,13 +60,13 @@ static int CompareEvent(const void *a, const void *b)
 /* Exact propagation (exact.c): two zgeev of k^2/2 and, per tau, products of the modes with the vectors (measured on
    one core, N = 370: 0.8 ms at k = 5, 10 ms at 10, 0.8 s at 30, 34 s at 60, ~2.9e-9 (k^2/2)^3 s per block); memory
    4 (k^2/2)^2 complex numbers. Possible for k levels, and for the full space up to n = 60. */
-static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, PetscReal n, PetscBool biased, LmgDynamicsPlan *p)
+static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, PetscReal n, PetscBool biased, PetscBool best, LmgDynamicsPlan *p)
 {
   PetscReal m = (biased ? 1 : 0.5) * n * n, secs = 2.9e-9 * (biased ? 1 : 2) * m * m * m + (o->ntau + 1) * 1.5e-9 * 4 * m * m, bytes = (biased ? 32 : 64) * m * m;
   PetscBool can = (PetscBool)((level > 0 || (n <= 60 && !biased)) && bytes / 1e9 <= o->max_gb);
   PetscFunctionBeginUser;
   if (o->method == LMG_METHOD_EXACT) p->exact = can;
-  else if (o->method == LMG_METHOD_AUTO) p->exact = (PetscBool)(can && level > 0 && (secs < p->seconds || p->steps > o->max_steps));
+  else if (o->method == LMG_METHOD_AUTO) p->exact = (PetscBool)(can && level > 0 && (best || secs < p->seconds || p->steps > o->max_steps));
   if (o->method == LMG_METHOD_EXACT && !can) p->out.status = LMG_SKIPPED, snprintf(p->out.message, LMG_MSG_LEN, "-dyn_method exact: needs a k-level model within -dyn_max_gb (%.1f GB) or the full space without a bias up to N = 59", (double)(bytes / 1e9));
   if (p->exact) p->seconds = secs, p->bytes = bytes + 1e6; /* p->steps stays the time stepper's, for a fallback */
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -142,7 +142,7 @@ PetscErrorCode LmgDynamicsPlanComputeAt(const LmgDynamicsOptions *o, const LmgSp
     p->steps = PetscMax(40, T4 * PetscMax(span, rate / 3));
   } else p->steps = T4 * PetscMax(level ? sp->E[level - 1] - sp->E[0] : 2 * sp->J * sp->N * (0.5 + sp->g), rate); /* Gershgorin: spread of H */
   p->seconds = (p->steps + 45) * (level ? 1e-5 + 5e-9 * n * n * n : 1.4e-7 * n * n); /* one core: the team's work */
-  PetscCall(ChooseMethod(o, level, n, (PetscBool)(x && x->bias != 0), p));
+  PetscCall(ChooseMethod(o, level, n, (PetscBool)(x && x->bias != 0), (PetscBool)(x && x->best), p));
   if (!p->exact && p->steps > o->max_steps) out->status = LMG_SKIPPED, snprintf(out->message, LMG_MSG_LEN, "needs ~%.1e time steps (2 max(tau) x the fastest rate resolved) > -dyn_max_steps %g", (double)p->steps, (double)o->max_steps);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -313,7 +313,7 @@ PetscErrorCode LmgDynamicsComputeAt(MPI_Comm comm, const LmgDynamicsOptions *o, 
   dyn->status = LMG_DONE;
   PetscCall(PetscMalloc1(o->ntau, &dyn->K3));
   for (PetscInt i = 0; i < o->ntau; i++) dyn->K3[i] = NAN;
-  dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = dyn->K3_err = NAN;
+  dyn->K3_opt = dyn->K3_max = dyn->tau_at_max = dyn->tau_opt = dyn->secular = dyn->K3_err = dyn->K3_best = dyn->tau_best = NAN;
   dyn->bias = x ? x->bias : 0;
   if (x && x->initial) PetscCall(PetscStrncpy(ox.initial, x->initial, sizeof ox.initial));
   o = &ox;
@@ -340,10 +340,10 @@ PetscErrorCode LmgDynamicsComputeAt(MPI_Comm comm, const LmgDynamicsOptions *o, 
     PetscCall(LmgLiouvilleSetDetection(L, x->sigma));
   }
   if (plan.exact) {
-    PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, x ? x->modes : NULL, C1, C2, C3, dyn));
+    PetscCall(LmgExactCorrelators(L, o->initial, m, t, dyn->tau_opt, x ? x->modes : NULL, x && x->best ? o->ntau : 0, C1, C2, C3, dyn));
     if (dyn->status == LMG_SKIPPED && o->method == LMG_METHOD_AUTO && plan.steps <= o->max_steps && strstr(dyn->message, "ill-conditioned")) {
       PetscCall(PetscStrncpy(dyn->message, "", LMG_MSG_LEN)); /* the time stepper instead, where it is affordable */
-      dyn->status = LMG_DONE, dyn->K3_err = NAN, dyn->trace_err = dyn->herm_err = 0;
+      dyn->status = LMG_DONE, dyn->K3_err = dyn->K3_best = dyn->tau_best = NAN, dyn->trace_err = dyn->herm_err = 0;
       PetscCall(Correlators(L, o, m, t, C1, C2, C3, ctl, NULL, PETSC_FALSE, dyn));
     }
   } else { /* the team's full space: checkpoints when it is estimated to take longer than their interval */

@@ -48,8 +48,9 @@ typedef struct {
   LmgModesCache             modes; /* the last model's modes: reused while only sigma, T or the tau grid change */
 } Ctx;
 
-/* K3 at the m taus of grid (units of tau_opt); *ok false (t's status and message) when the solve was not done. */
-static PetscErrorCode Solve(Ctx *c, PetscReal gphi, const LmgExperiment *x, PetscInt m, PetscReal *grid, PetscReal *K3, PetscBool *ok)
+/* K3 at the m taus of grid (units of tau_opt), and where the modes gave it the largest K3 around the grid's best
+   (*best, *tbest; else NaN); *ok false (t's status and message) when the solve was not done. */
+static PetscErrorCode Solve(Ctx *c, PetscReal gphi, const LmgExperiment *x, PetscInt m, PetscReal *grid, PetscReal *K3, PetscReal *best, PetscReal *tbest, PetscBool *ok)
 {
   LmgDynamicsOptions o = *c->d;
   LmgDynamics        dyn;
@@ -58,6 +59,7 @@ static PetscErrorCode Solve(Ctx *c, PetscReal gphi, const LmgExperiment *x, Pets
   PetscCall(LmgDynamicsComputeAt(PETSC_COMM_SELF, &o, c->sp, gphi, c->level, x, c->ctl, &dyn));
   *ok = (PetscBool)(dyn.status == LMG_DONE);
   for (PetscInt i = 0; *ok && i < m; i++) K3[i] = dyn.K3[i];
+  *best = dyn.K3_best, *tbest = dyn.tau_best;
   if (!*ok) {
     c->t->status = dyn.status;
     snprintf(c->t->message, LMG_MSG_LEN, "solve at gamma_phi %.4g, bias %.4g rad/s, sigma %.4g: %.60s", (double)gphi, (double)x->bias, (double)x->sigma, dyn.message);
@@ -66,24 +68,29 @@ static PetscErrorCode Solve(Ctx *c, PetscReal gphi, const LmgExperiment *x, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* K3_best of the model at (gphi, bias in units of h1, sigma, T, initial) and its tau (units of tau_opt). */
+/* K3_best of the model at (gphi, bias in units of h1, sigma, T, initial) and its tau (units of tau_opt): the grid's
+   best refined by the exact propagation itself (Brent), or, for the time stepper, by a local grid and parabolas. */
 static PetscErrorCode Best(Ctx *c, PetscReal gphi, PetscReal bias, PetscReal sigma, PetscReal T, const char *initial, PetscReal *best, PetscReal *tau, PetscBool *ok)
 {
   const PetscInt  nc = 100, nl = 21;
   const PetscReal h = 0.002;
-  LmgExperiment   x = {bias * c->t->h1, sigma, T, initial, &c->modes};
-  PetscReal       g[100], K[100], v;
+  LmgExperiment   x = {bias * c->t->h1, sigma, T, initial, &c->modes, PETSC_TRUE};
+  PetscReal       g[100], K[100], v, kb, tb;
   PetscInt        m = 0, i = 0;
   PetscFunctionBeginUser;
   c->t->evaluations++;
   for (PetscInt j = 0; j < nc; j++) g[j] = 0.02 * (j + 1);
-  PetscCall(Solve(c, gphi, &x, nc, g, K, ok));
+  PetscCall(Solve(c, gphi, &x, nc, g, K, &kb, &tb, ok));
   if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!PetscIsNanReal(kb)) {
+    *best = kb, *tau = tb;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   for (PetscInt j = 1; j < nc; j++) i = K[j] > K[i] ? j : i;
   v = g[i];
   for (PetscInt j = 0; j < nl; j++) /* the local grid, inside (0, 2] */
     if (v + h * (j - nl / 2) > 0.5 * h && v + h * (j - nl / 2) < 2 + 0.5 * h) g[m++] = PetscMin(2, v + h * (j - nl / 2));
-  PetscCall(Solve(c, gphi, &x, m, g, K, ok));
+  PetscCall(Solve(c, gphi, &x, m, g, K, &kb, &tb, ok));
   if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
   i = 0;
   for (PetscInt j = 1; j < m; j++) i = K[j] > K[i] ? j : i;
@@ -99,7 +106,7 @@ static PetscErrorCode Best(Ctx *c, PetscReal gphi, PetscReal bias, PetscReal sig
     m = it ? 1 : 3, i = it ? 0 : 1;
     for (PetscInt j = 0; j < m; j++) g[j] = v + 0.1 * h * (j - i);
     if (g[0] <= 0 || g[m - 1] > 2) m = 1, i = 0, g[0] = v;
-    PetscCall(Solve(c, gphi, &x, m, g, K, ok));
+    PetscCall(Solve(c, gphi, &x, m, g, K, &kb, &tb, ok));
     if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
     for (PetscInt j = 0; j < m; j++)
       if (K[j] > *best) *best = K[j], *tau = g[j];
@@ -168,7 +175,8 @@ static PetscErrorCode Dip(Ctx *c, PetscInt which, const PetscReal *r, PetscReal 
 }
 
 /* Tolerance `which` from the record's values r[] (f0: K3_best - 1 there): step outward to the first sign change, then
-   Illinois regula falsi (halving the stale end's value) to 1e-8 relative. */
+   Illinois regula falsi (halving the stale end's value) to a bracket of 1e-8 relative, or to a value whose distance
+   to the root, |f| over the secant's slope, is below 1e-9 relative. */
 static PetscErrorCode Search(Ctx *c, PetscInt which, const PetscReal *r, PetscReal f0, PetscBool *ok)
 {
   LmgTolerance *t = c->t;
@@ -208,6 +216,10 @@ static PetscErrorCode Search(Ctx *c, PetscInt which, const PetscReal *r, PetscRe
     }
     PetscCall(Excess(c, which, r, x, &fx, ok));
     if (!*ok) PetscFunctionReturn(PETSC_SUCCESS);
+    if (PetscAbsReal(fx) <= 1e-9 * PetscAbsReal(x * (fx - fb) / (x - b))) { /* |fx / f'| (the secant through the last two values): x within 1e-9 */
+      t->value[which] = x, t->state[which] = LMG_TOL_FOUND;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
     if (fx * fb < 0)
       a = b, fa = fb; /* the root lies between x and b */
     else
