@@ -1,6 +1,6 @@
 /* Scheduler: rank 0 hands batches of tasks to teams (costliest first, preferring a team's cached group, sized by the
    cost model scaled to measured times); a team asks for its next batch as it starts the last record of the current one,
-   so it never waits. Progress and a summary with reasons grouped; a drain on SIGTERM/SIGUSR1. One-rank runs loop
+   so it never waits, unless that record is estimated long: then the batch waits for a free team. Progress and a summary with reasons grouped; a drain on SIGTERM/SIGUSR1. One-rank runs loop
    locally. */
 #include <string.h>
 #include <sys/resource.h>
@@ -13,6 +13,7 @@
 #define TAG_TASK  12
 #define BATCH_MAX 256   /* records per batch */
 #define BATCH_SEC 0.02  /* estimated seconds per batch: well above a round trip to the master */
+#define LONG_SEC  1.0   /* a team whose record in hand is estimated longer gets no batch ahead of it (another team may be free) */
 #define NREASON   64    /* distinct reasons counted per run (more: "other reasons") */
 
 volatile sig_atomic_t        LmgStopSignal = 0;
@@ -317,7 +318,8 @@ static PetscInt Batch(const LmgWorkList *w, Picker *p, Book *b, PetscInt *last_g
 
 /* ---------------------------------------------------------------- the protocol
    team -> master: int header[6] = {team, nreports, want a batch, final, signal seen, nestimates}, then the Reports and
-   the Estimates (bytes); master -> team: int [n, pos_1 .. pos_n] (n = 0: no more work). */
+   the Estimates (bytes); master -> team: int [n, pos_1 .. pos_n] (n = 0: no more work;
+   n = -1: no batch ahead of the long record in hand, ask again). */
 #define NHEAD 6
 
 /* Wait for the next message without spinning a core away from the workers: a test, then sleeps growing from 20 us to
@@ -377,6 +379,12 @@ static PetscErrorCode Master(MPI_Comm comm, const LmgConfig *cfg, const LmgWorkL
     if (h[3]) active--;
     else if (h[2]) {
       int team = h[0];
+      if (!stop && !LmgStopSignal && b->nteams > 1 && b->inflight[team] > 0 && b->inflight_est[team] > LONG_SEC) { /* a prefetch behind a long record: declined (-1), the team asks again when it is free */
+        reply[0] = -1;
+        PetscCallMPI(MPI_Send(reply, 1, MPI_INT, st.MPI_SOURCE, TAG_TASK, comm));
+        Progress(b, cfg, PETSC_FALSE);
+        continue;
+      }
       reply[0] = stop || LmgStopSignal ? 0 : (int)Batch(w, &p, b, &last[team], reply + 1);
       b->handed += reply[0];
       b->inflight[team] += reply[0];
@@ -434,8 +442,9 @@ static PetscErrorCode Tell(MPI_Comm comm, const LmgTeam *team, Pending *q, int w
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A team: the leader keeps a queue of positions and asks for the next batch as it starts the last queued record;
-   every rank of the team computes each record (the leader broadcasts its position; -1 ends). */
+/* A team: the leader keeps a queue of positions and asks for the next batch as it starts the last queued record (the
+   master declines when that record is long: the team asks again once it is done); every rank of the team computes each
+   record (the leader broadcasts its position; -1 ends). */
 static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkList *w, LmgTaskFn fn, LmgEstimateFn est, void *ctx)
 {
   int        *queue, *reply, head = 0, tail = 0, asked = 0, done = 0, pos;
@@ -452,8 +461,14 @@ static PetscErrorCode Worker(MPI_Comm comm, const LmgTeam *team, const LmgWorkLi
     if (team->leader) {
       pos = -1;
       while (head == tail && !done && !LmgStopSignal) { /* nothing queued: wait for the batch asked for */
+        if (!asked) { /* the prefetch was declined: ask now */
+          PetscCall(Tell(comm, team, &q, 1, 0));
+          PetscCallMPI(MPI_Irecv(reply, BATCH_MAX + 1, MPI_INT, 0, TAG_TASK, comm, &req));
+          asked = 1;
+        }
         PetscCallMPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
         asked = 0;
+        if (reply[0] < 0) continue;
         if (reply[0] == 0) done = 1;
         for (int i = 0; i < reply[0]; i++) queue[i] = reply[1 + i];
         head = 0, tail = reply[0];
