@@ -182,14 +182,14 @@ static void Say(const char *line)
 static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
 {
   PetscReal now = MPI_Wtime();
-  PetscInt  busy = 0;
-  char      el[32], eta[32] = "--:--:--", line[384];
+  PetscInt  busy = 0, over = 0;
+  char      el[32], eta[32] = "--:--:--", line[448];
   if (!force && now - b->last < cfg->progress) return;
   b->last = now;
   PetscReal left = SecondsLeft(b);
   char      rec[96] = "";
   for (PetscInt t = 0; t < b->nteams; t++) /* what the records in flight have done, at most their estimate: the ETA */
-    if (b->inflight[t] > 0) busy++, left -= PetscMin(now - b->heard[t], b->inflight_est[t]); /* keeps the rest */
+    if (b->inflight[t] > 0) busy++, over += now - b->heard[t] > b->inflight_est[t], left -= PetscMin(now - b->heard[t], b->inflight_est[t]); /* keeps the rest */
   HMS(now - b->t0, el, sizeof el);
   if (b->reported > 0) HMS(PetscMax(left, 0) / b->nteams, eta, sizeof eta);
   if (!b->master && b->inflight[0] > 0) { /* one rank: the record in hand */
@@ -198,7 +198,8 @@ static void Progress(Book *b, const LmgConfig *cfg, PetscBool force)
     HMS(b->inflight_est[0], e, sizeof e);
     snprintf(rec, sizeof rec, ", the record in hand %s of ~%s", a, e);
   }
-  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, rec, LmgStopSignal ? " (draining)" : "");
+  snprintf(line, sizeof line, "lmgsweep: %" PetscInt_FMT "/%" PetscInt_FMT " done, %" PetscInt_FMT " failed, %" PetscInt_FMT " skipped, %" PetscInt_FMT "/%" PetscInt_FMT " teams busy, elapsed %s, ETA %s%s%s%s\n", b->done + b->failed + b->skipped, b->n, b->failed, b->skipped, busy, b->nteams, el, eta, rec,
+           over ? " (at least: a record in flight runs past its estimate)" : "", LmgStopSignal ? " (draining)" : "");
   Say(line);
 }
 

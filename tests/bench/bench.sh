@@ -201,16 +201,17 @@ tolrun() { # N level kind extra...: the best of 3 of the kind's record seconds
     f=$(mktemp -u /tmp/lmgbench-XXXXXX.h5)
     bin/lmgsweep -N "$N" -gamma_over_J 0.95 -gamma_phi 0.05 -levels "$L" -nev 10 -tau_grid 0.05:2:40 -output "$f" "$@" >/dev/null 2>&1
     t=$(/usr/bin/python3 -c "import h5py, numpy; print(numpy.nansum(h5py.File('$f', 'r')['timing/$k'][...]))")
+    ev=$(/usr/bin/python3 -c "import h5py; f = h5py.File('$f', 'r'); print(int(f['tolerance/evaluations'][...].ravel()[0]) if 'tolerance' in f else 0)")
     rm -f "$f"
     best=$(awk -v t="$t" -v m="$best" 'BEGIN{print (m == "" || t < m) ? t : m}')
   done
-  echo "$best"
+  echo "$best $ev"
 }
 for nl in "370 5" "370 10" "100 full"; do
   set -- $nl
-  tk=$(tolrun "$1" "$2" dynamics)
-  tt=$(tolrun "$1" "$2" tolerance -dynamics 0 -tolerance all)
-  echo "  N = $1, level $2: K3 record $(printf %.3f "$tk") s, tolerance record $(printf %.2f "$tt") s, ratio $(awk -v a="$tt" -v b="$tk" 'BEGIN{printf "%.0f", a / b}')"
+  tk=$(tolrun "$1" "$2" dynamics | cut -d' ' -f1)
+  set -- "$1" "$2" $(tolrun "$1" "$2" tolerance -dynamics 0 -tolerance all)
+  echo "  N = $1, level $2: K3 record $(printf %.4f "$tk") s, tolerance record $(printf %.3f "$3") s ($4 K3_best evaluations), ratio $(awk -v a="$3" -v b="$tk" 'BEGIN{printf "%.0f", a / b}')"
 done
 if [ -n "$regression" ]; then
   echo "$regression"

@@ -190,3 +190,18 @@ def test_one_rank_reports_progress_from_inside_a_record(tmp_path):
     for m in inside:
         eta, spent, est = (hms(g) for g in m.groups())
         assert eta >= est - spent - 1, m.group(0)  # what is known to remain of the record (the threshold is ~0)
+
+
+def test_eta_says_it_is_a_lower_bound_once_a_record_passes_its_estimate(tmp_path):
+    """A record far slower than its estimate (PETSc's step tolerance 1e-12 where the estimate assumes the default): the
+    progress lines from inside it say that the ETA is a lower bound, and no line says so before the record starts."""
+    p = run(0, "-N", 200, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", "full", "-progress", 0.2,
+            "-dyn_ts_rtol", 1e-12, "-dyn_ts_atol", 1e-12, "-output", tmp_path / "p.h5")
+    assert p.returncode == 0, p.stderr
+    inside = [x for x in p.stderr.splitlines() if re.search(r"1/3 done.*the record in hand", x)]
+    spent = [hms(re.search(r"the record in hand ([\d:]+) of ~([\d:]+)", x).group(1)) for x in inside]
+    est = [hms(re.search(r"the record in hand ([\d:]+) of ~([\d:]+)", x).group(2)) for x in inside]
+    late = [x for x, s, e in zip(inside, spent, est) if s > e]  # rounded to seconds, s > e still means spent > estimate
+    assert late, p.stderr  # the record runs seconds past its estimate
+    assert all("(at least: a record in flight runs past its estimate)" in x for x in late), p.stderr
+    assert not any("at least" in x for x in p.stderr.splitlines() if "0/3 done" in x), p.stderr
