@@ -57,10 +57,15 @@ static PetscErrorCode Plan(const LmgConfig *cfg, const LmgSpectrum *sp, const Lm
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < LMG_NTOL; i++) asked += cfg->tol.ask[i];
   PetscCall(LmgDynamicsPlanComputeAt(&cfg->dyn, sp, cfg->gamma_phi[task->iP], cfg->level[task->iL], &x, 1, &p));
-  /* ~25 K3_best evaluations per tolerance (measured 20-25 at N = 370); each one solve of the modes with their fixed
-     costs (measured ~5e-4 s + 8 plan seconds: 0.07 s at 5 levels, 1.0 s at 10 for all four) or three to four of the
-     time stepper (the full space) */
-  *seconds = (1 + 25 * asked) * (p.exact ? 5e-4 + 8 * p.seconds : 3 * p.seconds);
+  if (p.exact) { /* ~25 K3_best evaluations per tolerance (measured 20-25 at N = 370), each one exact solve: ~5e-4 s fixed,
+                    ~130 times of O(m^2) (m = k^2/2 per parity block), and new modes (O(m^3)) in the gamma_phi search, of
+                    one block of k^2 (4x) in the bias search. Measured at N = 370: 0.07 s at 5 levels (estimated 0.08),
+                    0.9 s at 10 (0.5) */
+    const PetscReal m = 0.5 * cfg->level[task->iL] * cfg->level[task->iL], modes = 5.8e-9 * m * m * m, tau = 130 * 1.2e-8 * m * m;
+    *seconds = 5e-4 + tau + modes;
+    for (PetscInt i = 0; i < LMG_NTOL; i++)
+      if (cfg->tol.ask[i]) *seconds += 25 * (5e-4 + tau + (i == LMG_TOL_GAMMA ? modes : i == LMG_TOL_BIAS ? 4 * modes : 0));
+  } else *seconds = (1 + 25 * asked) * 3 * p.seconds; /* three to four time-stepper solves per evaluation */
   *bytes   = p.bytes;
   *out     = p.out;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -62,11 +62,11 @@ static int CompareEvent(const void *a, const void *b)
    4 (k^2/2)^2 complex numbers. Possible for k levels, and for the full space up to n = 60. */
 static PetscErrorCode ChooseMethod(const LmgDynamicsOptions *o, PetscInt level, PetscReal n, PetscBool biased, PetscBool best, LmgDynamicsPlan *p)
 {
-  PetscReal m = (biased ? 1 : 0.5) * n * n, secs = 2.9e-9 * (biased ? 1 : 2) * m * m * m + (o->ntau + 1) * 1.5e-9 * 4 * m * m, bytes = (biased ? 32 : 64) * m * m;
+  PetscReal m = (biased ? 1 : 0.5) * n * n, secs = 2.9e-9 * (biased ? 1 : 2) * m * m * m + (best ? 130 : o->ntau + 1) * 1.5e-9 * 4 * m * m, bytes = (biased ? 32 : 64) * m * m;
   PetscBool can = (PetscBool)((level > 0 || (n <= 60 && !biased)) && bytes / 1e9 <= o->max_gb);
   PetscFunctionBeginUser;
   if (o->method == LMG_METHOD_EXACT) p->exact = can;
-  else if (o->method == LMG_METHOD_AUTO) p->exact = (PetscBool)(can && level > 0 && (best || secs < p->seconds || p->steps > o->max_steps));
+  else if (o->method == LMG_METHOD_AUTO) p->exact = (PetscBool)(can && level > 0 && (secs < (best ? 3.5 : 1) * p->seconds || p->steps > o->max_steps)); /* best: ~130 taus by the modes, or 3-4 solves of the stepper */
   if (o->method == LMG_METHOD_EXACT && !can) p->out.status = LMG_SKIPPED, snprintf(p->out.message, LMG_MSG_LEN, "-dyn_method exact: needs a k-level model within -dyn_max_gb (%.1f GB) or the full space without a bias up to N = 59", (double)(bytes / 1e9));
   if (p->exact) p->seconds = secs, p->bytes = bytes + 1e6; /* p->steps stays the time stepper's, for a fallback */
   PetscFunctionReturn(PETSC_SUCCESS);

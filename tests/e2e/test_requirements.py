@@ -395,6 +395,22 @@ def test_tolerance_against_lgref(n370, level, g, b, s, param, field):
     np.testing.assert_allclose(value, want[1], rtol=RTOL_TOL, err_msg="%s: engine %r, lgref %r" % (field, value, want[1]))
 
 
+def test_bias_c_follows_the_highest_lobe(tmp_path):
+    """N = 500, 10 levels, gamma_phi = 0.05, from bias 4 h1: K3(tau) has two lobes near 1 (tau ~ 0.128 and 0.199 tau_opt);
+    the one the 100-point grid ranks first falls below 1 at ~4.06 h1 while the other holds K3_best > 1 up to ~4.78 h1.
+    The engine refines every competitive lobe, so its bias_c is lgref's (a 200-point grid; steps of 0.02 h1) to
+    RTOL_TOL (before, it followed the grid's lobe and stored 4.062)."""
+    path = engine(tmp_path / "b.h5", "-N", 500, "-gamma_over_J", 0.95, "-gamma_phi", 0.05, "-levels", 10, "-bias", 4,
+                  "-tolerance", "bias", "-tau_grid", "0.05:2:40")
+    with h5py.File(path, "r") as f:
+        t = f["tolerance"]
+        status, value = int(t["bias_c_status"][...].ravel()[0]), float(t["bias_c"][...].ravel()[0])
+    want = lgref.tolerance(dict(N=500, gamma_over_J=0.95, level=10, gamma_phi=0.05, bias=4.0, sigma=0.0), "bias", 20.0)
+    assert want[0] == 0 and status == 0, (want, status)
+    assert 4.7 < want[1] < 4.8, want
+    np.testing.assert_allclose(value, want[1], rtol=RTOL_TOL)
+
+
 def test_tolerance_status_codes(n370, tmp_path):
     """1: no violation at the record (k = 2, gamma_phi = 0, bias 3 h1: K3_best = q01^2 (1.5 - 0.45) < 1); 2: no crossing
     up to the limit (T_c at k = 2: K3 does not depend on the state at gamma_phi = 0); 3: not asked."""
