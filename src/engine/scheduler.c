@@ -1,7 +1,7 @@
 /* Scheduler: rank 0 hands batches of tasks to teams (costliest first, preferring a team's cached group, sized by the
    cost model scaled to measured times); a team asks for its next batch as it starts the last record of the current one,
-   so it never waits, unless that record is estimated long: then the batch waits for a free team. Progress and a summary with reasons grouped; a drain on SIGTERM/SIGUSR1. One-rank runs loop
-   locally. */
+   so it never waits, unless that record is estimated long: then the batch waits for a free team. Progress and a
+   summary with reasons grouped; a drain on SIGTERM/SIGUSR1. One-rank runs loop locally. */
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
